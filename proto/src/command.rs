@@ -77,6 +77,10 @@ fn field_error(prefix: &str, e: serde_path_to_error::Error<serde_json::Error>) -
 
 /// Parses a request body into a typed command.
 pub fn parse_command(body: &[u8]) -> Result<Command, FieldError> {
+    // serde would accept a struct written as an array; a command is an object, nothing else.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(FieldError { field: String::new(), message: "the body must be a JSON object".into() });
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     let raw: NewEvent = serde_path_to_error::deserialize(de).map_err(|e| field_error("", e))?;
     let event = parse_event(&raw.kind, raw.data)?;

@@ -35,8 +35,8 @@ pub enum DateError {
     TooLong { max: i32, got: i32 },
 }
 
-/// The longest range a single business date may span (a tertial is at most 123 days).
-pub const MAX_RANGE_DAYS: i32 = 366;
+/// The longest range a single business date may span (two years: a plan may span two).
+pub const MAX_RANGE_DAYS: i32 = 731;
 
 /// One local day or an inclusive range of local days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

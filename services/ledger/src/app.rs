@@ -1,0 +1,91 @@
+//! Building and running the ledger: `App::build(settings)` opens the log and binds the socket,
+//! `app.addr()` says where it listens (tests bind port 0), `app.run(shutdown)` serves until the
+//! token is cancelled, then lets the writer answer what is queued.
+
+use std::{
+    net::SocketAddr,
+    sync::{atomic::AtomicBool, Arc},
+};
+
+use axum::Router;
+use tokio::{net::TcpListener, sync::mpsc};
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+
+use crate::{
+    http::{router, AppState},
+    metrics::Metrics,
+    settings::Settings,
+    state::LedgerState,
+    store::{Store, StoreError},
+    writer::{AppendRequest, Writer},
+};
+
+/// Why the ledger could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source} (is another ledger running? pick another --listen)")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("server error: {0}")]
+    Serve(#[from] std::io::Error),
+    #[error("start-up task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+/// A built, not yet running ledger.
+#[derive(Debug)]
+pub struct App {
+    listener: TcpListener,
+    addr: SocketAddr,
+    router: Router,
+    writer: Writer,
+    appends: mpsc::Receiver<AppendRequest>,
+}
+
+impl App {
+    /// Opens the log, replays it into memory (verifying the chain), and binds the listener.
+    pub async fn build(settings: Settings) -> Result<App, AppError> {
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|source| AppError::DataDir { path: settings.data_dir.display().to_string(), source })?;
+        let (dir, cache) = (settings.data_dir.clone(), settings.cache_bytes);
+        let (store, state) = tokio::task::spawn_blocking(move || -> Result<_, StoreError> {
+            let store = Store::open(&dir, cache)?;
+            let state = LedgerState::load(&store)?;
+            Ok((store, state))
+        })
+        .await??;
+        tracing::info!(head_seq = state.head.seq, plans = state.book.plans.len(), "log loaded");
+        let chain_ok = Arc::new(AtomicBool::new(state.chain_break.is_none()));
+        let metrics = Arc::new(Metrics::default());
+        let (tx, rx) = mpsc::channel(settings.queue_depth.max(1));
+        let writer = Writer::new(settings.ledger_id.clone(), store.clone(), state, settings.max_batch, metrics.clone());
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
+        let addr = listener.local_addr()?;
+        let router = router(AppState { store, appends: tx, metrics, settings: Arc::new(settings), chain_ok });
+        Ok(App { listener, addr, router, writer, appends: rx })
+    }
+
+    /// Where the ledger listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until `shutdown` is cancelled; queued appends are still answered.
+    pub async fn run(self, shutdown: CancellationToken) -> Result<(), AppError> {
+        let tracker = TaskTracker::new();
+        tracker.spawn(self.writer.run(self.appends, shutdown.child_token()));
+        tracker.close();
+        let served = axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+            .await;
+        shutdown.cancel();
+        tracker.wait().await;
+        served?;
+        Ok(())
+    }
+}

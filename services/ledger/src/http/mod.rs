@@ -1,0 +1,60 @@
+//! The HTTP API: routes, shared state, and the OpenAPI document generated from the handlers.
+
+mod events;
+mod ops;
+mod verify;
+
+use std::sync::{atomic::AtomicBool, Arc};
+
+use axum::{
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+    Router,
+};
+use tokio::sync::mpsc;
+use utoipa::OpenApi;
+
+use crate::{metrics::Metrics, problem::Problem, settings::Settings, store::Store, writer::AppendRequest};
+
+/// What every handler can reach. Cloning is shallow.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub appends: mpsc::Sender<AppendRequest>,
+    pub metrics: Arc<Metrics>,
+    pub settings: Arc<Settings>,
+    pub chain_ok: Arc<AtomicBool>,
+}
+
+/// The OpenAPI document of the ledger.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "Lofte ledger", description = "The append-only, hash-chained event log of Lofte."),
+    paths(events::post_event, events::list_events, events::get_event, verify::verify, ops::healthz, ops::readyz, ops::metrics),
+    components(schemas(
+        Problem,
+        lofte_proto::NewEvent,
+        lofte_proto::Envelope,
+        lofte_proto::Event,
+        events::EventPage,
+        verify::VerifyReport,
+    ))
+)]
+pub struct ApiDoc;
+
+/// The router with every route.
+pub fn router(state: AppState) -> Router {
+    let limit = state.settings.max_body_bytes;
+    Router::new()
+        .route("/v1/events", post(events::post_event).get(events::list_events))
+        .route("/v1/events/{id}", get(events::get_event))
+        .route("/v1/verify", get(verify::verify))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/openapi.json", get(ops::openapi))
+        .fallback(ops::not_found)
+        .method_not_allowed_fallback(ops::method_not_allowed)
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}

@@ -1,0 +1,58 @@
+//! `GET /v1/verify`: walk the whole log and name the first bad seq.
+
+use axum::{extract::State, Json};
+use lofte_proto::verify::{ChainBreak, Verifier};
+use serde::Serialize;
+
+use super::AppState;
+use crate::problem::Problem;
+
+/// The result of walking the log.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VerifyReport {
+    /// True if every record checked out and the stored head matches the last record.
+    pub ok: bool,
+    /// Records that verified before the first problem (all of them if `ok`).
+    pub checked: u64,
+    /// The head as stored.
+    pub head_seq: u64,
+    pub head_hash: String,
+    /// The first problem, naming its seq.
+    pub first_bad: Option<ChainBreak>,
+}
+
+/// Walks the chain: canonical bytes, gapless seq, prev_hash links, recomputed hashes.
+#[utoipa::path(get, path = "/v1/verify", responses(
+    (status = 200, description = "The verification report (ok or not)", body = VerifyReport)))]
+pub async fn verify(State(st): State<AppState>) -> Result<Json<VerifyReport>, Problem> {
+    let store = st.store.clone();
+    let report = tokio::task::spawn_blocking(move || -> Result<VerifyReport, crate::store::StoreError> {
+        let head = store.head()?;
+        let mut v = Verifier::default();
+        let mut first_bad = None;
+        for rec in store.events_after(0) {
+            let (seq, bytes) = rec?;
+            if let Err(b) = v.push(seq, &bytes) {
+                first_bad = Some(b);
+                break;
+            }
+        }
+        if first_bad.is_none() && (v.checked() != head.seq || v.head() != head.hash) {
+            first_bad = Some(ChainBreak {
+                seq: v.checked() + 1,
+                reason: format!("the stored head (seq {}) does not match the last record (seq {})", head.seq, v.checked()),
+            });
+        }
+        Ok(VerifyReport {
+            ok: first_bad.is_none(),
+            checked: v.checked(),
+            head_seq: head.seq,
+            head_hash: head.hash.to_string(),
+            first_bad,
+        })
+    })
+    .await
+    .map_err(Problem::internal)?
+    .map_err(Problem::internal)?;
+    Ok(Json(report))
+}

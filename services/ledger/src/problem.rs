@@ -1,0 +1,87 @@
+//! Errors over HTTP: `application/problem+json` (RFC 9457) with a stable `type`, a human `detail`
+//! and, where one field was wrong, that field.
+
+use axum::{
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+
+/// A problem document.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Stable identifier of the kind of problem, e.g. `urn:lofte:problem:unknown-activity`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The request field at fault (dotted path: `data.count`), or the header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// For a replayed idempotency key or a version conflict: the stream version now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(ignore)]
+    retry_after: Option<u32>,
+}
+
+impl Problem {
+    /// A problem of kind `code` (kebab-case) with `status`.
+    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
+        Self {
+            type_: format!("urn:lofte:problem:{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            field: None,
+            current_version: None,
+            retry_after: None,
+        }
+    }
+
+    /// Names the field at fault.
+    pub fn field(mut self, f: impl Into<String>) -> Self {
+        let f = f.into();
+        self.field = (!f.is_empty()).then_some(f);
+        self
+    }
+
+    /// Adds the current stream version.
+    pub fn version(mut self, v: u64) -> Self {
+        self.current_version = Some(v);
+        self
+    }
+
+    /// Asks the client to retry after `secs` (sent as `Retry-After`).
+    pub fn retry_after(mut self, secs: u32) -> Self {
+        self.retry_after = Some(secs);
+        self
+    }
+
+    /// 404 for a route or resource that does not exist.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", detail)
+    }
+
+    /// 500 for a fault of ours (never a client mistake); the detail is logged, not sent.
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %err, "internal error");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "an internal error occurred; it has been logged")
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let mut resp = (status, body).into_response();
+        let h = resp.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let Some(s) = self.retry_after {
+            h.insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        resp
+    }
+}

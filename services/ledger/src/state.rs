@@ -1,0 +1,103 @@
+//! What the writer holds in memory, rebuilt from the log at start-up: the head, every plan's
+//! state, stream versions and retracted events. Loading also walks the chain, so a damaged log is
+//! reported at start-up (and by `GET /v1/verify`) instead of being silently built upon.
+
+use std::collections::{HashMap, HashSet};
+
+use lofte_proto::{envelope::Envelope, event::Event, plan::PlanBook, upcast::Upcasters, verify::{ChainBreak, Verifier}};
+use uuid::Uuid;
+
+use crate::{
+    decide::{EventFacts, Facts, MemoryFacts},
+    store::{Head, Store, StoreError},
+};
+
+/// The writer's in-memory view of the log.
+#[derive(Debug, Default)]
+pub struct LedgerState {
+    pub head: Head,
+    pub book: PlanBook,
+    pub streams: HashMap<String, u64>,
+    pub retracted: HashSet<Uuid>,
+    /// The first damage found while loading, if any.
+    pub chain_break: Option<ChainBreak>,
+}
+
+impl LedgerState {
+    /// Replays the log from `store`.
+    pub fn load(store: &Store) -> Result<LedgerState, StoreError> {
+        let mut st = LedgerState { head: store.head()?, ..Default::default() };
+        let mut verifier = Verifier::default();
+        let upcasters = Upcasters::standard();
+        let mut last = 0;
+        for rec in store.events_after(0) {
+            let (seq, bytes) = rec?;
+            last = seq;
+            let env = match verifier.push(seq, &bytes) {
+                Ok(env) => env,
+                Err(brk) => {
+                    if st.chain_break.is_none() {
+                        tracing::error!(seq = brk.seq, reason = %brk.reason, "the log's chain is broken");
+                        st.chain_break = Some(brk);
+                    }
+                    match Envelope::decode(&bytes, &upcasters) {
+                        Ok(env) => env,
+                        Err(_) => continue,
+                    }
+                }
+            };
+            st.apply(&env);
+        }
+        if st.chain_break.is_none() && last != st.head.seq {
+            st.chain_break = Some(ChainBreak {
+                seq: last.min(st.head.seq) + 1,
+                reason: format!("the stored head says seq {} but the last event is seq {last}", st.head.seq),
+            });
+        }
+        Ok(st)
+    }
+
+    /// Folds one accepted event into the state.
+    pub fn apply(&mut self, env: &Envelope) {
+        self.book.apply(&env.plan, &env.event, env.recorded_at);
+        self.streams.insert(env.stream.clone(), env.stream_version);
+        if let Event::EventRetracted(r) = &env.event {
+            self.retracted.insert(r.event);
+        }
+    }
+}
+
+/// Facts about earlier events: this batch's first, then the log.
+#[derive(Debug)]
+pub struct StoreFacts<'a> {
+    pub store: &'a Store,
+    pub batch: &'a MemoryFacts,
+    pub retracted: &'a HashSet<Uuid>,
+}
+
+impl Facts for StoreFacts<'_> {
+    fn facts(&self, id: &Uuid) -> Option<EventFacts> {
+        if let Some(f) = self.batch.facts(id) {
+            return Some(f);
+        }
+        let seq = self.store.seq_of(id).ok()??;
+        let bytes = self.store.event(seq).ok()??;
+        let env = Envelope::decode(&bytes, &Upcasters::standard()).ok()?;
+        Some(facts_of(&env))
+    }
+
+    fn is_retracted(&self, id: &Uuid) -> bool {
+        self.retracted.contains(id)
+    }
+}
+
+/// What corrections need to know of an event.
+pub fn facts_of(env: &Envelope) -> EventFacts {
+    EventFacts {
+        plan: env.plan.clone(),
+        kind: env.kind(),
+        actor: env.actor.clone(),
+        stream: env.stream.clone(),
+        activity: env.event.activity().cloned(),
+    }
+}

@@ -1,0 +1,167 @@
+//! The log on disk: one sled tree, keys prefixed by what they hold, so that one append — the
+//! event, its id index, its idempotency key, its stream version and the new head — is a single
+//! atomic sled batch.
+//!
+//! | key                 | value                         |
+//! |---------------------|-------------------------------|
+//! | `e` + seq (u64 BE)  | the event, canonical JSON     |
+//! | `i` + event id (16) | seq                           |
+//! | `k` + idem. key     | seq ‖ SHA-256 of the request  |
+//! | `s` + stream        | stream version (u64 BE)       |
+//! | `h`                 | head: seq ‖ hash              |
+
+use std::path::Path;
+
+use lofte_proto::Hash;
+use sled::IVec;
+use uuid::Uuid;
+
+/// A storage failure: the disk or sled, never the client.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the log at {path}: {source}")]
+    Open { path: String, source: sled::Error },
+    #[error("storage error: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("corrupt {what} record")]
+    Corrupt { what: &'static str },
+}
+
+/// The last event written: its seq (0 for an empty log) and hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Head {
+    pub seq: u64,
+    pub hash: Hash,
+}
+
+/// A handle to the log. Cloning is shallow.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: sled::Db,
+}
+
+pub(crate) fn event_key(seq: u64) -> [u8; 9] {
+    let mut k = [b'e'; 9];
+    k[1..].copy_from_slice(&seq.to_be_bytes());
+    k
+}
+
+fn id_key(id: &Uuid) -> [u8; 17] {
+    let mut k = [b'i'; 17];
+    k[1..].copy_from_slice(id.as_bytes());
+    k
+}
+
+fn prefixed(p: u8, s: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(1 + s.len());
+    k.push(p);
+    k.extend_from_slice(s.as_bytes());
+    k
+}
+
+fn u64_of(v: &[u8], what: &'static str) -> Result<u64, StoreError> {
+    let b: [u8; 8] = v.get(..8).and_then(|b| b.try_into().ok()).ok_or(StoreError::Corrupt { what })?;
+    Ok(u64::from_be_bytes(b))
+}
+
+fn hash_of(v: &[u8], what: &'static str) -> Result<Hash, StoreError> {
+    let b: [u8; 32] = v.get(8..40).and_then(|b| b.try_into().ok()).ok_or(StoreError::Corrupt { what })?;
+    Ok(Hash(b))
+}
+
+/// One event staged for a batch.
+#[derive(Debug)]
+pub struct Staged<'a> {
+    pub seq: u64,
+    pub id: Uuid,
+    pub bytes: &'a [u8],
+    pub hash: Hash,
+    pub stream: &'a str,
+    pub stream_version: u64,
+    pub idempotency: Option<(&'a str, Hash)>,
+}
+
+impl Store {
+    /// Opens (or creates) the log under `dir`.
+    pub fn open(dir: &Path, cache_bytes: u64) -> Result<Store, StoreError> {
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(cache_bytes)
+            .mode(sled::Mode::HighThroughput)
+            .open()
+            .map_err(|source| StoreError::Open { path: dir.display().to_string(), source })?;
+        Ok(Store { db })
+    }
+
+    /// The head as last committed.
+    pub fn head(&self) -> Result<Head, StoreError> {
+        match self.db.get(b"h")? {
+            None => Ok(Head::default()),
+            Some(v) => Ok(Head { seq: u64_of(&v, "head")?, hash: hash_of(&v, "head")? }),
+        }
+    }
+
+    /// The stored bytes of event `seq`.
+    pub fn event(&self, seq: u64) -> Result<Option<IVec>, StoreError> {
+        Ok(self.db.get(event_key(seq))?)
+    }
+
+    /// The seq of event `id`.
+    pub fn seq_of(&self, id: &Uuid) -> Result<Option<u64>, StoreError> {
+        self.db.get(id_key(id))?.map(|v| u64_of(&v, "id index")).transpose()
+    }
+
+    /// The event an idempotency key produced, and the hash of the request that used it.
+    pub fn idempotency(&self, key: &str) -> Result<Option<(u64, Hash)>, StoreError> {
+        match self.db.get(prefixed(b'k', key))? {
+            None => Ok(None),
+            Some(v) => Ok(Some((u64_of(&v, "idempotency")?, hash_of(&v, "idempotency")?))),
+        }
+    }
+
+    /// A stream's current version (0: no events yet).
+    pub fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
+        self.db.get(prefixed(b's', stream))?.map_or(Ok(0), |v| u64_of(&v, "stream version"))
+    }
+
+    /// Events with seq > `after`, in order, with their seq from the key.
+    pub fn events_after(&self, after: u64) -> impl Iterator<Item = Result<(u64, IVec), StoreError>> {
+        self.db.range(event_key(after.saturating_add(1))..event_key(u64::MAX)).map(|r| {
+            let (k, v) = r?;
+            Ok((u64_of(&k[1..], "event key")?, v))
+        })
+    }
+
+    /// Adds one event to `batch`, with its indexes and the new head.
+    pub fn stage(batch: &mut sled::Batch, s: &Staged<'_>) {
+        batch.insert(&event_key(s.seq), s.bytes);
+        batch.insert(&id_key(&s.id), &s.seq.to_be_bytes());
+        if let Some((key, body)) = s.idempotency {
+            let mut v = [0u8; 40];
+            v[..8].copy_from_slice(&s.seq.to_be_bytes());
+            v[8..].copy_from_slice(&body.0);
+            batch.insert(prefixed(b'k', key), &v[..]);
+        }
+        batch.insert(prefixed(b's', s.stream), &s.stream_version.to_be_bytes());
+        let mut head = [0u8; 40];
+        head[..8].copy_from_slice(&s.seq.to_be_bytes());
+        head[8..].copy_from_slice(&s.hash.0);
+        batch.insert(&b"h"[..], &head[..]);
+    }
+
+    /// Applies `batch` atomically and waits until it is on disk.
+    pub async fn commit(&self, batch: sled::Batch) -> Result<(), StoreError> {
+        self.db.apply_batch(batch)?;
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// Overwrites the stored bytes of event `seq`, bypassing every check. Only for tests that
+    /// prove tampering is detected.
+    #[doc(hidden)]
+    pub fn tamper(&self, seq: u64, bytes: &[u8]) -> Result<(), StoreError> {
+        self.db.insert(event_key(seq), bytes)?;
+        self.db.flush()?;
+        Ok(())
+    }
+}

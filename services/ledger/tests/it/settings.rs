@@ -1,0 +1,44 @@
+//! The documented defaults are the real ones, and the layers override in order.
+
+use std::path::Path;
+
+use lofte_ledger::Settings;
+
+fn documented() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/config/lofte.toml"))
+}
+
+#[test]
+fn the_documented_defaults_are_the_defaults() {
+    figment::Jail::expect_with(|_| {
+        assert_eq!(Settings::load(Some(documented())).unwrap(), Settings::default());
+        Ok(())
+    });
+}
+
+#[test]
+fn file_then_environment_override() {
+    figment::Jail::expect_with(|jail| {
+        jail.create_file("lofte.toml", "[ledger]\nmax_page = 50\nledger_id = \"eksjo\"\n")?;
+        let s = Settings::load(Some(Path::new("lofte.toml"))).unwrap();
+        assert_eq!((s.max_page, s.ledger_id.as_str()), (50, "eksjo"));
+        jail.set_env("LOFTE__LEDGER__MAX_PAGE", "70");
+        jail.set_env("LOFTE__LEDGER__LISTEN", "127.0.0.1:9999");
+        let s = Settings::load(Some(Path::new("lofte.toml"))).unwrap();
+        assert_eq!((s.max_page, s.listen.port()), (70, 9999));
+        Ok(())
+    });
+}
+
+#[test]
+fn bad_settings_are_refused_clearly() {
+    figment::Jail::expect_with(|jail| {
+        jail.create_file("bad.toml", "[ledger]\nmax_pages = 50\n")?;
+        let e = Settings::load(Some(Path::new("bad.toml"))).unwrap_err().to_string();
+        assert!(e.contains("max_pages"), "{e}");
+        jail.create_file("bad2.toml", "[ledger]\nledger_id = \"Jönköping\"\n")?;
+        assert!(Settings::load(Some(Path::new("bad2.toml"))).is_err());
+        assert!(Settings::load(Some(Path::new("missing.toml"))).unwrap_err().to_string().contains("does not exist"));
+        Ok(())
+    });
+}
