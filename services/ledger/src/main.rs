@@ -8,6 +8,11 @@ use lofte_ledger::{App, Settings};
 use lofte_proto::ids::LedgerId;
 use tokio_util::sync::CancellationToken;
 
+// sled's I/O threads and the request workers allocate concurrently; glibc's malloc serialises
+// them on arena locks (measured: ~12 % of the ledger's CPU). See docs/benchmarks.md.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Lofte's ledger: the hash-chained event log, served over HTTP.
 #[derive(Debug, Parser)]
 #[command(name = "lofte-ledger", version, about, long_about = None)]

@@ -21,6 +21,7 @@ pub struct Metrics {
     pub bad_requests: AtomicU64,
     pub batches: AtomicU64,
     pub flush_micros: AtomicU64,
+    pub stage_nanos: AtomicU64,
     pub max_batch_seen: AtomicU64,
     pub head_seq: AtomicU64,
     pub writer_failed: AtomicU64,
@@ -64,8 +65,9 @@ impl Metrics {
         metric("lofte_ledger_bad_requests_total", "counter", "Requests refused as malformed (400).", g(&self.bad_requests));
         metric("lofte_ledger_group_commits_total", "counter", "Group commits (one sled batch and one flush each).", g(&self.batches));
         metric("lofte_ledger_group_commit_seconds_total", "counter", "Time spent writing and flushing group commits.", g(&self.flush_micros) / 1e6);
+        metric("lofte_ledger_stage_seconds_total", "counter", "Time the writer spent deciding and staging appends.", g(&self.stage_nanos) / 1e9);
         metric("lofte_ledger_group_commit_max_events", "gauge", "The largest group commit so far, in events.", g(&self.max_batch_seen));
-        metric("lofte_ledger_head_seq", "gauge", "Sequence number of the last event written.", g(&self.head_seq));
+        metric("lofte_ledger_head_seq", "gauge", "Sequence number of the last event on disk (flushed).", g(&self.head_seq));
         metric("lofte_ledger_writer_failed", "gauge", "1 if a write failed and the ledger stopped accepting appends.", g(&self.writer_failed));
         metric("lofte_ledger_chain_ok", "gauge", "1 if the chain verified when the ledger started.", if chain_ok { 1.0 } else { 0.0 });
         s

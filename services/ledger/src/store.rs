@@ -1,6 +1,7 @@
 //! The log on disk: one sled tree, keys prefixed by what they hold, so that one append — the
-//! event, its id index, its idempotency key, its stream version and the new head — is a single
-//! atomic sled batch.
+//! event, its id index, its idempotency key, its stream version and the new head — is part of a
+//! single atomic sled batch (one per group commit; stream versions and the head are written once
+//! per batch).
 //!
 //! | key                 | value                         |
 //! |---------------------|-------------------------------|
@@ -23,6 +24,8 @@ pub enum StoreError {
     Open { path: String, source: sled::Error },
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
+    #[error("the flush task failed: {0}")]
+    Task(String),
     #[error("corrupt {what} record")]
     Corrupt { what: &'static str },
 }
@@ -75,9 +78,6 @@ pub struct Staged<'a> {
     pub seq: u64,
     pub id: Uuid,
     pub bytes: &'a [u8],
-    pub hash: Hash,
-    pub stream: &'a str,
-    pub stream_version: u64,
     pub idempotency: Option<(&'a str, Hash)>,
 }
 
@@ -132,7 +132,7 @@ impl Store {
         })
     }
 
-    /// Adds one event to `batch`, with its indexes and the new head.
+    /// Adds one event and its indexes to `batch`.
     pub fn stage(batch: &mut sled::Batch, s: &Staged<'_>) {
         batch.insert(&event_key(s.seq), s.bytes);
         batch.insert(&id_key(&s.id), &s.seq.to_be_bytes());
@@ -142,16 +142,29 @@ impl Store {
             v[8..].copy_from_slice(&body.0);
             batch.insert(prefixed(b'k', key), &v[..]);
         }
-        batch.insert(prefixed(b's', s.stream), &s.stream_version.to_be_bytes());
-        let mut head = [0u8; 40];
-        head[..8].copy_from_slice(&s.seq.to_be_bytes());
-        head[8..].copy_from_slice(&s.hash.0);
-        batch.insert(&b"h"[..], &head[..]);
     }
 
-    /// Applies `batch` atomically and waits until it is on disk.
-    pub async fn commit(&self, batch: sled::Batch) -> Result<(), StoreError> {
-        self.db.apply_batch(batch)?;
+    /// Adds a stream's new version to `batch`. Written once per stream per batch, not per event:
+    /// every key written costs flush time.
+    pub fn stage_stream(batch: &mut sled::Batch, stream: &str, version: u64) {
+        batch.insert(prefixed(b's', stream), &version.to_be_bytes());
+    }
+
+    /// Adds the new head to `batch` (once per batch).
+    pub fn stage_head(batch: &mut sled::Batch, head: Head) {
+        let mut v = [0u8; 40];
+        v[..8].copy_from_slice(&head.seq.to_be_bytes());
+        v[8..].copy_from_slice(&head.hash.0);
+        batch.insert(&b"h"[..], &v[..]);
+    }
+
+    /// Applies `batch` atomically (in memory and sled's log buffer; not yet durable).
+    pub fn apply(&self, batch: sled::Batch) -> Result<(), StoreError> {
+        Ok(self.db.apply_batch(batch)?)
+    }
+
+    /// Waits until everything applied so far is on disk.
+    pub async fn flush(&self) -> Result<(), StoreError> {
         self.db.flush_async().await?;
         Ok(())
     }

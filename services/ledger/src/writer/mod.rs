@@ -1,0 +1,244 @@
+//! The single writer and its pipelined group commit.
+//!
+//! Appends queue on a channel. The writer decides each one against the state left by those before
+//! it and stages the accepted events into a pending sled batch. As soon as no flush is running,
+//! the pending batch is applied (atomically) and its flush starts; while that flush runs, new
+//! appends are staged into the next batch. Answers are sent only when the flush covering them has
+//! completed, so a `201` always means "on disk", and the batch grows to whatever arrived during
+//! the previous flush.
+//!
+//! If a write or flush fails, the writer stops accepting (every later append gets `503`) and the
+//! process must be restarted: the in-memory state may be ahead of the disk, and the log on disk is
+//! the truth it rebuilds from.
+
+mod stage;
+
+use std::{
+    collections::HashMap,
+    sync::{atomic::Ordering, Arc},
+    time::Instant,
+};
+
+use axum::body::Bytes;
+use lofte_proto::{ids::LedgerId, Command, Hash};
+use tokio::{
+    sync::{mpsc, oneshot},
+    task::JoinHandle,
+};
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use crate::{
+    decide::{MemoryFacts, Rejection},
+    metrics::Metrics,
+    state::LedgerState,
+    store::{Store, StoreError},
+};
+use stage::Staging;
+
+/// One stored event as sent back to clients.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub seq: u64,
+    pub id: Uuid,
+    pub stream_version: u64,
+    /// The stored canonical JSON.
+    pub bytes: Bytes,
+}
+
+/// The outcome of an append.
+#[derive(Debug, Clone)]
+pub enum Appended {
+    /// Newly written (and flushed).
+    Created(Record),
+    /// The idempotency key was used before with the same request: the original event.
+    Replayed(Record),
+}
+
+/// Why an append was not written.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AppendError {
+    #[error(transparent)]
+    Rejected(#[from] Rejection),
+    #[error("idempotency key {0:?} was already used with a different request")]
+    KeyReused(String),
+    #[error("stream {stream} is at version {current}, not {expected}")]
+    VersionConflict { stream: String, expected: u64, current: u64 },
+    #[error("the ledger cannot write: {0}")]
+    Unavailable(String),
+}
+
+/// A request to append.
+#[derive(Debug)]
+pub struct AppendRequest {
+    pub cmd: Command,
+    pub author: String,
+    /// The `Idempotency-Key` and the hash of the canonical request body.
+    pub idempotency: Option<(String, Hash)>,
+    /// The stream version the client expects (`If-Match`).
+    pub if_match: Option<u64>,
+    pub reply: oneshot::Sender<Result<Appended, AppendError>>,
+}
+
+type Reply = (oneshot::Sender<Result<Appended, AppendError>>, Result<Appended, AppendError>);
+
+/// Staged, not yet applied to sled.
+#[derive(Default)]
+struct Pending {
+    batch: sled::Batch,
+    replies: Vec<Reply>,
+    written: u64,
+    /// Facts of staged occurrences, for corrections within the batch.
+    overlay: MemoryFacts,
+    /// Idempotency keys staged in this batch.
+    keys: HashMap<String, (Hash, Record)>,
+    /// Stream versions reached in this batch.
+    streams: HashMap<String, u64>,
+}
+
+/// Applied to sled, flush running.
+struct InFlight {
+    flush: JoinHandle<Result<(), StoreError>>,
+    replies: Vec<Reply>,
+    written: u64,
+    last_seq: u64,
+    started: Instant,
+}
+
+/// The writer task's state.
+#[derive(Debug)]
+pub struct Writer {
+    ledger: LedgerId,
+    store: Store,
+    state: LedgerState,
+    max_batch: usize,
+    metrics: Arc<Metrics>,
+    /// The last seq known to be on disk.
+    durable_seq: u64,
+    failed: Option<String>,
+}
+
+impl Writer {
+    /// A writer over `store` whose state was loaded from it.
+    pub fn new(ledger: LedgerId, store: Store, state: LedgerState, max_batch: usize, metrics: Arc<Metrics>) -> Self {
+        metrics.head_seq.store(state.head.seq, Ordering::Relaxed);
+        let durable_seq = state.head.seq;
+        Self { ledger, store, state, max_batch: max_batch.max(1), metrics, durable_seq, failed: None }
+    }
+
+    /// Runs until `cancel`; then answers everything still queued and returns.
+    pub async fn run(mut self, mut rx: mpsc::Receiver<AppendRequest>, cancel: CancellationToken) {
+        let mut pending = Pending::default();
+        let mut in_flight: Option<InFlight> = None;
+        let mut stopping = false;
+        let mut drained = false;
+        loop {
+            if in_flight.is_none() && !pending.replies.is_empty() {
+                in_flight = self.launch(&mut pending);
+            }
+            if drained && in_flight.is_none() && pending.replies.is_empty() {
+                return;
+            }
+            let room = pending.replies.len() < self.max_batch;
+            tokio::select! {
+                biased;
+                done = async { in_flight.as_mut().map(|f| &mut f.flush).expect("guarded").await }, if in_flight.is_some() => {
+                    let f = in_flight.take().expect("guarded");
+                    let done = done.unwrap_or_else(|e| Err(StoreError::Task(e.to_string())));
+                    self.finish(f, done);
+                }
+                () = cancel.cancelled(), if !stopping => {
+                    stopping = true;
+                    rx.close();
+                }
+                r = rx.recv(), if room && !drained => match r {
+                    None => drained = true,
+                    Some(req) => {
+                        self.take(req, &mut pending, in_flight.as_mut());
+                        while pending.replies.len() < self.max_batch {
+                            match rx.try_recv() {
+                                Ok(req) => self.take(req, &mut pending, in_flight.as_mut()),
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                },
+            }
+        }
+    }
+
+    /// Decides and stages one request, or answers it at once.
+    fn take(&mut self, req: AppendRequest, pending: &mut Pending, in_flight: Option<&mut InFlight>) {
+        let started = Instant::now();
+        self.take_timed(req, pending, in_flight);
+        self.metrics.stage_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    fn take_timed(&mut self, req: AppendRequest, pending: &mut Pending, in_flight: Option<&mut InFlight>) {
+        if let Some(why) = &self.failed {
+            let _ = req.reply.send(Err(AppendError::Unavailable(why.clone())));
+            return;
+        }
+        match self.stage(&req, pending) {
+            Ok(Staging::Written(rec)) => {
+                pending.written += 1;
+                pending.replies.push((req.reply, Ok(Appended::Created(rec))));
+            }
+            Ok(Staging::Repeat(rec)) => {
+                self.metrics.replayed();
+                let reply = (req.reply, Ok(Appended::Replayed(rec.clone())));
+                // Never point a client at an event that is not on disk yet.
+                match in_flight {
+                    _ if rec.seq <= self.durable_seq => {
+                        let _ = reply.0.send(reply.1);
+                    }
+                    Some(f) if rec.seq <= f.last_seq => f.replies.push(reply),
+                    _ => pending.replies.push(reply),
+                }
+            }
+            Err(e) => {
+                self.metrics.refused(&e);
+                let _ = req.reply.send(Err(e));
+            }
+        }
+    }
+
+    /// Applies the pending batch and starts its flush.
+    fn launch(&mut self, pending: &mut Pending) -> Option<InFlight> {
+        let mut p = std::mem::take(pending);
+        let started = Instant::now();
+        for (stream, version) in &p.streams {
+            Store::stage_stream(&mut p.batch, stream, *version);
+        }
+        Store::stage_head(&mut p.batch, self.state.head);
+        if let Err(e) = self.store.apply(p.batch) {
+            self.fail(&e, p.replies);
+            return None;
+        }
+        let store = self.store.clone();
+        let flush = tokio::spawn(async move { store.flush().await });
+        Some(InFlight { flush, replies: p.replies, written: p.written, last_seq: self.state.head.seq, started })
+    }
+
+    /// A flush completed: answer its appends.
+    fn finish(&mut self, f: InFlight, done: Result<(), StoreError>) {
+        if let Err(e) = done {
+            self.fail(&e, f.replies);
+            return;
+        }
+        self.durable_seq = f.last_seq;
+        self.metrics.committed(f.written, f.last_seq, f.started.elapsed());
+        for (tx, r) in f.replies {
+            let _ = tx.send(r);
+        }
+    }
+
+    fn fail(&mut self, e: &StoreError, replies: Vec<Reply>) {
+        tracing::error!(error = %e, "group commit failed; the ledger stops accepting writes");
+        self.failed = Some(e.to_string());
+        self.metrics.writer_failed.store(1, Ordering::Relaxed);
+        for (tx, _) in replies {
+            let _ = tx.send(Err(AppendError::Unavailable(e.to_string())));
+        }
+    }
+}
