@@ -1,0 +1,93 @@
+//! A small HTTP client for the ledger. Every failure becomes an error with one clear line: the
+//! service's problem detail and the field at fault, or why the service could not be reached.
+
+use anyhow::{anyhow, Context};
+use lofte_proto::NewEvent;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+/// The ledger at a base URL.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    base: String,
+    http: reqwest::Client,
+}
+
+/// What the ledger made of an append.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Newly recorded (201).
+    Created(Value),
+    /// Recorded earlier under the same idempotency key (200).
+    Existing(Value),
+}
+
+/// A refusal by the ledger, as its problem document says it.
+#[derive(Debug, thiserror::Error)]
+#[error("{detail}{}", field.as_ref().map(|f| format!(" (field {f})")).unwrap_or_default())]
+pub struct Refusal {
+    pub status: u16,
+    pub code: String,
+    pub detail: String,
+    pub field: Option<String>,
+}
+
+impl Ledger {
+    pub fn new(base: &str) -> anyhow::Result<Ledger> {
+        let base = base.trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(anyhow!("--ledger must be an http:// or https:// URL, got {base:?}"));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .user_agent(concat!("lofte/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .context("cannot set up HTTP")?;
+        Ok(Ledger { base, http })
+    }
+
+    /// The base URL.
+    pub fn url(&self) -> &str {
+        &self.base
+    }
+
+    /// Records one event; `key` makes a retry safe.
+    pub async fn append(&self, event: &NewEvent, key: &str) -> anyhow::Result<Result<Outcome, Refusal>> {
+        let resp = self
+            .http
+            .post(format!("{}/v1/events", self.base))
+            .header("Idempotency-Key", key)
+            .json(event)
+            .send()
+            .await
+            .map_err(|e| unreachable(&self.base, &e))?;
+        let status = resp.status();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        Ok(match status {
+            StatusCode::CREATED => Ok(Outcome::Created(body)),
+            StatusCode::OK => Ok(Outcome::Existing(body)),
+            _ => Err(refusal(status, &body)),
+        })
+    }
+}
+
+fn refusal(status: StatusCode, body: &Value) -> Refusal {
+    let s = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
+    Refusal {
+        status: status.as_u16(),
+        code: s("type").map(|t| t.trim_start_matches("urn:lofte:problem:").to_owned()).unwrap_or_default(),
+        detail: s("detail").unwrap_or_else(|| format!("the ledger answered {status}")),
+        field: s("field"),
+    }
+}
+
+fn unreachable(base: &str, e: &reqwest::Error) -> anyhow::Error {
+    let why = if e.is_connect() {
+        "connection refused (is lofte-ledger running? set --ledger or LOFTE_LEDGER_URL)".to_owned()
+    } else if e.is_timeout() {
+        "no answer within 30 s".to_owned()
+    } else {
+        e.to_string()
+    };
+    anyhow!("cannot reach the ledger at {base}: {why}")
+}

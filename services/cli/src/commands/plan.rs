@@ -1,0 +1,106 @@
+//! `lofte plan import FILE`: check a plan file whole, then record its events in order. Each event
+//! carries an idempotency key derived from its content, so importing the same file again records
+//! nothing new, and an import cut short can simply be run again.
+
+use anyhow::{anyhow, Context};
+use lofte_proto::{
+    chain::canonical,
+    command::new_event,
+    ids::OrgId,
+    planfile::{self, PlanFile},
+    Hash, NewEvent,
+};
+use serde_json::{json, Value};
+
+use crate::{
+    cli::{Global, ImportArgs},
+    client::{Ledger, Outcome},
+};
+
+/// The idempotency key of one plan event: the plan and a hash of the event's content.
+fn key_of(plan: &str, event: &NewEvent) -> String {
+    let v = serde_json::to_value(event).unwrap_or(Value::Null);
+    format!("plan-import:{plan}:{}", &Hash::of(&canonical(&v)).to_string()[..24])
+}
+
+fn describe(e: &NewEvent) -> String {
+    let id = e.data.get("id").or_else(|| e.data.get("activity")).or_else(|| e.data.get("tertial"));
+    match id.and_then(Value::as_str) {
+        Some(id) => format!("{} {id}", e.kind),
+        None => e.kind.clone(),
+    }
+}
+
+pub async fn import(global: &Global, args: &ImportArgs) -> anyhow::Result<()> {
+    let path = args.file.display().to_string();
+    let text = std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {path}"))?;
+    let plan: PlanFile = planfile::parse(&text).map_err(|e| anyhow!("{path}: {e}"))?;
+    let actor = match &args.actor {
+        Some(a) => OrgId::new(a.as_str()).map_err(|e| anyhow!("--as {a:?}: {e}"))?,
+        None => plan
+            .adopted()
+            .coordinators
+            .first()
+            .map(|c| c.org.clone())
+            .ok_or_else(|| anyhow!("{path}: the plan names no coordinator; pass --as ORG"))?,
+    };
+    let id = plan.plan_id().clone();
+    let events: Vec<NewEvent> = plan.events().iter().map(|e| new_event(&id, &actor, e)).collect();
+
+    if args.dry_run {
+        if global.json {
+            println!("{}", serde_json::to_string_pretty(&json!({"plan": id, "actor": actor, "events": events}))?);
+        } else {
+            println!("{path}: plan {id} is valid; importing it would record {} events as {actor}:", events.len());
+            for e in &events {
+                println!("  {}", describe(e));
+            }
+        }
+        return Ok(());
+    }
+
+    let ledger = Ledger::new(&global.ledger)?;
+    let (mut created, mut existing) = (0usize, 0usize);
+    let mut recorded = Vec::with_capacity(events.len());
+    for (i, e) in events.iter().enumerate() {
+        let outcome = ledger.append(e, &key_of(id.as_str(), e)).await?;
+        let ev = match outcome {
+            Ok(Outcome::Created(ev)) => {
+                created += 1;
+                ev
+            }
+            Ok(Outcome::Existing(ev)) => {
+                existing += 1;
+                ev
+            }
+            Err(r) if r.code == "plan-exists" => {
+                return Err(anyhow!(
+                    "plan {id} already exists on {} with other content; change it with amendments \
+                     (activity_amended, target_set, plan_extended), see docs/plan-format.md",
+                    ledger.url()
+                ))
+            }
+            Err(r) => {
+                return Err(anyhow!(
+                    "{path}: event {} of {} ({}) refused by the ledger: {r}; {created} events were recorded \
+                     before it and the import can be run again once fixed",
+                    i + 1,
+                    events.len(),
+                    describe(e)
+                ))
+            }
+        };
+        recorded.push(json!({"seq": ev["seq"], "id": ev["id"], "kind": ev["kind"]}));
+    }
+    if global.json {
+        let out = json!({"plan": id, "ledger": ledger.url(), "created": created, "existing": existing, "events": recorded});
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        println!(
+            "plan {id}: {} events on {} ({created} recorded now, {existing} already there)",
+            events.len(),
+            ledger.url()
+        );
+    }
+    Ok(())
+}
