@@ -127,10 +127,7 @@ mod tests {
     #[test]
     fn keys_are_sorted_at_every_depth() {
         let v = json!({"b": 1, "a": {"z": [ {"y": 1, "x": 2} ], "ä": "å"}});
-        assert_eq!(
-            String::from_utf8(canonical(&v)).unwrap(),
-            r#"{"a":{"z":[{"x":2,"y":1}],"ä":"å"},"b":1}"#
-        );
+        assert_eq!(String::from_utf8(canonical(&v)).unwrap(), r#"{"a":{"z":[{"x":2,"y":1}],"ä":"å"},"b":1}"#);
     }
 
     #[test]

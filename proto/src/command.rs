@@ -95,8 +95,9 @@ pub fn parse_command(body: &[u8]) -> Result<Command, FieldError> {
 
 /// Builds an event from its kind name and payload; errors name `kind` or `data.<field>`.
 pub fn parse_event(kind: &str, data: Value) -> Result<Event, FieldError> {
-    let kind: Kind =
-        kind.parse().map_err(|e: crate::event::UnknownKind| FieldError { field: "kind".into(), message: e.to_string() })?;
+    let kind: Kind = kind
+        .parse()
+        .map_err(|e: crate::event::UnknownKind| FieldError { field: "kind".into(), message: e.to_string() })?;
     macro_rules! payload {
         ($variant:ident) => {
             Event::$variant(serde_path_to_error::deserialize(data).map_err(|e| field_error("data", e))?)
@@ -167,7 +168,9 @@ mod tests {
         let with = |path: &[&str], v: Value| {
             let mut b = base.clone();
             let mut cur = &mut b;
-            for p in &path[..path.len() - 1] { cur = &mut cur[*p]; }
+            for p in &path[..path.len() - 1] {
+                cur = &mut cur[*p];
+            }
             cur[path[path.len() - 1]] = v;
             b
         };

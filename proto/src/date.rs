@@ -137,8 +137,18 @@ pub fn parse_date(s: &str) -> Result<Date, DateError> {
 }
 
 const MONTHS: [&str; 12] = [
-    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-    "november", "december",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ];
 
 /// Reads the date forms found in Swedish follow-up documents, in the plan's `year`:
@@ -169,8 +179,7 @@ fn one_swedish(s: &str, year: i16) -> Result<BusinessDate, DateError> {
     let parts: Vec<&str> = s.split('-').collect();
     if parts.len() == 3 && parts.iter().all(|p| p.len() == 2) {
         let y = 2000 + i16::from(num(parts[0])?);
-        let d = Date::new(y, num(parts[1])?, num(parts[2])?)
-            .map_err(|_| DateError::NoSuchDay(s.to_owned()))?;
+        let d = Date::new(y, num(parts[1])?, num(parts[2])?).map_err(|_| DateError::NoSuchDay(s.to_owned()))?;
         return Ok(BusinessDate::day(d));
     }
     match s.split_once('-') {

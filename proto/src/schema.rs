@@ -40,7 +40,6 @@ macro_rules! scalar_schema {
     };
 }
 
-
 scalar_schema!(
     crate::tertial::Tertial,
     "Tertial",

@@ -50,8 +50,7 @@ impl Verifier {
             return Err(brk(format!("records seq {} under key {seq}", field("seq"))));
         }
         let stated: Hash = serde_json::from_value(field("hash")).map_err(|e| brk(format!("bad hash: {e}")))?;
-        let prev: Hash =
-            serde_json::from_value(field("prev_hash")).map_err(|e| brk(format!("bad prev_hash: {e}")))?;
+        let prev: Hash = serde_json::from_value(field("prev_hash")).map_err(|e| brk(format!("bad prev_hash: {e}")))?;
         if prev != self.head {
             return Err(brk(format!("prev_hash {prev} does not match the previous hash {}", self.head)));
         }

@@ -73,8 +73,7 @@ impl PlanState {
     pub fn apply(&mut self, event: &Event, recorded_at: Timestamp) {
         match event {
             Event::ActivityAdded(a) => {
-                self.activities
-                    .insert(a.id.clone(), ActivityState { activity: a.clone(), targets: BTreeMap::new() });
+                self.activities.insert(a.id.clone(), ActivityState { activity: a.clone(), targets: BTreeMap::new() });
             }
             Event::ActivityAmended(e) => {
                 if let Some(st) = self.activities.get_mut(&e.activity) {

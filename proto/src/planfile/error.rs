@@ -34,11 +34,7 @@ pub enum PlanFileError {
     Goal { place: String, found: String },
     /// A deadline for a tertial that does not overlap the plan's period.
     #[error("{place}: tertial {tertial} lies outside the plan period {period}")]
-    OutsidePeriod {
-        place: String,
-        tertial: Tertial,
-        period: BusinessDate,
-    },
+    OutsidePeriod { place: String, tertial: Tertial, period: BusinessDate },
     /// Any other rule broken; the reason says which.
     #[error("{place}: {reason}")]
     Invalid { place: String, reason: String },
@@ -63,10 +59,7 @@ impl PlanFileError {
     }
 
     pub(super) fn invalid(place: impl Into<String>, reason: impl Into<String>) -> Self {
-        PlanFileError::Invalid {
-            place: place.into(),
-            reason: reason.into(),
-        }
+        PlanFileError::Invalid { place: place.into(), reason: reason.into() }
     }
 }
 

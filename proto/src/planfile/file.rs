@@ -57,9 +57,7 @@ impl PlanFile {
     /// then `activity_added` for each activity, `target_set` for each target and `deadline_set`
     /// for each deadline.
     pub fn events(&self) -> Vec<Event> {
-        let mut out = Vec::with_capacity(
-            1 + self.activities.len() + self.targets.len() + self.deadlines.len(),
-        );
+        let mut out = Vec::with_capacity(1 + self.activities.len() + self.targets.len() + self.deadlines.len());
         out.push(Event::PlanAdopted(self.adopted.clone()));
         out.extend(self.activities.iter().cloned().map(Event::ActivityAdded));
         out.extend(self.targets.iter().cloned().map(Event::TargetSet));
@@ -78,43 +76,24 @@ impl FromStr for PlanFile {
 /// Reads a plan file and checks it as a whole (see `docs/plan-format.md` for the rules).
 pub fn parse(text: &str) -> Result<PlanFile, PlanFileError> {
     let raw: RawFile = toml::from_str(text)?;
-    let RawFile {
-        plan,
-        actors,
-        coordinators,
-        areas,
-        promises,
-        activities: raw_activities,
-        deadlines: raw_deadlines,
-    } = raw;
+    let RawFile { plan, actors, coordinators, areas, promises, activities: raw_activities, deadlines: raw_deadlines } =
+        raw;
 
     if actors.is_empty() {
-        return Err(PlanFileError::invalid(
-            "actors",
-            "a plan needs at least one organisation ([[actors]])",
-        ));
+        return Err(PlanFileError::invalid("actors", "a plan needs at least one organisation ([[actors]])"));
     }
     if coordinators.is_empty() {
-        return Err(PlanFileError::invalid(
-            "coordinators",
-            "a plan needs at least one coordinator ([[coordinators]])",
-        ));
+        return Err(PlanFileError::invalid("coordinators", "a plan needs at least one coordinator ([[coordinators]])"));
     }
     if promises.is_empty() {
-        return Err(PlanFileError::invalid(
-            "promises",
-            "a plan needs at least one promise ([[promises]])",
-        ));
+        return Err(PlanFileError::invalid("promises", "a plan needs at least one promise ([[promises]])"));
     }
     let orgs = unique_ids("actors", actors.iter().map(|a| a.id.as_str()))?;
     let area_ids = unique_ids("areas", areas.iter().map(|a| a.id.as_str()))?;
     let promise_ids = unique_ids("promises", promises.iter().map(|p| p.id.as_str()))?;
     unique_ids("activities", raw_activities.iter().map(|a| a.id.as_str()))?;
     for (i, a) in actors.iter().enumerate() {
-        repeated(
-            &format!("actors[{i}].reporters"),
-            a.reporters.iter().map(|r| r.as_str()),
-        )?;
+        repeated(&format!("actors[{i}].reporters"), a.reporters.iter().map(|r| r.as_str()))?;
     }
     for (i, c) in coordinators.iter().enumerate() {
         known_org(&orgs, &c.org, &format!("coordinators[{i}].org"))?;
@@ -132,24 +111,15 @@ pub fn parse(text: &str) -> Result<PlanFile, PlanFileError> {
             });
         }
         known_org(&orgs, &ra.lead, &format!("{place}.lead"))?;
-        repeated(
-            &format!("{place}.participants"),
-            ra.participants.iter().map(|p| p.as_str()),
-        )?;
+        repeated(&format!("{place}.participants"), ra.participants.iter().map(|p| p.as_str()))?;
         for (j, p) in ra.participants.iter().enumerate() {
             let at = format!("{place}.participants[{j}]");
             known_org(&orgs, p, &at)?;
             if *p == ra.lead {
-                return Err(PlanFileError::invalid(
-                    at,
-                    format!("{:?} leads the activity already", p.as_str()),
-                ));
+                return Err(PlanFileError::invalid(at, format!("{:?} leads the activity already", p.as_str())));
             }
         }
-        repeated(
-            &format!("{place}.areas"),
-            ra.areas.iter().map(|a| a.as_str()),
-        )?;
+        repeated(&format!("{place}.areas"), ra.areas.iter().map(|a| a.as_str()))?;
         for (j, a) in ra.areas.iter().enumerate() {
             known_area(&area_ids, a, &format!("{place}.areas[{j}]"))?;
         }
@@ -157,34 +127,13 @@ pub fn parse(text: &str) -> Result<PlanFile, PlanFileError> {
             let at = format!("{place}.targets[{j}]");
             for target in expand_target(&ra, rt, &area_ids, &at)? {
                 if !target_ids.insert(target.id.clone()) {
-                    return Err(PlanFileError::DuplicateId {
-                        place: format!("{at}.id"),
-                        id: target.id.to_string(),
-                    });
+                    return Err(PlanFileError::DuplicateId { place: format!("{at}.id"), id: target.id.to_string() });
                 }
-                targets.push(TargetSet {
-                    activity: ra.id.clone(),
-                    target,
-                });
+                targets.push(TargetSet { activity: ra.id.clone(), target });
             }
         }
-        let RawActivity {
-            id,
-            promise,
-            title,
-            lead,
-            participants,
-            areas,
-            targets: _,
-        } = ra;
-        activities.push(Activity {
-            id,
-            promise,
-            title,
-            lead,
-            participants,
-            areas,
-        });
+        let RawActivity { id, promise, title, lead, participants, areas, targets: _ } = ra;
+        activities.push(Activity { id, promise, title, lead, participants, areas });
     }
 
     let mut deadlines = Vec::with_capacity(raw_deadlines.len());
@@ -200,24 +149,15 @@ pub fn parse(text: &str) -> Result<PlanFile, PlanFileError> {
             });
         }
         if !tertials.insert(t) {
-            return Err(PlanFileError::Repeated {
-                place: format!("{place}.tertial"),
-                id: t.to_string(),
-            });
+            return Err(PlanFileError::Repeated { place: format!("{place}.tertial"), id: t.to_string() });
         }
         if d.due < t.first_day() {
             return Err(PlanFileError::invalid(
                 format!("{place}.due"),
-                format!(
-                    "a follow-up cannot be due ({}) before its tertial {t} starts",
-                    d.due
-                ),
+                format!("a follow-up cannot be due ({}) before its tertial {t} starts", d.due),
             ));
         }
-        deadlines.push(DeadlineSet {
-            tertial: t,
-            due: d.due,
-        });
+        deadlines.push(DeadlineSet { tertial: t, due: d.due });
     }
 
     let adopted = PlanAdopted {
@@ -231,11 +171,5 @@ pub fn parse(text: &str) -> Result<PlanFile, PlanFileError> {
         areas,
         coordinators,
     };
-    Ok(PlanFile {
-        id: plan.id,
-        adopted,
-        activities,
-        targets,
-        deadlines,
-    })
+    Ok(PlanFile { id: plan.id, adopted, activities, targets, deadlines })
 }

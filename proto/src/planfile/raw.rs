@@ -103,14 +103,9 @@ fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
                 // toml has already checked month and day against the calendar.
                 Date::new(year, x.month as i8, x.day as i8).map_err(D::Error::custom)
             }
-            _ => Err(D::Error::custom(format!(
-                "{EXPECTED}, not a time or date-time ({dt})"
-            ))),
+            _ => Err(D::Error::custom(format!("{EXPECTED}, not a time or date-time ({dt})"))),
         },
-        other => Err(D::Error::custom(format!(
-            "{EXPECTED}, found {}",
-            other.type_str()
-        ))),
+        other => Err(D::Error::custom(format!("{EXPECTED}, found {}", other.type_str()))),
     }
 }
 

@@ -15,14 +15,8 @@ use crate::{
 
 /// Whether `metric` counts occurrence events (`meetings`, …) rather than naming a measure.
 fn is_occurrence_metric(metric: &Metric) -> bool {
-    [
-        TargetId::MEETINGS,
-        TargetId::DIALOGUES,
-        TargetId::WORKSHOPS,
-        TargetId::TRAININGS,
-        TargetId::SITUATION_PICTURES,
-    ]
-    .contains(&metric.as_str())
+    [TargetId::MEETINGS, TargetId::DIALOGUES, TargetId::WORKSHOPS, TargetId::TRAININGS, TargetId::SITUATION_PICTURES]
+        .contains(&metric.as_str())
 }
 
 /// Checks one `[[activities.targets]]` entry and turns it into one target, or one per area
@@ -34,19 +28,13 @@ pub(super) fn expand_target(
     place: &str,
 ) -> Result<Vec<Target>, PlanFileError> {
     let goal = goal(rt, place)?;
-    repeated(
-        &format!("{place}.areas"),
-        rt.areas.iter().map(|a| a.as_str()),
-    )?;
+    repeated(&format!("{place}.areas"), rt.areas.iter().map(|a| a.as_str()))?;
     for (k, a) in rt.areas.iter().enumerate() {
         let at = format!("{place}.areas[{k}]");
         known_area(declared, a, &at)?;
         // An activity without areas concerns the whole municipality: any declared area will do.
         if !activity.areas.is_empty() && !activity.areas.contains(a) {
-            return Err(PlanFileError::AreaNotInActivity {
-                place: at,
-                id: a.to_string(),
-            });
+            return Err(PlanFileError::AreaNotInActivity { place: at, id: a.to_string() });
         }
     }
     let single = |id: TargetId, areas: Vec<AreaId>| Target {
@@ -59,11 +47,7 @@ pub(super) fn expand_target(
     if !rt.each_area {
         return Ok(vec![single(rt.id.clone(), rt.areas.clone())]);
     }
-    let areas = if rt.areas.is_empty() {
-        &activity.areas
-    } else {
-        &rt.areas
-    };
+    let areas = if rt.areas.is_empty() { &activity.areas } else { &rt.areas };
     if areas.is_empty() {
         return Err(PlanFileError::invalid(
             format!("{place}.each_area"),
@@ -75,10 +59,7 @@ pub(super) fn expand_target(
         .map(|a| {
             let id = format!("{}-{}", rt.id, a);
             let id = TargetId::new(id.as_str()).map_err(|e| {
-                PlanFileError::invalid(
-                    format!("{place}.id"),
-                    format!("expanded id {id:?} is not a valid id: {e}"),
-                )
+                PlanFileError::invalid(format!("{place}.id"), format!("expanded id {id:?} is not a valid id: {e}"))
             })?;
             Ok(single(id, vec![a.clone()]))
         })
@@ -88,20 +69,14 @@ pub(super) fn expand_target(
 /// The goal of a target: exactly one of `at_least`, `exactly`, `every`; `ratio` only on counts of
 /// a measure.
 fn goal(rt: &RawTarget, place: &str) -> Result<Goal, PlanFileError> {
-    let found: Vec<&str> = [
-        rt.at_least.map(|_| "`at_least`"),
-        rt.exactly.map(|_| "`exactly`"),
-        rt.every.map(|_| "`every`"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let found: Vec<&str> =
+        [rt.at_least.map(|_| "`at_least`"), rt.exactly.map(|_| "`exactly`"), rt.every.map(|_| "`every`")]
+            .into_iter()
+            .flatten()
+            .collect();
     let count = |comparator, value: u64, key: &str| {
         if value > MAX_COUNT {
-            return Err(PlanFileError::invalid(
-                format!("{place}.{key}"),
-                format!("at most {MAX_COUNT}, got {value}"),
-            ));
+            return Err(PlanFileError::invalid(format!("{place}.{key}"), format!("at most {MAX_COUNT}, got {value}")));
         }
         if let Some(r) = &rt.ratio {
             if r.at_least_percent > 100 {
@@ -120,11 +95,7 @@ fn goal(rt: &RawTarget, place: &str) -> Result<Goal, PlanFileError> {
                 ));
             }
         }
-        Ok(Goal::Count {
-            comparator,
-            value,
-            ratio: rt.ratio.clone(),
-        })
+        Ok(Goal::Count { comparator, value, ratio: rt.ratio.clone() })
     };
     match (rt.at_least, rt.exactly, rt.every) {
         (Some(v), None, None) => count(Comparator::AtLeast, v, "at_least"),
@@ -140,11 +111,7 @@ fn goal(rt: &RawTarget, place: &str) -> Result<Goal, PlanFileError> {
         }
         _ => Err(PlanFileError::Goal {
             place: place.to_owned(),
-            found: if found.is_empty() {
-                "none".to_owned()
-            } else {
-                found.join(" and ")
-            },
+            found: if found.is_empty() { "none".to_owned() } else { found.join(" and ") },
         }),
     }
 }

@@ -135,35 +135,17 @@ fn good_file_yields_events_in_order() {
     let ids: Vec<&str> = f.targets().iter().map(|t| t.target.id.as_str()).collect();
     assert_eq!(
         ids,
-        [
-            "fotpatrullering-raslatt",
-            "fotpatrullering-oxnehaga",
-            "narkotikabrott",
-            "ssg-moten",
-            "lagesbild-oxnehaga"
-        ]
+        ["fotpatrullering-raslatt", "fotpatrullering-oxnehaga", "narkotikabrott", "ssg-moten", "lagesbild-oxnehaga"]
     );
     assert_eq!(f.targets()[1].target.areas[0].as_str(), "oxnehaga");
     assert_eq!(f.targets()[3].activity.as_str(), "ssg");
     match &f.targets()[2].target.goal {
-        Goal::Count {
-            comparator: Comparator::AtLeast,
-            value: 52,
-            ratio: Some(r),
-        } => {
-            assert_eq!(
-                (r.sub.as_str(), r.at_least_percent),
-                ("forstagangsanvandare", 20)
-            );
+        Goal::Count { comparator: Comparator::AtLeast, value: 52, ratio: Some(r) } => {
+            assert_eq!((r.sub.as_str(), r.at_least_percent), ("forstagangsanvandare", 20));
         }
         other => panic!("unexpected goal {other:?}"),
     }
-    assert_eq!(
-        f.targets()[4].target.goal,
-        Goal::Cadence {
-            every: Cadence::Monthly
-        }
-    );
+    assert_eq!(f.targets()[4].target.goal, Goal::Cadence { every: Cadence::Monthly });
     assert_eq!(f.deadlines()[1].due, date(2023, 1, 16));
     assert_eq!(GOOD.parse::<PlanFile>(), Ok(f));
 }
@@ -173,21 +155,13 @@ fn syntax_errors_carry_line_and_column() {
     let m = message(&with("municipality = ", "kommun = "));
     assert!(m.contains("line 5, column 1"), "{m}");
     assert!(m.contains("unknown field `kommun`"), "{m}");
-    assert!(refused(&with(
-        "at_least = 8\n",
-        "at_least = 8\n  colour = \"red\"\n"
-    ))
-    .place()
-    .is_none());
+    assert!(refused(&with("at_least = 8\n", "at_least = 8\n  colour = \"red\"\n")).place().is_none());
     let m = message(&with(r#"lead = "kommunen""#, r#"lead = "Kommunen""#));
     assert!(m.contains("must start with a letter or digit"), "{m}");
     let m = message(&with(r#"due = "2022-05-16""#, r#"due = "16/5""#));
     assert!(m.contains("not a date"), "{m}");
     let m = message(&with("due = 2023-01-16", "due = 2023-01-16T12:00:00"));
-    assert!(
-        m.contains("column 7") && m.contains("expected a date"),
-        "{m}"
-    );
+    assert!(m.contains("column 7") && m.contains("expected a date"), "{m}");
     let m = message(&with(r#"every = "monthly""#, r#"every = "daily""#));
     assert!(m.contains("daily"), "{m}");
 }
@@ -196,10 +170,7 @@ fn syntax_errors_carry_line_and_column() {
 fn duplicate_ids_are_refused() {
     let twice = |table: &str, entry: &str| format!("{GOOD}\n[[{table}]]\n{entry}\n");
     assert_eq!(
-        message(&twice(
-            "actors",
-            "id = \"polisen\"\nname = \"Polisen igen\""
-        )),
+        message(&twice("actors", "id = \"polisen\"\nname = \"Polisen igen\"")),
         r#"actors[2].id: duplicate id "polisen""#
     );
     assert_eq!(
@@ -211,10 +182,7 @@ fn duplicate_ids_are_refused() {
         r#"promises[1].id: duplicate id "lagesbild""#
     );
     assert_eq!(
-        message(&twice(
-            "activities",
-            "id = \"ssg\"\npromise = \"lagesbild\"\ntitle = \"Igen\"\nlead = \"polisen\""
-        )),
+        message(&twice("activities", "id = \"ssg\"\npromise = \"lagesbild\"\ntitle = \"Igen\"\nlead = \"polisen\"")),
         r#"activities[2].id: duplicate id "ssg""#
     );
     // Target ids are unique across the plan, each_area expansions included.
@@ -223,10 +191,7 @@ fn duplicate_ids_are_refused() {
         r#"activities[1].targets[0].id: duplicate id "narkotikabrott""#
     );
     assert_eq!(
-        message(&with(
-            r#"id = "ssg-moten""#,
-            r#"id = "fotpatrullering-oxnehaga""#
-        )),
+        message(&with(r#"id = "ssg-moten""#, r#"id = "fotpatrullering-oxnehaga""#)),
         r#"activities[1].targets[0].id: duplicate id "fotpatrullering-oxnehaga""#
     );
 }
@@ -242,31 +207,19 @@ fn activity_references_must_be_declared() {
         r#"activities[1].lead: unknown organisation "polis""#
     );
     assert_eq!(
-        message(&with(
-            r#"participants = ["kommunen"]"#,
-            r#"participants = ["kommunen", "vatterhem"]"#
-        )),
+        message(&with(r#"participants = ["kommunen"]"#, r#"participants = ["kommunen", "vatterhem"]"#)),
         r#"activities[0].participants[1]: unknown organisation "vatterhem""#
     );
     assert_eq!(
-        message(&with(
-            r#"areas = ["raslatt", "oxnehaga"]"#,
-            r#"areas = ["raslatt", "ekhagen"]"#
-        )),
+        message(&with(r#"areas = ["raslatt", "oxnehaga"]"#, r#"areas = ["raslatt", "ekhagen"]"#)),
         r#"activities[0].areas[1]: unknown area "ekhagen""#
     );
     assert!(matches!(
-        refused(&with(
-            r#"areas = ["raslatt", "oxnehaga"]"#,
-            r#"areas = ["raslatt", "raslatt"]"#
-        )),
+        refused(&with(r#"areas = ["raslatt", "oxnehaga"]"#, r#"areas = ["raslatt", "raslatt"]"#)),
         PlanFileError::Repeated { .. }
     ));
     assert_eq!(
-        message(&with(
-            r#"participants = ["kommunen"]"#,
-            r#"participants = ["polisen"]"#
-        )),
+        message(&with(r#"participants = ["kommunen"]"#, r#"participants = ["polisen"]"#)),
         r#"activities[0].participants[0]: "polisen" leads the activity already"#
     );
 }
@@ -288,10 +241,7 @@ fn target_areas_must_be_the_activitys() {
     // An activity without areas concerns the whole municipality: any declared area will do,
     // but each_area needs some area to expand over.
     assert!(parse(&with(r#"areas = ["oxnehaga"]"#, r#"areas = ["raslatt"]"#)).is_ok());
-    let text = with(
-        r#"text = "minst åtta gånger under året""#,
-        "text = \"x\"\n  each_area = true",
-    );
+    let text = with(r#"text = "minst åtta gånger under året""#, "text = \"x\"\n  each_area = true");
     assert_eq!(
         message(&text),
         "activities[1].targets[0].each_area: needs areas to expand over: \
@@ -311,10 +261,7 @@ fn a_target_has_exactly_one_goal() {
         "activities[1].targets[0]: give exactly one of `at_least`, `exactly` or `every` (found none)"
     );
     assert!(matches!(
-        refused(&with(
-            "at_least = 8\n",
-            "at_least = 8\n  every = \"weekly\"\n"
-        )),
+        refused(&with("at_least = 8\n", "at_least = 8\n  every = \"weekly\"\n")),
         PlanFileError::Goal { .. }
     ));
     assert_eq!(
@@ -325,22 +272,15 @@ fn a_target_has_exactly_one_goal() {
         message(&with("at_least_percent = 20", "at_least_percent = 120")),
         "activities[0].targets[1].ratio.at_least_percent: a share is at most 100 percent, got 120"
     );
-    assert!(message(&with(
-        "at_least = 8\n",
-        "at_least = 8\n  ratio = { sub = \"x\", at_least_percent = 5 }\n"
-    ))
-    .starts_with("activities[1].targets[0].ratio: \"meetings\" counts events"));
-    assert!(message(&with("at_least = 8\n", "at_least = 8000000\n"))
-        .starts_with("activities[1].targets[0].at_least:"));
+    assert!(message(&with("at_least = 8\n", "at_least = 8\n  ratio = { sub = \"x\", at_least_percent = 5 }\n"))
+        .starts_with("activities[1].targets[0].ratio: \"meetings\" counts events"));
+    assert!(message(&with("at_least = 8\n", "at_least = 8000000\n")).starts_with("activities[1].targets[0].at_least:"));
 }
 
 #[test]
 fn deadlines_lie_within_the_plan() {
     let m = message(&with(r#"tertial = "2022-T3""#, r#"tertial = "2023-T1""#));
-    assert_eq!(
-        m,
-        "deadlines[1].tertial: tertial 2023-T1 lies outside the plan period 2022-01-01..2022-12-31"
-    );
+    assert_eq!(m, "deadlines[1].tertial: tertial 2023-T1 lies outside the plan period 2022-01-01..2022-12-31");
     assert!(matches!(
         refused(&with(r#"tertial = "2022-T3""#, r#"tertial = "2022-T1""#)),
         PlanFileError::Repeated { .. }
@@ -366,14 +306,9 @@ fn a_plan_has_actors_coordinators_and_promises() {
         let (_, b) = rest.split_once(to).expect("fixture has the end marker");
         format!("{a}{to}{b}")
     };
-    assert_eq!(
-        refused(&cut("[[coordinators]]", "[[areas]]")).place(),
-        Some("coordinators")
-    );
-    assert_eq!(
-        refused(&cut("[[promises]]", "[[activities]]")).place(),
-        Some("promises")
-    );
-    let no_actors = "[plan]\nid = \"x\"\ntitle = \"x\"\nmunicipality = \"x\"\npolice_area = \"x\"\nperiod = \"2022-01-01\"\n";
+    assert_eq!(refused(&cut("[[coordinators]]", "[[areas]]")).place(), Some("coordinators"));
+    assert_eq!(refused(&cut("[[promises]]", "[[activities]]")).place(), Some("promises"));
+    let no_actors =
+        "[plan]\nid = \"x\"\ntitle = \"x\"\nmunicipality = \"x\"\npolice_area = \"x\"\nperiod = \"2022-01-01\"\n";
     assert_eq!(refused(no_actors).place(), Some("actors"));
 }

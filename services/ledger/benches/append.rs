@@ -21,11 +21,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 /// CPU seconds this process has used (user + system), from /proc/self/stat.
@@ -62,8 +58,11 @@ fn record(i: usize) -> Vec<u8> {
 
 async fn ledger_over_http(events: usize, clients: usize) -> (f64, f64, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let settings =
-        Settings { listen: "127.0.0.1:0".parse().expect("addr"), data_dir: dir.path().to_owned(), ..Settings::default() };
+    let settings = Settings {
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        data_dir: dir.path().to_owned(),
+        ..Settings::default()
+    };
     let app = App::build(settings).await.expect("ledger starts");
     let url = format!("http://{}/v1/events", app.addr());
     let cancel = CancellationToken::new();
@@ -100,11 +99,13 @@ async fn ledger_over_http(events: usize, clients: usize) -> (f64, f64, tempfile:
     let rate = events as f64 / elapsed;
     println!("CPU during the appends: {:.0} % of one core", 100.0 * (cpu_seconds() - cpu_start) / elapsed);
     let floor = http_floor(&addr, events, clients).await;
-    let metrics = client.get(url.replace("/v1/events", "/metrics")).send().await.expect("metrics").text().await.expect("text");
+    let metrics =
+        client.get(url.replace("/v1/events", "/metrics")).send().await.expect("metrics").text().await.expect("text");
     let metric = |name: &str| -> f64 {
         metrics.lines().find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse().ok())).unwrap_or(0.0)
     };
-    let (batches, commit_s) = (metric("lofte_ledger_group_commits_total"), metric("lofte_ledger_group_commit_seconds_total"));
+    let (batches, commit_s) =
+        (metric("lofte_ledger_group_commits_total"), metric("lofte_ledger_group_commit_seconds_total"));
     println!(
         "group commits: {batches:.0}, {:.1} events each on average, largest {:.0}; {:.0} % of the run spent in apply+flush",
         events as f64 / batches.max(1.0),
@@ -203,7 +204,11 @@ async fn http_floor(addr: &str, requests: usize, clients: usize) -> f64 {
 async fn raw_sled(from: &std::path::Path, events: usize, per_flush: usize) -> f64 {
     let records: Vec<(Vec<u8>, Vec<u8>)> = {
         let src = sled::open(from).expect("open the ledger's log");
-        src.scan_prefix(b"e").skip(2).take(events).map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).expect("read")).collect()
+        src.scan_prefix(b"e")
+            .skip(2)
+            .take(events)
+            .map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).expect("read"))
+            .collect()
     };
     let dir = tempfile::tempdir().expect("temp dir");
     let db = sled::Config::new().path(dir.path()).mode(sled::Mode::HighThroughput).open().expect("sled");
@@ -228,7 +233,10 @@ fn main() {
         tokio::time::sleep(Duration::from_millis(200)).await;
         let raw = raw_sled(dir.path(), events, 100).await;
         let raw20 = raw_sled(dir.path(), events, 20).await;
-        println!("events: {events}, clients: {clients}, cores: {}", std::thread::available_parallelism().map_or(0, |n| n.get()));
+        println!(
+            "events: {events}, clients: {clients}, cores: {}",
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        );
         println!("ledger over HTTP, durable (201 after flush): {ledger:>10.0} appends/s");
         println!("raw sled, same records, 100 per flush:       {raw:>10.0} records/s");
         println!("ratio ledger / raw sled:                      {:>10.2}", ledger / raw);

@@ -80,9 +80,8 @@ impl App {
         let tracker = TaskTracker::new();
         tracker.spawn(self.writer.run(self.appends, shutdown.child_token()));
         tracker.close();
-        let served = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
-            .await;
+        let served =
+            axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await;
         shutdown.cancel();
         tracker.wait().await;
         served?;

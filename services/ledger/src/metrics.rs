@@ -57,19 +57,74 @@ impl Metrics {
         };
         let g = |a: &AtomicU64| a.load(Relaxed) as f64;
         metric("lofte_ledger_appends_total", "counter", "Events written and flushed.", g(&self.appended));
-        metric("lofte_ledger_idempotent_replays_total", "counter", "Appends answered with an earlier event (same Idempotency-Key and body).", g(&self.replayed));
+        metric(
+            "lofte_ledger_idempotent_replays_total",
+            "counter",
+            "Appends answered with an earlier event (same Idempotency-Key and body).",
+            g(&self.replayed),
+        );
         metric("lofte_ledger_rejections_total", "counter", "Appends refused as invalid (422).", g(&self.rejected));
-        metric("lofte_ledger_conflicts_total", "counter", "Appends refused for a reused key or a stream version mismatch (409).", g(&self.conflicts));
-        metric("lofte_ledger_unavailable_total", "counter", "Appends refused because the writer could not write (503).", g(&self.unavailable));
+        metric(
+            "lofte_ledger_conflicts_total",
+            "counter",
+            "Appends refused for a reused key or a stream version mismatch (409).",
+            g(&self.conflicts),
+        );
+        metric(
+            "lofte_ledger_unavailable_total",
+            "counter",
+            "Appends refused because the writer could not write (503).",
+            g(&self.unavailable),
+        );
         metric("lofte_ledger_too_large_total", "counter", "Requests refused for their size (413).", g(&self.too_large));
-        metric("lofte_ledger_bad_requests_total", "counter", "Requests refused as malformed (400).", g(&self.bad_requests));
-        metric("lofte_ledger_group_commits_total", "counter", "Group commits (one sled batch and one flush each).", g(&self.batches));
-        metric("lofte_ledger_group_commit_seconds_total", "counter", "Time spent writing and flushing group commits.", g(&self.flush_micros) / 1e6);
-        metric("lofte_ledger_stage_seconds_total", "counter", "Time the writer spent deciding and staging appends.", g(&self.stage_nanos) / 1e9);
-        metric("lofte_ledger_group_commit_max_events", "gauge", "The largest group commit so far, in events.", g(&self.max_batch_seen));
-        metric("lofte_ledger_head_seq", "gauge", "Sequence number of the last event on disk (flushed).", g(&self.head_seq));
-        metric("lofte_ledger_writer_failed", "gauge", "1 if a write failed and the ledger stopped accepting appends.", g(&self.writer_failed));
-        metric("lofte_ledger_chain_ok", "gauge", "1 if the chain verified when the ledger started.", if chain_ok { 1.0 } else { 0.0 });
+        metric(
+            "lofte_ledger_bad_requests_total",
+            "counter",
+            "Requests refused as malformed (400).",
+            g(&self.bad_requests),
+        );
+        metric(
+            "lofte_ledger_group_commits_total",
+            "counter",
+            "Group commits (one sled batch and one flush each).",
+            g(&self.batches),
+        );
+        metric(
+            "lofte_ledger_group_commit_seconds_total",
+            "counter",
+            "Time spent writing and flushing group commits.",
+            g(&self.flush_micros) / 1e6,
+        );
+        metric(
+            "lofte_ledger_stage_seconds_total",
+            "counter",
+            "Time the writer spent deciding and staging appends.",
+            g(&self.stage_nanos) / 1e9,
+        );
+        metric(
+            "lofte_ledger_group_commit_max_events",
+            "gauge",
+            "The largest group commit so far, in events.",
+            g(&self.max_batch_seen),
+        );
+        metric(
+            "lofte_ledger_head_seq",
+            "gauge",
+            "Sequence number of the last event on disk (flushed).",
+            g(&self.head_seq),
+        );
+        metric(
+            "lofte_ledger_writer_failed",
+            "gauge",
+            "1 if a write failed and the ledger stopped accepting appends.",
+            g(&self.writer_failed),
+        );
+        metric(
+            "lofte_ledger_chain_ok",
+            "gauge",
+            "1 if the chain verified when the ledger started.",
+            if chain_ok { 1.0 } else { 0.0 },
+        );
         s
     }
 }

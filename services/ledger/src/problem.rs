@@ -7,38 +7,39 @@ use axum::{
 };
 use serde::Serialize;
 
-/// A problem document.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Problem {
+/// A problem document, as sent.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Problem)]
+pub struct ProblemDoc<'a> {
     /// Stable identifier of the kind of problem, e.g. `urn:lofte:problem:unknown-activity`.
     #[serde(rename = "type")]
     pub type_: String,
-    pub title: String,
+    pub title: &'a str,
     pub status: u16,
-    pub detail: String,
+    pub detail: &'a str,
     /// The request field at fault (dotted path: `data.count`), or the header.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// For a replayed idempotency key or a version conflict: the stream version now.
+    pub field: Option<&'a str>,
+    /// For a version conflict: the stream's version now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(ignore)]
+}
+
+/// A problem to answer with. Small, because it travels in every handler's `Err`.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    status: StatusCode,
+    code: &'static str,
+    detail: String,
+    field: Option<String>,
+    current_version: Option<u64>,
     retry_after: Option<u32>,
 }
 
 impl Problem {
     /// A problem of kind `code` (kebab-case) with `status`.
-    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
-        Self {
-            type_: format!("urn:lofte:problem:{code}"),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: status.as_u16(),
-            detail: detail.into(),
-            field: None,
-            current_version: None,
-            retry_after: None,
-        }
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        Self { status, code, detail: detail.into(), field: None, current_version: None, retry_after: None }
     }
 
     /// Names the field at fault.
@@ -74,9 +75,16 @@ impl Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::to_vec(&self).unwrap_or_default();
-        let mut resp = (status, body).into_response();
+        let doc = ProblemDoc {
+            type_: format!("urn:lofte:problem:{}", self.code),
+            title: self.status.canonical_reason().unwrap_or("Error"),
+            status: self.status.as_u16(),
+            detail: &self.detail,
+            field: self.field.as_deref(),
+            current_version: self.current_version,
+        };
+        let body = serde_json::to_vec(&doc).unwrap_or_default();
+        let mut resp = (self.status, body).into_response();
         let h = resp.headers_mut();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if let Some(s) = self.retry_after {

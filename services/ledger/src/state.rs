@@ -4,7 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use lofte_proto::{envelope::Envelope, event::Event, plan::PlanBook, upcast::Upcasters, verify::{ChainBreak, Verifier}};
+use lofte_proto::{
+    envelope::Envelope,
+    event::Event,
+    plan::PlanBook,
+    upcast::Upcasters,
+    verify::{ChainBreak, Verifier},
+};
 use uuid::Uuid;
 
 use crate::{

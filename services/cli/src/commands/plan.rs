@@ -93,7 +93,8 @@ pub async fn import(global: &Global, args: &ImportArgs) -> anyhow::Result<()> {
         recorded.push(json!({"seq": ev["seq"], "id": ev["id"], "kind": ev["kind"]}));
     }
     if global.json {
-        let out = json!({"plan": id, "ledger": ledger.url(), "created": created, "existing": existing, "events": recorded});
+        let out =
+            json!({"plan": id, "ledger": ledger.url(), "created": created, "existing": existing, "events": recorded});
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         println!(

@@ -1,3 +1,6 @@
 //! The `lofte` binary as a user runs it, against a real ledger on a real sled log.
 
+// Test code: a failed unwrap is a failed test, with the location to look at.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod plan_import;

@@ -31,7 +31,11 @@ struct Ledger {
 impl Ledger {
     async fn start() -> Ledger {
         let dir = tempfile::tempdir().expect("temp dir");
-        let s = Settings { listen: "127.0.0.1:0".parse().expect("addr"), data_dir: dir.path().to_owned(), ..Settings::default() };
+        let s = Settings {
+            listen: "127.0.0.1:0".parse().expect("addr"),
+            data_dir: dir.path().to_owned(),
+            ..Settings::default()
+        };
         let app = App::build(s).await.expect("ledger starts");
         let url = format!("http://{}", app.addr());
         let cancel = CancellationToken::new();
@@ -91,7 +95,10 @@ async fn bad_input_is_one_line_and_writes_nothing() {
         (vec!["plan", "import", missing.to_str().unwrap(), "--ledger", &l.url], "cannot read"),
         (vec!["plan", "import", broken.to_str().unwrap(), "--ledger", "ftp://x"], "unknown organisation"),
         (vec!["plan", "import", eksjo.to_str().unwrap(), "--ledger", "http://127.0.0.1:9"], "cannot reach the ledger"),
-        (vec!["plan", "import", eksjo.to_str().unwrap(), "--ledger", &l.url, "--as", "lansstyrelsen"], "refused by the ledger"),
+        (
+            vec!["plan", "import", eksjo.to_str().unwrap(), "--ledger", &l.url, "--as", "lansstyrelsen"],
+            "refused by the ledger",
+        ),
     ];
     for (args, expect) in cases {
         let out = lofte(&args).await;
@@ -106,7 +113,15 @@ async fn bad_input_is_one_line_and_writes_nothing() {
 
 #[tokio::test]
 async fn dry_run_sends_nothing() {
-    let out = lofte(&["plan", "import", plans().join("jonkoping-2022.toml").to_str().unwrap(), "--dry-run", "--ledger", "http://127.0.0.1:9"]).await;
+    let out = lofte(&[
+        "plan",
+        "import",
+        plans().join("jonkoping-2022.toml").to_str().unwrap(),
+        "--dry-run",
+        "--ledger",
+        "http://127.0.0.1:9",
+    ])
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("would record 37 events"), "{stdout}");

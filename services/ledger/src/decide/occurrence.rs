@@ -24,7 +24,10 @@ pub(super) fn check(state: &PlanState, actor: &OrgId, e: &Event, at: &str) -> Re
         return Err(reject(
             "not-involved",
             "actor",
-            format!("{actor} takes no part in activity {id}; only {} and its participants report on it", act.activity.lead),
+            format!(
+                "{actor} takes no part in activity {id}; only {} and its participants report on it",
+                act.activity.lead
+            ),
         ));
     }
     if let Some(d) = e.business_date() {
@@ -53,7 +56,11 @@ pub(super) fn check(state: &PlanState, actor: &OrgId, e: &Event, at: &str) -> Re
         Event::StatusChanged(s) => {
             within_plan(state, s.tertial, &format!("{at}.tertial"))?;
             if s.status == Status::Postponed && s.until.is_none() {
-                return Err(reject("invalid", format!("{at}.until"), "a postponed activity needs the date it moved to"));
+                return Err(reject(
+                    "invalid",
+                    format!("{at}.until"),
+                    "a postponed activity needs the date it moved to",
+                ));
             }
         }
         Event::NoteWritten(n) => within_plan(state, n.tertial, &format!("{at}.tertial"))?,
@@ -117,7 +124,11 @@ pub(super) fn amend_earlier(state: &PlanState, facts: &dyn Facts, cmd: &Command)
             ));
         }
         if r.activity() != f.activity.as_ref() {
-            return Err(reject("invalid", "data.replacement.data.activity", "a correction cannot move a record to another activity"));
+            return Err(reject(
+                "invalid",
+                "data.replacement.data.activity",
+                "a correction cannot move a record to another activity",
+            ));
         }
         check(state, &cmd.actor, r, "data.replacement.data")?;
     }

@@ -29,7 +29,10 @@ pub(super) fn adopt(book: &PlanBook, cmd: &Command, p: &PlanAdopted) -> Result<(
         return Err(reject(
             "plan-exists",
             "plan",
-            format!("plan {:?} is already adopted; amend it with activity_amended, target_set or plan_extended", cmd.plan.as_str()),
+            format!(
+                "plan {:?} is already adopted; amend it with activity_amended, target_set or plan_extended",
+                cmd.plan.as_str()
+            ),
         ));
     }
     if p.actors.is_empty() {
@@ -76,7 +79,11 @@ pub(super) fn amend(state: &PlanState, event: &Event) -> Result<(), Rejection> {
                 return Err(reject("activity-exists", "data.id", format!("activity {} already exists", a.id)));
             }
             if !state.promises.contains_key(&a.promise) {
-                return Err(reject("unknown-promise", "data.promise", format!("{} is not a promise of the plan", a.promise)));
+                return Err(reject(
+                    "unknown-promise",
+                    "data.promise",
+                    format!("{} is not a promise of the plan", a.promise),
+                ));
             }
             org(&a.lead, "data.lead".into())?;
             for (i, p) in a.participants.iter().enumerate() {
@@ -107,13 +114,15 @@ pub(super) fn amend(state: &PlanState, event: &Event) -> Result<(), Rejection> {
         Event::DeadlineSet(e) => {
             within_plan(state, e.tertial, "data.tertial")?;
             if e.due < e.tertial.first_day() {
-                return Err(reject("invalid", "data.due", format!("a follow-up cannot be due before {} starts", e.tertial)));
+                return Err(reject(
+                    "invalid",
+                    "data.due",
+                    format!("a follow-up cannot be due before {} starts", e.tertial),
+                ));
             }
         }
-        Event::PlanExtended(e) => {
-            if e.until <= state.ends() {
-                return Err(reject("invalid", "data.until", format!("the plan already runs until {}", state.ends())));
-            }
+        Event::PlanExtended(e) if e.until <= state.ends() => {
+            return Err(reject("invalid", "data.until", format!("the plan already runs until {}", state.ends())));
         }
         _ => {}
     }
@@ -138,7 +147,11 @@ fn target(
         }
         if let Some(r) = ratio {
             if r.at_least_percent > 100 {
-                return Err(reject("invalid", "data.target.goal.ratio.at_least_percent", "a share is at most 100 percent"));
+                return Err(reject(
+                    "invalid",
+                    "data.target.goal.ratio.at_least_percent",
+                    "a share is at most 100 percent",
+                ));
             }
         }
     }

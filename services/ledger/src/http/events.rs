@@ -26,10 +26,9 @@ pub const MAX_KEY_LEN: usize = 200;
 fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Problem> {
     match h.get(name) {
         None => Ok(None),
-        Some(v) => v
-            .to_str()
-            .map(Some)
-            .map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "bad-header", "header is not visible ASCII").field(name)),
+        Some(v) => v.to_str().map(Some).map_err(|_| {
+            Problem::new(StatusCode::BAD_REQUEST, "bad-header", "header is not visible ASCII").field(name)
+        }),
     }
 }
 
@@ -50,8 +49,12 @@ fn idempotency_key(h: &HeaderMap) -> Result<Option<String>, Problem> {
 fn if_match(h: &HeaderMap) -> Result<Option<u64>, Problem> {
     let Some(v) = header_str(h, "if-match")? else { return Ok(None) };
     v.trim().trim_matches('"').parse::<u64>().map(Some).map_err(|_| {
-        Problem::new(StatusCode::BAD_REQUEST, "bad-header", "If-Match must be a stream version, e.g. \"3\" (0: a new stream)")
-            .field("If-Match")
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-header",
+            "If-Match must be a stream version, e.g. \"3\" (0: a new stream)",
+        )
+        .field("If-Match")
     })
 }
 
@@ -75,12 +78,12 @@ fn event_response(status: StatusCode, rec: &Record) -> Response {
     responses(
         (status = 201, description = "Recorded and on disk", body = lofte_proto::Envelope),
         (status = 200, description = "Recorded before under this Idempotency-Key", body = lofte_proto::Envelope),
-        (status = 400, description = "Malformed JSON or header", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Idempotency-Key reused with another body, or If-Match mismatch", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid against the schema or the plan", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Cannot write now; retry", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or header", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Idempotency-Key reused with another body, or If-Match mismatch", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid against the schema or the plan", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
+        (status = 503, description = "Cannot write now; retry", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
     ))]
 pub async fn post_event(
     State(st): State<AppState>,
@@ -149,7 +152,9 @@ pub async fn post_event(
             Err(Problem::new(StatusCode::CONFLICT, "idempotency-key-reused", e.to_string()).field("Idempotency-Key"))
         }
         Err(e @ AppendError::VersionConflict { current, .. }) => {
-            Err(Problem::new(StatusCode::CONFLICT, "version-conflict", e.to_string()).field("If-Match").version(current))
+            Err(Problem::new(StatusCode::CONFLICT, "version-conflict", e.to_string())
+                .field("If-Match")
+                .version(current))
         }
         Err(AppendError::Unavailable(why)) => {
             Err(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", why).retry_after(5))
@@ -180,7 +185,7 @@ pub struct EventPage {
 /// Reads the log in seq order.
 #[utoipa::path(get, path = "/v1/events", params(ListParams), responses(
     (status = 200, description = "A page of events", body = EventPage),
-    (status = 422, description = "Bad query", body = crate::problem::Problem, content_type = "application/problem+json")))]
+    (status = 422, description = "Bad query", body = crate::problem::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn list_events(
     State(st): State<AppState>,
     q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
@@ -200,7 +205,8 @@ pub async fn list_events(
         out.extend_from_slice(b"{\"events\":[");
         let mut next = after;
         // Only what is on disk: an event still being flushed could yet be lost to a crash.
-        let durable = store.events_after(after).take(limit).take_while(|r| r.as_ref().map_or(true, |(s, _)| *s <= head_seq));
+        let durable =
+            store.events_after(after).take(limit).take_while(|r| r.as_ref().map_or(true, |(s, _)| *s <= head_seq));
         for (i, rec) in durable.enumerate() {
             let (seq, bytes) = rec?;
             if i > 0 {
@@ -223,11 +229,12 @@ pub async fn list_events(
 #[utoipa::path(get, path = "/v1/events/{id}", params(("id" = String, Path, description = "The event's UUID")),
     responses(
         (status = 200, description = "The event", body = lofte_proto::Envelope),
-        (status = 404, description = "No such event", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a UUID", body = crate::problem::Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such event", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Not a UUID", body = crate::problem::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn get_event(State(st): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
-    let id = Uuid::parse_str(&id)
-        .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-id", format!("not a UUID: {e}")).field("id"))?;
+    let id = Uuid::parse_str(&id).map_err(|e| {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-id", format!("not a UUID: {e}")).field("id")
+    })?;
     let durable = st.metrics.head_seq.load(Ordering::Relaxed);
     let seq = st
         .store
@@ -235,6 +242,7 @@ pub async fn get_event(State(st): State<AppState>, Path(id): Path<String>) -> Re
         .map_err(Problem::internal)?
         .filter(|s| *s <= durable)
         .ok_or_else(|| Problem::not_found(format!("no event {id}")))?;
-    let bytes = st.store.event(seq).map_err(Problem::internal)?.ok_or_else(|| Problem::not_found(format!("no event {id}")))?;
+    let bytes =
+        st.store.event(seq).map_err(Problem::internal)?.ok_or_else(|| Problem::not_found(format!("no event {id}")))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes.to_vec()).into_response())
 }

@@ -14,7 +14,7 @@ use axum::{
 use tokio::sync::mpsc;
 use utoipa::OpenApi;
 
-use crate::{metrics::Metrics, problem::Problem, settings::Settings, store::Store, writer::AppendRequest};
+use crate::{metrics::Metrics, settings::Settings, store::Store, writer::AppendRequest};
 
 /// What every handler can reach. Cloning is shallow.
 #[derive(Debug, Clone)]
@@ -30,9 +30,17 @@ pub struct AppState {
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "Lofte ledger", description = "The append-only, hash-chained event log of Lofte."),
-    paths(events::post_event, events::list_events, events::get_event, verify::verify, ops::healthz, ops::readyz, ops::metrics),
+    paths(
+        events::post_event,
+        events::list_events,
+        events::get_event,
+        verify::verify,
+        ops::healthz,
+        ops::readyz,
+        ops::metrics
+    ),
     components(schemas(
-        Problem,
+        crate::problem::ProblemDoc,
         lofte_proto::NewEvent,
         lofte_proto::Envelope,
         lofte_proto::Event,

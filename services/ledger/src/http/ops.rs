@@ -12,7 +12,7 @@ use serde_json::json;
 use utoipa::OpenApi;
 
 use super::{ApiDoc, AppState};
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemDoc};
 
 /// The process is up.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Alive")))]
@@ -23,13 +23,17 @@ pub async fn healthz() -> Json<serde_json::Value> {
 /// The ledger can accept appends: its writer runs and has not failed.
 #[utoipa::path(get, path = "/readyz", responses(
     (status = 200, description = "Ready, with detail"),
-    (status = 503, description = "Not ready", body = Problem, content_type = "application/problem+json")))]
+    (status = 503, description = "Not ready", body = ProblemDoc, content_type = "application/problem+json")))]
 pub async fn readyz(State(st): State<AppState>) -> Response {
     let failed = st.metrics.writer_failed.load(Ordering::Relaxed) == 1;
     if failed || st.appends.is_closed() {
-        return Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not-ready", "the writer has stopped; restart the ledger")
-            .retry_after(5)
-            .into_response();
+        return Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not-ready",
+            "the writer has stopped; restart the ledger",
+        )
+        .retry_after(5)
+        .into_response();
     }
     Json(json!({
         "status": "ready",
@@ -60,5 +64,9 @@ pub async fn not_found() -> Problem {
 }
 
 pub async fn method_not_allowed() -> Problem {
-    Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "this route does not take that method; see /openapi.json")
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "this route does not take that method; see /openapi.json",
+    )
 }

@@ -40,7 +40,11 @@ pub async fn verify(State(st): State<AppState>) -> Result<Json<VerifyReport>, Pr
         if first_bad.is_none() && (v.checked() != head.seq || v.head() != head.hash) {
             first_bad = Some(ChainBreak {
                 seq: v.checked() + 1,
-                reason: format!("the stored head (seq {}) does not match the last record (seq {})", head.seq, v.checked()),
+                reason: format!(
+                    "the stored head (seq {}) does not match the last record (seq {})",
+                    head.seq,
+                    v.checked()
+                ),
             });
         }
         Ok(VerifyReport {

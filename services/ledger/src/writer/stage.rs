@@ -28,15 +28,20 @@ impl Writer {
         let unavailable = |e: crate::store::StoreError| AppendError::Unavailable(e.to_string());
         if let Some((key, body)) = &req.idempotency {
             if let Some((h, rec)) = keys.get(key) {
-                return if h == body { Ok(Staging::Repeat(rec.clone())) } else { Err(AppendError::KeyReused(key.clone())) };
+                return if h == body {
+                    Ok(Staging::Repeat(rec.clone()))
+                } else {
+                    Err(AppendError::KeyReused(key.clone()))
+                };
             }
             if let Some((seq, h)) = self.store.idempotency(key).map_err(unavailable)? {
                 if &h != body {
                     return Err(AppendError::KeyReused(key.clone()));
                 }
-                let bytes = self.store.event(seq).map_err(unavailable)?.ok_or_else(|| {
-                    AppendError::Unavailable(format!("idempotency key points at missing seq {seq}"))
-                })?;
+                let bytes =
+                    self.store.event(seq).map_err(unavailable)?.ok_or_else(|| {
+                        AppendError::Unavailable(format!("idempotency key points at missing seq {seq}"))
+                    })?;
                 let env = Envelope::decode(&bytes, &lofte_proto::upcast::Upcasters::standard())
                     .map_err(|e| AppendError::Unavailable(e.to_string()))?;
                 return Ok(Staging::Repeat(Record {

@@ -47,7 +47,8 @@ async fn the_same_idempotency_key_and_body_return_the_original() {
     let (s2, _, again) = l.post_raw(reordered, &[("Idempotency-Key", "polisen-2022-03-01-a")]).await;
     assert_eq!(s2, StatusCode::OK);
     assert_eq!(again, first);
-    let (s3, h3, conflict) = l.post_with(&patrol("2022-03-01", json!(13)), &[("Idempotency-Key", "polisen-2022-03-01-a")]).await;
+    let (s3, h3, conflict) =
+        l.post_with(&patrol("2022-03-01", json!(13)), &[("Idempotency-Key", "polisen-2022-03-01-a")]).await;
     assert_eq!(s3, StatusCode::CONFLICT);
     assert_eq!(h3["content-type"], "application/problem+json");
     assert_eq!(conflict["field"], "Idempotency-Key");

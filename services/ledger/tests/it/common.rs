@@ -55,7 +55,8 @@ impl TestLedger {
     }
 
     pub async fn start_with(dir: &Path, tweak: impl FnOnce(&mut Settings)) -> TestLedger {
-        let mut s = Settings { listen: "127.0.0.1:0".parse().unwrap(), data_dir: dir.to_owned(), ..Settings::default() };
+        let mut s =
+            Settings { listen: "127.0.0.1:0".parse().unwrap(), data_dir: dir.to_owned(), ..Settings::default() };
         tweak(&mut s);
         let app = App::build(s).await.expect("ledger starts");
         let url = format!("http://{}", app.addr());

@@ -20,7 +20,8 @@ const CLIENTS: usize = 16;
 
 fn start(dir: &std::path::Path) -> ServiceProcess {
     let bin = std::path::Path::new(env!("CARGO_BIN_EXE_lofte-ledger"));
-    ServiceProcess::start(bin, &["--listen", "127.0.0.1:0", "--data-dir", dir.to_str().unwrap()]).expect("ledger starts")
+    ServiceProcess::start(bin, &["--listen", "127.0.0.1:0", "--data-dir", dir.to_str().unwrap()])
+        .expect("ledger starts")
 }
 
 async fn all_events(client: &reqwest::Client, url: &str) -> Vec<Value> {
@@ -59,7 +60,8 @@ async fn acknowledged_events_survive_sigkill() {
                 for i in 0.. {
                     let body = patrol(&format!("2022-{:02}-{:02}", round % 12 + 1, (c + i) % 28 + 1), json!(i % 50));
                     let key = format!("r{round}-c{c}-i{i}");
-                    let sent = client.post(format!("{url}/v1/events")).header("Idempotency-Key", key).json(&body).send().await;
+                    let sent =
+                        client.post(format!("{url}/v1/events")).header("Idempotency-Key", key).json(&body).send().await;
                     let Ok(resp) = sent else { return };
                     if resp.status() != StatusCode::CREATED {
                         return;
@@ -87,7 +89,8 @@ async fn acknowledged_events_survive_sigkill() {
         let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
         assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>(), "round {round}: seq has a gap");
         assert_eq!(verify["head_seq"].as_u64(), seqs.last().copied());
-        let stored: BTreeMap<&str, u64> = events.iter().map(|e| (e["id"].as_str().unwrap(), e["seq"].as_u64().unwrap())).collect();
+        let stored: BTreeMap<&str, u64> =
+            events.iter().map(|e| (e["id"].as_str().unwrap(), e["seq"].as_u64().unwrap())).collect();
         let acked = acked.lock().unwrap();
         for (id, seq) in acked.iter() {
             assert_eq!(stored.get(id.as_str()), Some(seq), "round {round}: acknowledged event {id} lost");

@@ -32,7 +32,13 @@ fn given(events: &[Value]) -> Given {
         }
         g.facts.events.insert(
             id,
-            EventFacts { plan: c.plan.clone(), kind: c.event.kind(), actor: c.actor.clone(), stream: d.stream, activity: c.event.activity().cloned() },
+            EventFacts {
+                plan: c.plan.clone(),
+                kind: c.event.kind(),
+                actor: c.actor.clone(),
+                stream: d.stream,
+                activity: c.event.activity().cloned(),
+            },
         );
         g.ids.push(id);
     }
@@ -91,7 +97,11 @@ fn an_activity_id_is_unique() {
 fn unknown_activity_area_and_organisation_are_refused() {
     let g = given(&plan_commands());
     let p = patrol("2022-03-01", json!(3));
-    then_rejected(g.when(&set(p.clone(), &["data", "activity"], json!("nattvandring"))), "unknown-activity", "data.activity");
+    then_rejected(
+        g.when(&set(p.clone(), &["data", "activity"], json!("nattvandring"))),
+        "unknown-activity",
+        "data.activity",
+    );
     then_rejected(g.when(&set(p.clone(), &["data", "area"], json!("ekhagen"))), "unknown-area", "data.area");
     // Huskvarna is an area of the plan but not of this activity.
     then_rejected(g.when(&set(p.clone(), &["data", "area"], json!("huskvarna"))), "unknown-area", "data.area");
@@ -101,7 +111,11 @@ fn unknown_activity_area_and_organisation_are_refused() {
 #[test]
 fn an_actor_that_takes_no_part_is_refused() {
     let g = given(&plan_commands());
-    then_rejected(g.when(&set(patrol("2022-03-01", json!(3)), &["actor"], json!("vatterhem"))), "not-involved", "actor");
+    then_rejected(
+        g.when(&set(patrol("2022-03-01", json!(3)), &["actor"], json!("vatterhem"))),
+        "not-involved",
+        "actor",
+    );
     // Polisen participates in SSG, which Kommunen leads.
     let meeting = json!({"plan": PLAN, "actor": "polisen", "kind": "meeting_held",
         "data": {"activity": "ssg", "date": "2022-02-10", "title": "SSG-möte", "participants": "ett 20-tal"}});
@@ -146,7 +160,8 @@ fn a_tertial_outside_the_plan_is_refused() {
 #[test]
 fn a_tertial_is_approved_once() {
     let mut events = plan_commands();
-    let approve = json!({"plan": PLAN, "actor": "kommunen", "kind": "follow_up_approved", "data": {"tertial": "2022-T1"}});
+    let approve =
+        json!({"plan": PLAN, "actor": "kommunen", "kind": "follow_up_approved", "data": {"tertial": "2022-T1"}});
     events.push(approve.clone());
     then_rejected(given(&events).when(&approve), "already-approved", "data.tertial");
 }
@@ -191,7 +206,11 @@ fn targets_must_name_the_activitys_areas() {
         "target": {"id": "fot-raslatt", "metric": "fotpatrullering", "areas": ["raslatt"], "text": "minst 800 registrerade tillfällen",
                    "goal": {"type": "count", "comparator": "at_least", "value": 800}}}});
     assert!(g.when(&t).is_ok());
-    then_rejected(g.when(&set(t, &["data", "target", "areas"], json!(["huskvarna"]))), "unknown-area", "data.target.areas[0]");
+    then_rejected(
+        g.when(&set(t, &["data", "target", "areas"], json!(["huskvarna"]))),
+        "unknown-area",
+        "data.target.areas[0]",
+    );
 }
 
 #[test]

@@ -27,7 +27,9 @@ async fn run_batched(max_batch: usize, bodies: &[Value]) -> (Arc<Metrics>, Vec<R
     for b in bodies {
         let (rtx, rrx) = oneshot::channel();
         let cmd = parse_command(b.to_string().as_bytes()).unwrap();
-        tx.send(AppendRequest { cmd, author: "test".into(), idempotency: None, if_match: None, reply: rtx }).await.unwrap();
+        tx.send(AppendRequest { cmd, author: "test".into(), idempotency: None, if_match: None, reply: rtx })
+            .await
+            .unwrap();
         replies.push(rrx);
     }
     let writer = Writer::new(LedgerId::new("gc").unwrap(), store.clone(), state, max_batch, metrics.clone());

@@ -2,6 +2,10 @@
 //! temporary directories, real HTTP on port 0, and for crash tests the real `lofte-ledger`
 //! binary killed with SIGKILL.
 
+// Test code: a failed unwrap is a failed test, with the location to look at; figment's Jail
+// returns its large error type by design.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::result_large_err, clippy::type_complexity)]
+
 mod api;
 mod common;
 mod crash;
