@@ -219,3 +219,17 @@ fn a_plans_coordinators_must_belong_to_its_organisations() {
     p["data"]["coordinators"][0]["org"] = json!("lansstyrelsen");
     then_rejected(given(&[]).when(&p), "unknown-organisation", "data.coordinators[0].org");
 }
+
+#[test]
+fn an_amended_activity_admits_its_new_participants() {
+    let mut events = plan_commands();
+    let dialogue = json!({"plan": PLAN, "actor": "vatterhem", "kind": "dialogue_held", "data": {
+        "activity": "ssg", "date": "2022-06-02", "place": "Öxnehaga torg", "topic": "Trygghetsvandring"}});
+    then_rejected(given(&events).when(&dialogue), "not-involved", "actor");
+    events.push(json!({"plan": PLAN, "actor": "kommunen", "kind": "activity_amended", "data": {
+        "activity": "ssg", "participants": ["polisen", "vatterhem"], "reason": "Vätterhem deltar från maj"}}));
+    assert!(given(&events).when(&dialogue).is_ok());
+    let bad = json!({"plan": PLAN, "actor": "kommunen", "kind": "activity_amended", "data": {
+        "activity": "ssg", "participants": ["brottsofferjouren"], "reason": "x"}});
+    then_rejected(given(&events).when(&bad), "unknown-organisation", "data.participants[0]");
+}
