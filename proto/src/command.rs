@@ -75,6 +75,23 @@ fn field_error(prefix: &str, e: serde_path_to_error::Error<serde_json::Error>) -
     FieldError { field, message }
 }
 
+/// The body as parsed on the hot path: `data` stays raw JSON and is parsed once, straight into
+/// its typed payload, instead of via a `serde_json::Value` tree.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNewEvent<'a> {
+    plan: PlanId,
+    actor: OrgId,
+    #[serde(borrow)]
+    kind: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    data: &'a serde_json::value::RawValue,
+    #[serde(default)]
+    correlation_id: Option<Uuid>,
+    #[serde(default)]
+    causation_id: Option<Uuid>,
+}
+
 /// Parses a request body into a typed command.
 pub fn parse_command(body: &[u8]) -> Result<Command, FieldError> {
     // serde would accept a struct written as an array; a command is an object, nothing else.
@@ -82,8 +99,10 @@ pub fn parse_command(body: &[u8]) -> Result<Command, FieldError> {
         return Err(FieldError { field: String::new(), message: "the body must be a JSON object".into() });
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
-    let raw: NewEvent = serde_path_to_error::deserialize(de).map_err(|e| field_error("", e))?;
-    let event = parse_event(&raw.kind, raw.data)?;
+    let raw: RawNewEvent<'_> = serde_path_to_error::deserialize(de).map_err(|e| field_error("", e))?;
+    let kind = parse_kind(&raw.kind)?;
+    let de = &mut serde_json::Deserializer::from_str(raw.data.get());
+    let event = parse_payload(kind, de)?;
     Ok(Command {
         plan: raw.plan,
         actor: raw.actor,
@@ -93,11 +112,19 @@ pub fn parse_command(body: &[u8]) -> Result<Command, FieldError> {
     })
 }
 
+fn parse_kind(kind: &str) -> Result<Kind, FieldError> {
+    kind.parse().map_err(|e: crate::event::UnknownKind| FieldError { field: "kind".into(), message: e.to_string() })
+}
+
 /// Builds an event from its kind name and payload; errors name `kind` or `data.<field>`.
 pub fn parse_event(kind: &str, data: Value) -> Result<Event, FieldError> {
-    let kind: Kind = kind
-        .parse()
-        .map_err(|e: crate::event::UnknownKind| FieldError { field: "kind".into(), message: e.to_string() })?;
+    parse_payload(parse_kind(kind)?, data)
+}
+
+fn parse_payload<'de, D>(kind: Kind, data: D) -> Result<Event, FieldError>
+where
+    D: serde::Deserializer<'de, Error = serde_json::Error>,
+{
     macro_rules! payload {
         ($variant:ident) => {
             Event::$variant(serde_path_to_error::deserialize(data).map_err(|e| field_error("data", e))?)

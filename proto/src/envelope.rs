@@ -7,7 +7,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
-    chain::{canonical, Hash},
+    chain::{canonical, canonical_with_slot, fill_slot, Hash},
     event::{Event, Kind},
     ids::{LedgerId, OrgId, PlanId},
     upcast::{UpcastError, Upcasters},
@@ -74,15 +74,12 @@ impl Envelope {
     /// Computes `hash` from `prev_hash` and the rest, and returns the sealed envelope with its
     /// stored form (canonical JSON including the hash).
     pub fn seal(mut self) -> (Envelope, Vec<u8>) {
-        let mut value = serde_json::to_value(&self).unwrap_or(Value::Null);
-        if let Value::Object(map) = &mut value {
-            map.remove("hash");
-        }
-        self.hash = Hash::link(&self.prev_hash, &canonical(&value));
-        if let Value::Object(map) = &mut value {
-            map.insert("hash".into(), Value::String(self.hash.to_string()));
-        }
-        (self, canonical(&value))
+        let Ok(Value::Object(mut map)) = serde_json::to_value(&self) else { return (self, Vec::new()) };
+        map.remove("hash");
+        let (hashed, slot) = canonical_with_slot(&map, "hash");
+        self.hash = Hash::link(&self.prev_hash, &hashed);
+        let stored = fill_slot(&hashed, slot, "hash", &Value::String(self.hash.to_string()));
+        (self, stored)
     }
 
     /// Decodes stored bytes, upcasting an old payload to today's shape.
