@@ -8,13 +8,17 @@ use std::{
 };
 
 use axum::Router;
-use tokio::{net::TcpListener, sync::mpsc};
+use tokio::{
+    net::TcpListener,
+    sync::{mpsc, watch},
+};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use crate::{
-    http::{router, AppState},
+    http::{router, AppState, Nats},
     metrics::Metrics,
-    settings::Settings,
+    outbox::Outbox,
+    settings::{AckMode, Settings},
     state::LedgerState,
     store::{Store, StoreError},
     writer::{AppendRequest, Writer},
@@ -33,6 +37,8 @@ pub enum AppError {
     Serve(#[from] std::io::Error),
     #[error("start-up task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    #[error("invalid configuration: {0}")]
+    Config(String),
 }
 
 /// A built, not yet running ledger.
@@ -43,11 +49,15 @@ pub struct App {
     router: Router,
     writer: Writer,
     appends: mpsc::Receiver<AppendRequest>,
+    outbox: Option<(String, Outbox)>,
 }
 
 impl App {
     /// Opens the log, replays it into memory (verifying the chain), and binds the listener.
     pub async fn build(settings: Settings) -> Result<App, AppError> {
+        if settings.nats.ack_mode == AckMode::Replicated && settings.nats.url.is_none() {
+            return Err(AppError::Config("nats.ack_mode = \"replicated\" needs nats.url".into()));
+        }
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|source| AppError::DataDir { path: settings.data_dir.display().to_string(), source })?;
         let (dir, cache) = (settings.data_dir.clone(), settings.cache_bytes);
@@ -62,12 +72,27 @@ impl App {
         let metrics = Arc::new(Metrics::default());
         let (tx, rx) = mpsc::channel(settings.queue_depth.max(1));
         let writer = Writer::new(settings.ledger_id.clone(), store.clone(), state, settings.max_batch, metrics.clone());
+        let (published_tx, published) = watch::channel(0);
+        let (republish_tx, republish_rx) = mpsc::channel(4);
+        let outbox = settings.nats.url.clone().map(|url| {
+            let outbox = Outbox {
+                ledger: settings.ledger_id.clone(),
+                store: store.clone(),
+                settings: settings.nats.clone(),
+                durable: writer.durable(),
+                published: published_tx,
+                metrics: metrics.clone(),
+                republish: republish_rx,
+            };
+            (url, outbox)
+        });
+        let nats = outbox.is_some().then_some(Nats { published, republish: republish_tx });
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
         let addr = listener.local_addr()?;
-        let router = router(AppState { store, appends: tx, metrics, settings: Arc::new(settings), chain_ok });
-        Ok(App { listener, addr, router, writer, appends: rx })
+        let router = router(AppState { store, appends: tx, metrics, settings: Arc::new(settings), chain_ok, nats });
+        Ok(App { listener, addr, router, writer, appends: rx, outbox })
     }
 
     /// Where the ledger listens.
@@ -79,6 +104,9 @@ impl App {
     pub async fn run(self, shutdown: CancellationToken) -> Result<(), AppError> {
         let tracker = TaskTracker::new();
         tracker.spawn(self.writer.run(self.appends, shutdown.child_token()));
+        if let Some((url, outbox)) = self.outbox {
+            tracker.spawn(outbox.run(url, shutdown.child_token()));
+        }
         tracker.close();
         let served =
             axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await;

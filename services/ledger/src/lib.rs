@@ -6,12 +6,15 @@
 //! waiting into one atomic sled batch ([`store`]) and flushes once before answering. The
 //! in-memory view the writer decides against ([`state`]) is rebuilt from the log at start-up.
 //!
+//! The [`outbox`] publishes what is on disk to NATS JetStream, in seq order.
+//!
 //! [`app::App`] ties it together: `App::build(settings)`, `app.addr()`, `app.run(shutdown)`.
 
 pub mod app;
 pub mod decide;
 pub mod http;
 pub mod metrics;
+pub mod outbox;
 pub mod principal;
 pub mod problem;
 pub mod settings;

@@ -29,6 +29,9 @@ struct Cli {
     /// This ledger's id (default "local").
     #[arg(long)]
     ledger_id: Option<LedgerId>,
+    /// NATS server to publish the log to, e.g. nats://127.0.0.1:4222 (default: none).
+    #[arg(long)]
+    nats_url: Option<String>,
 }
 
 #[tokio::main]
@@ -44,6 +47,7 @@ async fn main() -> anyhow::Result<()> {
     settings.listen = cli.listen.unwrap_or(settings.listen);
     settings.data_dir = cli.data_dir.unwrap_or(settings.data_dir);
     settings.ledger_id = cli.ledger_id.unwrap_or(settings.ledger_id);
+    settings.nats.url = cli.nats_url.or(settings.nats.url);
     let app = App::build(settings).await.context("the ledger could not start")?;
     println!("lofte-ledger listening on http://{}", app.addr());
     let shutdown = CancellationToken::new();

@@ -25,9 +25,22 @@ pub struct Metrics {
     pub max_batch_seen: AtomicU64,
     pub head_seq: AtomicU64,
     pub writer_failed: AtomicU64,
+    /// The last seq JetStream acknowledged.
+    pub published_seq: AtomicU64,
+    pub publish_errors: AtomicU64,
+    /// The outbox's last error, for `/readyz`.
+    pub outbox_last_error: std::sync::Mutex<Option<String>>,
 }
 
 impl Metrics {
+    pub(crate) fn outbox_error(&self, e: String) {
+        tracing::warn!(error = %e, "outbox: will retry");
+        self.publish_errors.fetch_add(1, Relaxed);
+        if let Ok(mut last) = self.outbox_last_error.lock() {
+            *last = Some(e);
+        }
+    }
+
     pub(crate) fn replayed(&self) {
         self.replayed.fetch_add(1, Relaxed);
     }
@@ -118,6 +131,19 @@ impl Metrics {
             "gauge",
             "1 if a write failed and the ledger stopped accepting appends.",
             g(&self.writer_failed),
+        );
+        metric("lofte_ledger_published_seq", "gauge", "The last seq JetStream acknowledged.", g(&self.published_seq));
+        metric(
+            "lofte_ledger_outbox_lag",
+            "gauge",
+            "Events on disk but not yet acknowledged by JetStream.",
+            g(&self.head_seq) - g(&self.published_seq).min(g(&self.head_seq)),
+        );
+        metric(
+            "lofte_ledger_publish_errors_total",
+            "counter",
+            "NATS errors met by the outbox (each retried).",
+            g(&self.publish_errors),
         );
         metric(
             "lofte_ledger_chain_ok",

@@ -31,6 +31,57 @@ pub struct Settings {
     pub max_page: usize,
     /// sled's page cache, in bytes.
     pub cache_bytes: u64,
+    /// Publishing the log to NATS JetStream.
+    pub nats: NatsSettings,
+}
+
+/// When a `201` is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AckMode {
+    /// After the local flush (the event will be published).
+    Local,
+    /// After the local flush and JetStream's acknowledgement; `503` if that takes too long.
+    Replicated,
+}
+
+/// Publishing to NATS JetStream (the outbox).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NatsSettings {
+    /// The NATS server, e.g. `nats://127.0.0.1:4222`; unset: nothing is published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The JetStream stream every ledger publishes into.
+    pub stream: String,
+    /// Stream replicas (1 on a laptop, 3 in production).
+    pub replicas: usize,
+    /// How long JetStream remembers `Nats-Msg-Id`s; a restarted ledger's re-sends within it are
+    /// dropped as duplicates.
+    pub duplicate_window_secs: u64,
+    /// Most events published before their acknowledgements are awaited.
+    pub ack_window: usize,
+    /// When a `201` is sent: `local` or `replicated`.
+    pub ack_mode: AckMode,
+    /// In `replicated` mode, how long an append waits for JetStream before `503`.
+    pub replicated_timeout_ms: u64,
+    /// The longest pause between retries after a NATS error.
+    pub retry_max_ms: u64,
+}
+
+impl Default for NatsSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            stream: lofte_proto::subject::STREAM.to_owned(),
+            replicas: 1,
+            duplicate_window_secs: 600,
+            ack_window: 512,
+            ack_mode: AckMode::Local,
+            replicated_timeout_ms: 5000,
+            retry_max_ms: 5000,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -44,6 +95,7 @@ impl Default for Settings {
             queue_depth: 65_536,
             max_page: 1000,
             cache_bytes: 256 * 1024 * 1024,
+            nats: NatsSettings::default(),
         }
     }
 }

@@ -10,6 +10,7 @@
 //! | `k` + idem. key     | seq ‖ SHA-256 of the request  |
 //! | `s` + stream        | stream version (u64 BE)       |
 //! | `h`                 | head: seq ‖ hash              |
+//! | `o`                 | outbox cursor: last published |
 
 use std::path::Path;
 
@@ -166,6 +167,18 @@ impl Store {
     /// Waits until everything applied so far is on disk.
     pub async fn flush(&self) -> Result<(), StoreError> {
         self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// The last seq JetStream has acknowledged (the outbox's cursor; 0: none).
+    pub fn outbox_cursor(&self) -> Result<u64, StoreError> {
+        self.db.get(b"o")?.map_or(Ok(0), |v| u64_of(&v, "outbox cursor"))
+    }
+
+    /// Moves the outbox's cursor. Not flushed by itself: a cursor lost in a crash only means
+    /// re-sending events that JetStream then drops as duplicates.
+    pub fn set_outbox_cursor(&self, seq: u64) -> Result<(), StoreError> {
+        self.db.insert(b"o", &seq.to_be_bytes())?;
         Ok(())
     }
 

@@ -17,6 +17,7 @@ use super::AppState;
 use crate::{
     principal::Principal,
     problem::Problem,
+    settings::AckMode,
     writer::{AppendError, AppendRequest, Appended, Record},
 };
 
@@ -143,8 +144,14 @@ pub async fn post_event(
         Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the writer stopped; retry").retry_after(1)
     })?;
     match outcome {
-        Ok(Appended::Created(rec)) => Ok(event_response(StatusCode::CREATED, &rec)),
-        Ok(Appended::Replayed(rec)) => Ok(event_response(StatusCode::OK, &rec)),
+        Ok(Appended::Created(rec)) => {
+            replicated(&st, rec.seq).await?;
+            Ok(event_response(StatusCode::CREATED, &rec))
+        }
+        Ok(Appended::Replayed(rec)) => {
+            replicated(&st, rec.seq).await?;
+            Ok(event_response(StatusCode::OK, &rec))
+        }
         Err(AppendError::Rejected(r)) => {
             Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, r.code, r.detail).field(r.field))
         }
@@ -159,6 +166,24 @@ pub async fn post_event(
         Err(AppendError::Unavailable(why)) => {
             Err(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", why).retry_after(5))
         }
+    }
+}
+
+/// In `replicated` ack mode, waits until JetStream has acknowledged `seq`; `503` if it does not in
+/// time (the event is on disk and will be published).
+async fn replicated(st: &AppState, seq: u64) -> Result<(), Problem> {
+    let (Some(n), AckMode::Replicated) = (&st.nats, st.settings.nats.ack_mode) else { return Ok(()) };
+    let mut published = n.published.clone();
+    let wait = std::time::Duration::from_millis(st.settings.nats.replicated_timeout_ms);
+    let confirmed = matches!(tokio::time::timeout(wait, published.wait_for(|p| *p >= seq)).await, Ok(Ok(_)));
+    match confirmed {
+        true => Ok(()),
+        false => Err(Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not-replicated",
+            format!("recorded on disk as seq {seq}, but JetStream has not confirmed it yet; it will be published. Retry with the same Idempotency-Key to confirm"),
+        )
+        .retry_after(2)),
     }
 }
 

@@ -24,6 +24,16 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub settings: Arc<Settings>,
     pub chain_ok: Arc<AtomicBool>,
+    /// Present when the ledger publishes to NATS.
+    pub nats: Option<Nats>,
+}
+
+/// The HTTP side's handles on the outbox.
+#[derive(Debug, Clone)]
+pub struct Nats {
+    /// The last seq JetStream acknowledged.
+    pub published: tokio::sync::watch::Receiver<u64>,
+    pub republish: mpsc::Sender<crate::outbox::Republish>,
 }
 
 /// The OpenAPI document of the ledger.
@@ -35,6 +45,7 @@ pub struct AppState {
         events::list_events,
         events::get_event,
         verify::verify,
+        ops::republish,
         ops::healthz,
         ops::readyz,
         ops::metrics
@@ -57,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/events", post(events::post_event).get(events::list_events))
         .route("/v1/events/{id}", get(events::get_event))
         .route("/v1/verify", get(verify::verify))
+        .route("/v1/admin/republish", post(ops::republish))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

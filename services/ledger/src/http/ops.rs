@@ -35,14 +35,54 @@ pub async fn readyz(State(st): State<AppState>) -> Response {
         .retry_after(5)
         .into_response();
     }
+    let outbox = match &st.nats {
+        None => json!({"enabled": false}),
+        Some(n) => {
+            let published = *n.published.borrow();
+            let head = st.metrics.head_seq.load(Ordering::Relaxed);
+            let last_error = st.metrics.outbox_last_error.lock().ok().and_then(|e| e.clone());
+            json!({"enabled": true, "published_seq": published, "lag": head.saturating_sub(published), "last_error": last_error})
+        }
+    };
     Json(json!({
         "status": "ready",
+        "outbox": outbox,
         "ledger": st.settings.ledger_id,
         "head_seq": st.metrics.head_seq.load(Ordering::Relaxed),
         "chain_ok_at_start": st.chain_ok.load(Ordering::Relaxed),
         "queued_appends": st.appends.max_capacity() - st.appends.capacity(),
     }))
     .into_response()
+}
+
+/// Publishes the log to JetStream again from where the stream's copy ends — after the stream, or
+/// part of it, was lost. Safe to call at any time: what the stream has is not sent again.
+#[utoipa::path(post, path = "/v1/admin/republish", responses(
+    (status = 202, description = "Republishing from the seq given"),
+    (status = 409, description = "This ledger does not publish to NATS", body = ProblemDoc, content_type = "application/problem+json"),
+    (status = 503, description = "NATS cannot be asked now", body = ProblemDoc, content_type = "application/problem+json")))]
+pub async fn republish(State(st): State<AppState>) -> Response {
+    let Some(n) = &st.nats else {
+        return Problem::new(StatusCode::CONFLICT, "no-outbox", "this ledger has no nats.url; it publishes nothing")
+            .into_response();
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    if n.republish.send(crate::outbox::Republish { reply: tx }).await.is_err() {
+        return Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the outbox has stopped").into_response();
+    }
+    match tokio::time::timeout(std::time::Duration::from_secs(30), rx).await {
+        Ok(Ok(Ok(from))) => (StatusCode::ACCEPTED, Json(json!({"republishing_from": from}))).into_response(),
+        Ok(Ok(Err(e))) => {
+            Problem::new(StatusCode::SERVICE_UNAVAILABLE, "nats-unavailable", e).retry_after(5).into_response()
+        }
+        _ => Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "nats-unavailable",
+            "the outbox did not answer in time; is NATS up?",
+        )
+        .retry_after(5)
+        .into_response(),
+    }
 }
 
 /// Prometheus metrics.

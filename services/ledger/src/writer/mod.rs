@@ -22,7 +22,7 @@ use std::{
 use axum::body::Bytes;
 use lofte_proto::{ids::LedgerId, Command, Hash};
 use tokio::{
-    sync::{mpsc, oneshot},
+    sync::{mpsc, oneshot, watch},
     task::JoinHandle,
 };
 use tokio_util::sync::CancellationToken;
@@ -115,6 +115,8 @@ pub struct Writer {
     metrics: Arc<Metrics>,
     /// The last seq known to be on disk.
     durable_seq: u64,
+    /// Tells the outbox (and `replicated` acks) how far the disk has got.
+    durable: watch::Sender<u64>,
     failed: Option<String>,
 }
 
@@ -123,7 +125,13 @@ impl Writer {
     pub fn new(ledger: LedgerId, store: Store, state: LedgerState, max_batch: usize, metrics: Arc<Metrics>) -> Self {
         metrics.head_seq.store(state.head.seq, Ordering::Relaxed);
         let durable_seq = state.head.seq;
-        Self { ledger, store, state, max_batch: max_batch.max(1), metrics, durable_seq, failed: None }
+        let (durable, _) = watch::channel(durable_seq);
+        Self { ledger, store, state, max_batch: max_batch.max(1), metrics, durable_seq, durable, failed: None }
+    }
+
+    /// Follows the durable head: the last seq on disk.
+    pub fn durable(&self) -> watch::Receiver<u64> {
+        self.durable.subscribe()
     }
 
     /// Runs until `cancel`; then answers everything still queued and returns.
@@ -227,6 +235,7 @@ impl Writer {
             return;
         }
         self.durable_seq = f.last_seq;
+        self.durable.send_replace(f.last_seq);
         self.metrics.committed(f.written, f.last_seq, f.started.elapsed());
         for (tx, r) in f.replies {
             let _ = tx.send(r);

@@ -95,6 +95,14 @@ impl TestLedger {
         (status, h, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
+    /// POST with an empty body to `path`.
+    pub async fn post_raw_to(&self, path: &str) -> (StatusCode, HeaderMap, Value) {
+        let resp = self.client.post(format!("{}{path}", self.url)).send().await.expect("request");
+        let (s, h) = (resp.status(), resp.headers().clone());
+        let text = resp.text().await.expect("body");
+        (s, h, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
     pub async fn get(&self, path: &str) -> (StatusCode, HeaderMap, String) {
         let resp = self.client.get(format!("{}{path}", self.url)).send().await.expect("request");
         let (s, h) = (resp.status(), resp.headers().clone());
