@@ -37,7 +37,8 @@ struct Cli {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,async_nats=warn".into());
     if std::io::stderr().is_terminal() {
         tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     } else {
