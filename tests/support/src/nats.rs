@@ -45,6 +45,8 @@ pub struct NatsServer {
     port: u16,
     monitor: u16,
     dir: tempfile::TempDir,
+    /// Extra arguments (cluster membership).
+    extra: Vec<String>,
 }
 
 fn free_port() -> std::io::Result<u16> {
@@ -101,13 +103,58 @@ impl NatsServer {
 
     /// Starts a fresh server from `bin`.
     pub async fn start_with(bin: PathBuf) -> Result<NatsServer, NatsError> {
-        let mut s =
-            NatsServer { bin, child: None, port: free_port()?, monitor: free_port()?, dir: tempfile::tempdir()? };
+        let mut s = NatsServer {
+            bin,
+            child: None,
+            port: free_port()?,
+            monitor: free_port()?,
+            dir: tempfile::tempdir()?,
+            extra: vec![],
+        };
         s.launch().await?;
         Ok(s)
     }
 
+    /// Starts an `n`-node JetStream cluster on this machine (each node its own ports and store),
+    /// shaped like `deploy/nats/cluster/`, and waits until every node is ready.
+    pub async fn cluster(n: usize) -> Result<Vec<NatsServer>, NatsError> {
+        let bin = nats_server_binary()?;
+        let route_ports: Vec<u16> = (0..n).map(|_| free_port()).collect::<Result<_, _>>()?;
+        let routes = route_ports.iter().map(|p| format!("nats://127.0.0.1:{p}")).collect::<Vec<_>>().join(",");
+        let mut nodes = Vec::with_capacity(n);
+        for (i, rp) in route_ports.iter().enumerate() {
+            let mut node = NatsServer {
+                bin: bin.clone(),
+                child: None,
+                port: free_port()?,
+                monitor: free_port()?,
+                dir: tempfile::tempdir()?,
+                extra: vec![
+                    "--name".into(),
+                    format!("lofte-nats-{}", i + 1),
+                    "--cluster_name".into(),
+                    "lofte".into(),
+                    "--cluster".into(),
+                    format!("nats://127.0.0.1:{rp}"),
+                    "--routes".into(),
+                    routes.clone(),
+                ],
+            };
+            node.spawn()?;
+            nodes.push(node);
+        }
+        for node in &mut nodes {
+            node.wait_ready().await?;
+        }
+        Ok(nodes)
+    }
+
     async fn launch(&mut self) -> Result<(), NatsError> {
+        self.spawn()?;
+        self.wait_ready().await
+    }
+
+    fn spawn(&mut self) -> Result<(), NatsError> {
         let store = self.store_dir();
         std::fs::create_dir_all(&store)?;
         let log_path = self.dir.path().join("nats-server.log");
@@ -116,12 +163,18 @@ impl NatsServer {
             .args(["-js", "-a", "127.0.0.1", "-p", &self.port.to_string(), "-m", &self.monitor.to_string()])
             .arg("-sd")
             .arg(&store)
+            .args(&self.extra)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
             .spawn()
             .map_err(|source| NatsError::Spawn { path: self.bin.display().to_string(), source })?;
         self.child = Some(child);
+        Ok(())
+    }
+
+    async fn wait_ready(&mut self) -> Result<(), NatsError> {
+        let log_path = self.dir.path().join("nats-server.log");
         let url = format!("http://127.0.0.1:{}/healthz?js-enabled-only=true", self.monitor);
         let http = reqwest::Client::builder().timeout(Duration::from_secs(1)).build().map_err(std::io::Error::other)?;
         let deadline = Duration::from_secs(20);

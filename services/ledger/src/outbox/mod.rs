@@ -62,7 +62,9 @@ impl Outbox {
             let opts = async_nats::ConnectOptions::new()
                 .retry_on_initial_connect()
                 .name(format!("lofte-ledger {}", self.ledger));
-            match opts.connect(url.as_str()).await {
+            // A cluster is given as a comma-separated list of its nodes.
+            let servers: Vec<&str> = url.split(',').map(str::trim).filter(|u| !u.is_empty()).collect();
+            match opts.connect(servers).await {
                 Ok(c) => break c,
                 Err(e) => {
                     self.metrics.outbox_error(format!("cannot connect to {url}: {e}"));

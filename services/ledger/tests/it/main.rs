@@ -13,5 +13,6 @@ mod decide;
 mod group_commit;
 mod outbox;
 mod rejections;
+mod replicas;
 mod settings;
 mod tamper;
