@@ -12,6 +12,7 @@
 //! - [`chain`]: canonical encoding and the SHA-256 chain; [`verify`]: walking a log;
 //!   [`upcast`]: lifting old payloads.
 //! - [`planfile`]: the TOML plan file format and its translation into plan events.
+//! - [`fold`]: a plan's events → its tertial follow-up (cells, target progress, late amendments).
 //! - [`subject`]: NATS subjects.
 
 pub mod chain;
@@ -19,6 +20,7 @@ pub mod command;
 pub mod date;
 pub mod envelope;
 pub mod event;
+pub mod fold;
 pub mod ids;
 pub mod plan;
 pub mod planfile;
