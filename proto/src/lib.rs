@@ -12,7 +12,8 @@
 //! - [`chain`]: canonical encoding and the SHA-256 chain; [`verify`]: walking a log;
 //!   [`upcast`]: lifting old payloads.
 //! - [`planfile`]: the TOML plan file format and its translation into plan events.
-//! - [`fold`]: a plan's events → its tertial follow-up (cells, target progress, late amendments).
+//! - [`fold`]: a plan's events → its tertial follow-up (cells, target progress, late amendments);
+//!   [`report`]: that follow-up as the partners publish it (Markdown, HTML, CSV, JSON), in Swedish.
 //! - [`subject`]: NATS subjects.
 
 pub mod chain;
@@ -25,6 +26,7 @@ pub mod ids;
 pub mod plan;
 pub mod planfile;
 pub mod quantity;
+pub mod report;
 mod schema;
 pub mod subject;
 pub mod tertial;

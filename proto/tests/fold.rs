@@ -5,74 +5,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::Log;
 use jiff::Timestamp;
 use lofte_proto::{
     command::parse_event,
-    envelope::Envelope,
     event::Status,
-    fold::{fold_plan, FoldOptions, PlanSummary, TargetStatus},
-    ids::{LedgerId, OrgId, PlanId},
-    planfile, Hash,
+    fold::{FoldOptions, PlanSummary, TargetStatus},
 };
 use serde_json::{json, Value};
-use uuid::Uuid;
-
-/// A log built by hand: the plan file's events, then whatever a test records.
-struct Log {
-    plan: PlanId,
-    leads: std::collections::BTreeMap<String, String>,
-    events: Vec<Envelope>,
-}
-
-impl Log {
-    fn of(file: &str, at: &str) -> Log {
-        let path = format!("{}/../deploy/plans/{file}", env!("CARGO_MANIFEST_DIR"));
-        let pf = planfile::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let mut log = Log {
-            plan: pf.plan_id().clone(),
-            leads: pf.activities().iter().map(|a| (a.id.to_string(), a.lead.to_string())).collect(),
-            events: vec![],
-        };
-        for e in pf.events() {
-            log.push(at, "kommunen", e);
-        }
-        log
-    }
-
-    fn push(&mut self, at: &str, actor: &str, event: lofte_proto::Event) -> Uuid {
-        let seq = self.events.len() as u64 + 1;
-        let id = Uuid::from_u128(seq as u128);
-        self.events.push(Envelope {
-            id,
-            ledger: LedgerId::new("test").unwrap(),
-            seq,
-            prev_hash: Hash::GENESIS,
-            hash: Hash::GENESIS,
-            recorded_at: at.parse().unwrap(),
-            plan: self.plan.clone(),
-            stream: String::new(),
-            stream_version: seq,
-            actor: OrgId::new(actor).unwrap(),
-            author: actor.into(),
-            schema: 1,
-            event,
-            correlation_id: None,
-            causation_id: None,
-            idempotency_key: None,
-        });
-        id
-    }
-
-    /// Records `kind` with `data` on behalf of the activity's lead.
-    fn record(&mut self, at: &str, kind: &str, data: Value) -> Uuid {
-        let actor = data["activity"].as_str().and_then(|a| self.leads.get(a)).cloned().unwrap_or("kommunen".into());
-        self.push(at, &actor, parse_event(kind, data).unwrap())
-    }
-
-    fn fold(&self, opts: FoldOptions) -> PlanSummary {
-        fold_plan(&self.plan, &self.events, &opts).unwrap()
-    }
-}
 
 fn activity<'a>(s: &'a PlanSummary, id: &str) -> &'a lofte_proto::fold::ActivitySummary {
     s.promises.iter().flat_map(|p| &p.activities).find(|a| a.id.as_str() == id).unwrap()

@@ -91,6 +91,8 @@ pub fn fold_plan(plan: &PlanId, events: &[Envelope], opts: &FoldOptions) -> Opti
         tertials,
         approved: resolved.approved.clone(),
         promises,
+        areas: state.areas.iter().map(|(k, v)| (k.clone(), v.name.to_string())).collect(),
+        organisations: state.actors.iter().map(|(k, v)| (k.clone(), v.name.to_string())).collect(),
         last_seq: mine.last().map_or(0, |e| e.seq),
         as_of: opts.as_of,
     })

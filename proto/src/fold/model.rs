@@ -32,6 +32,9 @@ pub struct PlanSummary {
     #[serde(serialize_with = "ser_ts_map")]
     pub approved: BTreeMap<Tertial, Timestamp>,
     pub promises: Vec<PromiseSummary>,
+    /// Display names of the plan's areas and organisations.
+    pub areas: BTreeMap<AreaId, String>,
+    pub organisations: BTreeMap<OrgId, String>,
     /// The last event taken into account.
     pub last_seq: u64,
     #[serde(serialize_with = "ser_opt_ts")]
