@@ -16,7 +16,10 @@ pub mod http;
 pub mod metrics;
 pub mod outbox;
 pub mod principal;
-pub mod problem;
+/// Errors as problem+json (shared with the other services).
+pub mod problem {
+    pub use lofte_web::problem::*;
+}
 pub mod settings;
 pub mod state;
 pub mod store;

@@ -1,0 +1,75 @@
+//! Building and running the projector: `App::build(settings)`, `app.addr()`, `app.run(shutdown)`.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use axum::Router;
+use tokio::{net::TcpListener, sync::mpsc};
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+
+use crate::{
+    backfill::Backfill,
+    consumer::Consumer,
+    http::{router, AppState},
+    metrics::Metrics,
+    settings::Settings,
+    views::{ViewError, Views},
+};
+
+/// Why the projector could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Views(#[from] ViewError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("server error: {0}")]
+    Serve(#[from] std::io::Error),
+}
+
+/// A built, not yet running projector.
+#[derive(Debug)]
+pub struct App {
+    listener: TcpListener,
+    addr: SocketAddr,
+    router: Router,
+    consumer: Consumer,
+}
+
+impl App {
+    /// Opens the views and binds the listener.
+    pub async fn build(settings: Settings) -> Result<App, AppError> {
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|source| AppError::DataDir { path: settings.data_dir.display().to_string(), source })?;
+        let views = Views::open(&settings.data_dir, settings.cache_bytes)?;
+        let metrics = Arc::new(Metrics::default());
+        let (tx, rx) = mpsc::channel(4);
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
+        let addr = listener.local_addr()?;
+        let router = router(AppState { views: views.clone(), metrics: metrics.clone(), rebuild: tx });
+        let consumer =
+            Consumer { backfill: Backfill::new(settings.ledgers.clone()), settings, views, metrics, rebuild: rx };
+        Ok(App { listener, addr, router, consumer })
+    }
+
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Follows the stream and serves until `shutdown`.
+    pub async fn run(self, shutdown: CancellationToken) -> Result<(), AppError> {
+        let tracker = TaskTracker::new();
+        tracker.spawn(self.consumer.run(shutdown.child_token()));
+        tracker.close();
+        let served =
+            axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await;
+        shutdown.cancel();
+        tracker.wait().await;
+        served?;
+        Ok(())
+    }
+}

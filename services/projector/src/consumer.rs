@@ -1,0 +1,178 @@
+//! Following the stream: a durable JetStream consumer with explicit acks. Each batch of messages
+//! is deduplicated by `(ledger, seq)` against the per-ledger checkpoints, gaps are back-filled
+//! from the ledger's API, the batch is written to the views and flushed, and only then are the
+//! messages acknowledged. A redelivered or duplicated message is acknowledged and ignored.
+
+use std::{collections::HashMap, sync::atomic::Ordering, sync::Arc, time::Duration};
+
+use async_nats::jetstream::{self, consumer::pull, consumer::AckPolicy, AckKind};
+use futures::{FutureExt, StreamExt};
+use serde::Deserialize;
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    backfill::Backfill,
+    metrics::Metrics,
+    settings::Settings,
+    views::{Applied, Views},
+};
+
+/// Asks the consumer to drop the views and replay the stream from its start.
+#[derive(Debug)]
+pub struct Rebuild {
+    pub reply: oneshot::Sender<Result<(), String>>,
+}
+
+#[derive(Deserialize)]
+struct Head<'a> {
+    ledger: &'a str,
+    seq: u64,
+    plan: &'a str,
+    id: uuid::Uuid,
+}
+
+/// The consumer task.
+#[derive(Debug)]
+pub struct Consumer {
+    pub(crate) settings: Settings,
+    pub(crate) views: Views,
+    pub(crate) backfill: Backfill,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) rebuild: mpsc::Receiver<Rebuild>,
+}
+
+impl Consumer {
+    /// Runs until `cancel`, reconnecting after errors.
+    pub async fn run(mut self, cancel: CancellationToken) {
+        let mut pause = Duration::from_millis(50);
+        while !cancel.is_cancelled() {
+            match self.follow(&cancel).await {
+                Ok(true) => pause = Duration::from_millis(50),
+                Ok(false) => return,
+                Err(e) => {
+                    self.metrics.error(e);
+                    tokio::select! {
+                        () = cancel.cancelled() => return,
+                        () = tokio::time::sleep(pause) => {}
+                    }
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+            }
+        }
+    }
+
+    async fn consumer(&self, js: &jetstream::Context) -> Result<jetstream::consumer::Consumer<pull::Config>, String> {
+        let stream =
+            js.get_stream(&self.settings.stream).await.map_err(|e| format!("stream {}: {e}", self.settings.stream))?;
+        stream
+            .get_or_create_consumer(
+                &self.settings.consumer,
+                pull::Config {
+                    durable_name: Some(self.settings.consumer.clone()),
+                    ack_policy: AckPolicy::Explicit,
+                    ack_wait: Duration::from_secs(30),
+                    max_ack_pending: (self.settings.batch * 4) as i64,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(|e| format!("consumer {}: {e}", self.settings.consumer))
+    }
+
+    /// Follows the stream until cancelled (`false`) or a rebuild asks to start over (`true`).
+    async fn follow(&mut self, cancel: &CancellationToken) -> Result<bool, String> {
+        let servers: Vec<&str> = self.settings.nats_url.split(',').map(str::trim).collect();
+        let client = async_nats::connect(servers).await.map_err(|e| format!("cannot connect to NATS: {e}"))?;
+        let js = jetstream::new(client);
+        let consumer = self.consumer(&js).await?;
+        let mut messages = consumer.messages().await.map_err(|e| e.to_string())?;
+        let mut checkpoints: HashMap<String, u64> = HashMap::new();
+        self.metrics.connected(true);
+        loop {
+            let first = tokio::select! {
+                () = cancel.cancelled() => return Ok(false),
+                Some(req) = self.rebuild.recv() => {
+                    let r = self.rebuild_views(&js).await;
+                    let ok = r.is_ok();
+                    let _ = req.reply.send(r);
+                    // Start over on a fresh consumer, from the stream's first message.
+                    return if ok { Ok(true) } else { Err("rebuild failed".into()) };
+                }
+                m = messages.next() => m,
+            };
+            let Some(first) = first else { return Err("the consumer's message stream ended".into()) };
+            let mut batch = vec![first.map_err(|e| e.to_string())?];
+            while batch.len() < self.settings.batch {
+                match messages.next().now_or_never() {
+                    Some(Some(m)) => batch.push(m.map_err(|e| e.to_string())?),
+                    _ => break,
+                }
+            }
+            let mut staged: Vec<Applied> = vec![];
+            // Messages whose gap could not be filled now: redelivered later, without holding up
+            // the other ledgers' events.
+            let mut deferred = vec![false; batch.len()];
+            for (i, msg) in batch.iter().enumerate() {
+                let Ok(head) = serde_json::from_slice::<Head<'_>>(&msg.payload) else {
+                    self.metrics.error(format!("a message on {} is not a Lofte event; skipped", msg.subject));
+                    continue;
+                };
+                let ck = match checkpoints.get(head.ledger) {
+                    Some(c) => *c,
+                    None => self.views.checkpoint(head.ledger).map_err(|e| e.to_string())?,
+                };
+                if head.seq <= ck {
+                    self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
+                if head.seq > ck + 1 {
+                    // A gap: fetch what is missing from the ledger itself.
+                    match self.backfill.fetch(head.ledger, ck, head.seq - 1).await {
+                        Ok(missing) => {
+                            self.metrics.backfilled.fetch_add(missing.len() as u64, Ordering::Relaxed);
+                            for (seq, bytes) in missing {
+                                let h: Head<'_> = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+                                let (ledger, plan, id) = (h.ledger.to_owned(), h.plan.to_owned(), h.id);
+                                staged.push(Applied { ledger, seq, plan, id, bytes });
+                            }
+                        }
+                        Err(e) => {
+                            self.metrics.error(e);
+                            deferred[i] = true;
+                            continue;
+                        }
+                    }
+                }
+                staged.push(Applied {
+                    ledger: head.ledger.into(),
+                    seq: head.seq,
+                    plan: head.plan.into(),
+                    id: head.id,
+                    bytes: msg.payload.to_vec(),
+                });
+                checkpoints.insert(head.ledger.to_owned(), head.seq);
+            }
+            self.views.apply(&staged).await.map_err(|e| e.to_string())?;
+            self.metrics.applied.fetch_add(staged.len() as u64, Ordering::Relaxed);
+            self.metrics.changed();
+            for (msg, later) in batch.iter().zip(deferred) {
+                let ack = if later {
+                    msg.ack_with(AckKind::Nak(Some(Duration::from_secs(2)))).await
+                } else {
+                    msg.ack().await
+                };
+                ack.map_err(|e| format!("ack: {e}"))?;
+            }
+        }
+    }
+
+    async fn rebuild_views(&self, js: &jetstream::Context) -> Result<(), String> {
+        let stream = js.get_stream(&self.settings.stream).await.map_err(|e| e.to_string())?;
+        let _ = stream.delete_consumer(&self.settings.consumer).await;
+        self.views.clear().await.map_err(|e| e.to_string())?;
+        self.metrics.changed();
+        tracing::warn!("views dropped; replaying the stream from its start");
+        Ok(())
+    }
+}

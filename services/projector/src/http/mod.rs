@@ -1,0 +1,61 @@
+//! The projector's HTTP API: plans, summaries, reports, provenance, pending follow-ups, and the
+//! operations routes.
+
+mod ops;
+mod plans;
+
+use std::sync::Arc;
+
+use axum::{
+    routing::{get, post},
+    Router,
+};
+use tokio::sync::mpsc;
+use utoipa::OpenApi;
+
+use crate::{consumer::Rebuild, metrics::Metrics, views::Views};
+
+/// What every handler can reach. Cloning is shallow.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub views: Views,
+    pub metrics: Arc<Metrics>,
+    pub rebuild: mpsc::Sender<Rebuild>,
+}
+
+/// The OpenAPI document of the projector.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "Lofte projector", description = "Tertial summaries, the published follow-up report, provenance."),
+    paths(
+        plans::list,
+        plans::summary,
+        plans::report,
+        plans::provenance,
+        plans::pending,
+        ops::rebuild,
+        ops::healthz,
+        ops::readyz,
+        ops::metrics
+    ),
+    components(schemas(lofte_web::ProblemDoc))
+)]
+pub struct ApiDoc;
+
+/// The router with every route.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/plans", get(plans::list))
+        .route("/v1/plans/{plan}/summary", get(plans::summary))
+        .route("/v1/plans/{plan}/report", get(plans::report))
+        .route("/v1/plans/{plan}/provenance", get(plans::provenance))
+        .route("/v1/plans/{plan}/pending", get(plans::pending))
+        .route("/v1/admin/rebuild", post(ops::rebuild))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/openapi.json", get(ops::openapi))
+        .fallback(ops::not_found)
+        .method_not_allowed_fallback(ops::method_not_allowed)
+        .with_state(state)
+}

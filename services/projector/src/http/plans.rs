@@ -1,0 +1,224 @@
+//! `GET /v1/plans`, and per plan: `summary`, `report`, `provenance`, `pending`. Each folds the
+//! plan's events with the shared fold (as of a moment if asked), so what is served is exactly what
+//! an auditor's replay computes.
+
+use axum::{
+    extract::{rejection::QueryRejection, Path, Query, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use jiff::Timestamp;
+use lofte_proto::{
+    date::local_date,
+    fold::{fold_plan, ActivitySummary, Cell, FoldOptions, PlanSummary},
+    ids::{ActivityId, PlanId},
+    report::{render, Format},
+    tertial::Tertial,
+};
+use lofte_web::{Problem, ProblemDoc};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::AppState;
+
+/// Query parameters the plan routes take.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PlanQuery {
+    /// A tertial, e.g. `2022-T1`.
+    pub tertial: Option<String>,
+    /// Only what was recorded by this moment (RFC 3339, e.g. `2022-05-16T09:00:00Z`).
+    pub as_of: Option<String>,
+    /// `md` (default), `html`, `csv` or `json` (report only).
+    pub format: Option<String>,
+    /// An activity id (provenance only).
+    pub activity: Option<String>,
+}
+
+fn bad(field: &str, detail: impl Into<String>) -> Problem {
+    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-query", detail).field(field)
+}
+
+struct Parsed {
+    plan: PlanId,
+    tertial: Option<Tertial>,
+    as_of: Option<Timestamp>,
+}
+
+fn parse(plan: &str, q: &PlanQuery) -> Result<Parsed, Problem> {
+    let plan = PlanId::new(plan).map_err(|e| bad("plan", format!("not a plan id: {e}")))?;
+    let tertial =
+        q.tertial.as_deref().map(str::parse::<Tertial>).transpose().map_err(|e| bad("tertial", e.to_string()))?;
+    let as_of = q
+        .as_of
+        .as_deref()
+        .map(str::parse::<Timestamp>)
+        .transpose()
+        .map_err(|e| bad("as_of", format!("not an RFC 3339 moment: {e}")))?;
+    Ok(Parsed { plan, tertial, as_of })
+}
+
+fn query(q: Result<Query<PlanQuery>, QueryRejection>) -> Result<PlanQuery, Problem> {
+    q.map(|Query(q)| q).map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-query", e.body_text()))
+}
+
+async fn summary_of(st: &AppState, p: &Parsed) -> Result<PlanSummary, Problem> {
+    let views = st.views.clone();
+    let plan = p.plan.clone();
+    let events = tokio::task::spawn_blocking(move || views.events(&plan))
+        .await
+        .map_err(Problem::internal)?
+        .map_err(Problem::internal)?;
+    let today = local_date(p.as_of.unwrap_or_else(Timestamp::now));
+    fold_plan(&p.plan, &events, &FoldOptions { as_of: p.as_of, today: Some(today) })
+        .ok_or_else(|| Problem::not_found(format!("no plan {} (as of that moment)", p.plan)))
+}
+
+fn only_tertial(mut s: PlanSummary, t: Option<Tertial>) -> Result<PlanSummary, Problem> {
+    let Some(t) = t else { return Ok(s) };
+    if !s.tertials.contains(&t) {
+        return Err(bad("tertial", format!("{t} is not a tertial of plan {}", s.plan)));
+    }
+    for a in s.promises.iter_mut().flat_map(|p| p.activities.iter_mut()) {
+        a.cells.retain(|k, _| *k == t);
+        for tp in &mut a.targets {
+            tp.by_tertial.retain(|k, _| *k == t);
+        }
+    }
+    Ok(s)
+}
+
+/// The plans known, with their titles.
+#[utoipa::path(get, path = "/v1/plans", responses((status = 200, description = "Plans")))]
+pub async fn list(State(st): State<AppState>) -> Result<Json<Value>, Problem> {
+    let plans = st.views.plans().map_err(Problem::internal)?;
+    let mut out = vec![];
+    for p in plans {
+        let parsed = Parsed { plan: p, tertial: None, as_of: None };
+        if let Ok(s) = summary_of(&st, &parsed).await {
+            out.push(json!({"plan": s.plan, "title": s.title, "municipality": s.municipality, "period": s.period, "last_seq": s.last_seq}));
+        }
+    }
+    Ok(Json(json!({ "plans": out })))
+}
+
+/// A plan's tertial summary: per activity and tertial the facts and the events behind them, and
+/// target progress.
+#[utoipa::path(get, path = "/v1/plans/{plan}/summary", params(("plan" = String, Path,), PlanQuery), responses(
+    (status = 200, description = "The summary"),
+    (status = 404, description = "No such plan", body = ProblemDoc, content_type = "application/problem+json"),
+    (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]
+pub async fn summary(
+    State(st): State<AppState>,
+    Path(plan): Path<String>,
+    q: Result<Query<PlanQuery>, QueryRejection>,
+) -> Result<Json<PlanSummary>, Problem> {
+    let p = parse(&plan, &query(q)?)?;
+    Ok(Json(only_tertial(summary_of(&st, &p).await?, p.tertial)?))
+}
+
+/// The published follow-up: per promise a table Aktivitet | Tertial 1 | Tertial 2 | Tertial 3.
+#[utoipa::path(get, path = "/v1/plans/{plan}/report", params(("plan" = String, Path,), PlanQuery), responses(
+    (status = 200, description = "The report, as Markdown, HTML, CSV or JSON"),
+    (status = 404, description = "No such plan", body = ProblemDoc, content_type = "application/problem+json"),
+    (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]
+pub async fn report(
+    State(st): State<AppState>,
+    Path(plan): Path<String>,
+    q: Result<Query<PlanQuery>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let q = query(q)?;
+    let p = parse(&plan, &q)?;
+    let format = q.format.as_deref().unwrap_or("md").parse::<Format>().map_err(|e| bad("format", e.to_string()))?;
+    let s = summary_of(&st, &p).await?;
+    if let Some(t) = p.tertial {
+        if !s.tertials.contains(&t) {
+            return Err(bad("tertial", format!("{t} is not a tertial of plan {}", s.plan)));
+        }
+    }
+    Ok(([(header::CONTENT_TYPE, format.content_type())], render(&s, p.tertial, format)).into_response())
+}
+
+fn cell_sections(cell: &Cell) -> Vec<(String, Vec<uuid::Uuid>)> {
+    let occ = |v: &Vec<lofte_proto::fold::Occurrence>| v.iter().flat_map(|o| o.events.clone()).collect::<Vec<_>>();
+    let mut out = vec![
+        ("meetings".to_owned(), occ(&cell.meetings)),
+        ("dialogues".to_owned(), occ(&cell.dialogues)),
+        ("workshops".to_owned(), occ(&cell.workshops)),
+        ("trainings".to_owned(), occ(&cell.trainings)),
+        ("milestones".to_owned(), occ(&cell.milestones)),
+    ];
+    for (area, pics) in &cell.situation_pictures {
+        out.push((format!("situation_pictures:{area}"), occ(pics)));
+    }
+    for (metric, m) in &cell.measures {
+        out.push((format!("measure:{metric}"), m.events.clone()));
+    }
+    out.push(("status".to_owned(), cell.status.iter().map(|s| s.event).collect()));
+    out.push(("notes".to_owned(), cell.notes.iter().map(|n| n.event).collect()));
+    out.push(("submitted".to_owned(), cell.submitted.values().copied().collect()));
+    out.push(("late_amendments".to_owned(), cell.late_amendments.clone()));
+    out.retain(|(_, ids)| !ids.is_empty());
+    out
+}
+
+/// The events behind each figure of an activity's cells, with their ids and content.
+#[utoipa::path(get, path = "/v1/plans/{plan}/provenance", params(("plan" = String, Path,), PlanQuery), responses(
+    (status = 200, description = "Each figure and the events behind it"),
+    (status = 404, description = "No such plan or activity", body = ProblemDoc, content_type = "application/problem+json"),
+    (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]
+pub async fn provenance(
+    State(st): State<AppState>,
+    Path(plan): Path<String>,
+    q: Result<Query<PlanQuery>, QueryRejection>,
+) -> Result<Json<Value>, Problem> {
+    let q = query(q)?;
+    let p = parse(&plan, &q)?;
+    let activity = q.activity.as_deref().ok_or_else(|| bad("activity", "name the activity: ?activity=ID"))?;
+    let activity = ActivityId::new(activity).map_err(|e| bad("activity", e.to_string()))?;
+    let s = only_tertial(summary_of(&st, &p).await?, p.tertial)?;
+    let a: &ActivitySummary = s
+        .promises
+        .iter()
+        .flat_map(|p| &p.activities)
+        .find(|a| a.id == activity)
+        .ok_or_else(|| Problem::not_found(format!("no activity {activity} in plan {}", s.plan)))?;
+    let mut tertials = vec![];
+    for (t, cell) in &a.cells {
+        let mut figures = vec![];
+        for (what, ids) in cell_sections(cell) {
+            let events: Vec<Value> = ids
+                .iter()
+                .filter_map(|id| st.views.event(id).ok().flatten())
+                .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
+                .collect();
+            figures.push(json!({"figure": what, "event_ids": ids, "events": events}));
+        }
+        tertials.push(json!({"tertial": t, "figures": figures}));
+    }
+    Ok(Json(json!({"plan": s.plan, "activity": a.id, "title": a.title, "tertials": tertials})))
+}
+
+/// Which organisation still owes which activity's follow-up.
+#[utoipa::path(get, path = "/v1/plans/{plan}/pending", params(("plan" = String, Path,), PlanQuery), responses(
+    (status = 200, description = "Open follow-ups"),
+    (status = 404, description = "No such plan", body = ProblemDoc, content_type = "application/problem+json"),
+    (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]
+pub async fn pending(
+    State(st): State<AppState>,
+    Path(plan): Path<String>,
+    q: Result<Query<PlanQuery>, QueryRejection>,
+) -> Result<Json<Value>, Problem> {
+    let p = parse(&plan, &query(q)?)?;
+    let s = only_tertial(summary_of(&st, &p).await?, p.tertial)?;
+    let mut out = vec![];
+    for a in s.promises.iter().flat_map(|p| &p.activities) {
+        for (t, cell) in &a.cells {
+            if !cell.pending.is_empty() && !s.approved.contains_key(t) {
+                out.push(json!({"activity": a.id, "title": a.title, "tertial": t, "pending": cell.pending}));
+            }
+        }
+    }
+    Ok(Json(json!({"plan": s.plan, "pending": out})))
+}

@@ -1,0 +1,17 @@
+//! # lofte-projector
+//!
+//! Follows the `LOFTE` stream with a durable consumer ([`consumer`]), keeps each plan's events in
+//! sled ([`views`]) — deduplicated by `(ledger, seq)`, gaps back-filled from the ledger
+//! ([`backfill`]) — and serves tertial summaries, the published report, provenance and pending
+//! follow-ups ([`http`]), all computed with the shared fold (`lofte_proto::fold`).
+
+pub mod app;
+pub mod backfill;
+pub mod consumer;
+pub mod http;
+pub mod metrics;
+pub mod settings;
+pub mod views;
+
+pub use app::{App, AppError};
+pub use settings::Settings;

@@ -1,0 +1,72 @@
+//! `lofte-projector`: load settings, set up logging, run until Ctrl-C or SIGTERM.
+
+use std::{io::IsTerminal, net::SocketAddr, path::PathBuf};
+
+use anyhow::Context;
+use clap::Parser;
+use lofte_projector::{App, Settings};
+use tokio_util::sync::CancellationToken;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Lofte's projector: tertial summaries, reports and provenance, from the event stream.
+#[derive(Debug, Parser)]
+#[command(name = "lofte-projector", version, about, long_about = None)]
+struct Cli {
+    /// Address to listen on (default 127.0.0.1:7420; port 0 picks a free one).
+    #[arg(long)]
+    listen: Option<SocketAddr>,
+    /// Directory of the sled views (default var/projector).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// TOML config file; its [projector] table is read. LOFTE__PROJECTOR__<KEY> overrides it.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// NATS server (default nats://127.0.0.1:4222).
+    #[arg(long)]
+    nats_url: Option<String>,
+    /// A ledger to back-fill gaps from, as ID=URL (repeatable; default local=http://127.0.0.1:7410).
+    #[arg(long = "ledger", value_name = "ID=URL")]
+    ledgers: Vec<String>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,async_nats=warn".into());
+    if std::io::stderr().is_terminal() {
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    } else {
+        tracing_subscriber::fmt().json().with_env_filter(filter).with_writer(std::io::stderr).init();
+    }
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    settings.listen = cli.listen.unwrap_or(settings.listen);
+    settings.data_dir = cli.data_dir.unwrap_or(settings.data_dir);
+    settings.nats_url = cli.nats_url.unwrap_or(settings.nats_url);
+    if !cli.ledgers.is_empty() {
+        settings.ledgers.clear();
+        for l in &cli.ledgers {
+            let (id, url) = l.split_once('=').with_context(|| format!("--ledger {l:?}: expected ID=URL"))?;
+            settings.ledgers.insert(id.to_owned(), url.to_owned());
+        }
+    }
+    let app = App::build(settings).await.context("the projector could not start")?;
+    println!("lofte-projector listening on http://{}", app.addr());
+    let shutdown = CancellationToken::new();
+    let on_signal = shutdown.clone();
+    tokio::spawn(async move {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let term = async move {
+            match term.as_mut() {
+                Some(t) => t.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term => {} }
+        on_signal.cancel();
+    });
+    app.run(shutdown).await?;
+    Ok(())
+}

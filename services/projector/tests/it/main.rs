@@ -1,0 +1,6 @@
+//! The projector end to end, against a real nats-server and a real ledger.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod e2e;
+mod settings;
