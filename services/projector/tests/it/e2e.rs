@@ -12,8 +12,8 @@ use lofte_test_support::{poll_until, NatsServer};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
-struct Running {
-    url: String,
+pub struct Running {
+    pub url: String,
     cancel: CancellationToken,
     _dir: tempfile::TempDir,
 }
@@ -24,7 +24,7 @@ impl Drop for Running {
     }
 }
 
-async fn ledger(id: &str, nats: Option<String>) -> Running {
+pub async fn ledger(id: &str, nats: Option<String>) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let s = LedgerSettings {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -62,13 +62,13 @@ async fn projector_named(nats: &str, ledgers: BTreeMap<String, String>, consumer
     Running { url, cancel, _dir: dir }
 }
 
-async fn post(url: &str, body: &Value) -> Value {
+pub async fn post(url: &str, body: &Value) -> Value {
     let r = reqwest::Client::new().post(format!("{url}/v1/events")).json(body).send().await.unwrap();
     assert_eq!(r.status(), 201);
     r.json().await.unwrap()
 }
 
-async fn import_eksjo(url: &str) {
+pub async fn import_eksjo(url: &str) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/plans/eksjo-2017.toml");
     let pf = planfile::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
     let kommunen = OrgId::new("kommunen").unwrap();
