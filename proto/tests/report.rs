@@ -65,7 +65,7 @@ fn cells_are_written_in_swedish_from_the_facts() {
     // Tertial 2 had no traffic controls: the cell says so, with the year so far.
     assert!(md.contains("Ej rapporterat.<br>Hittills i år: minst 8 — mål minst 10 per år: 80 %, i fas."), "{md}");
     assert!(md.contains("&lt;mellan&gt;") || md.contains("&lt;mellan>"), "{md}");
-    assert!(md.contains("Narvaro: minst 45 tillfällen, 116 timmar."), "{md}");
+    assert!(md.contains("Närvaro: minst 45 tillfällen, 116 timmar."), "{md}");
     assert!(md.contains("Planerad."), "{md}");
     assert!(md.contains("22/5: Trygghetsvandring genomförd."), "{md}");
     assert!(md.contains("Framflyttad till 2018-02-15.<br>Planeras till februari 2018"), "{md}");

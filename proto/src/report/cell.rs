@@ -57,10 +57,31 @@ fn listing(s: &PlanSummary, occ: &[Occurrence]) -> String {
         .join("; ")
 }
 
+/// Slugs carry no å, ä, ö; the words the report prints for the metrics the sample plans use.
+/// (Plan files should name their own metrics; until then, this table and a plain fallback.)
+const NAMES: &[(&str, &str)] = &[
+    ("forstagangsanvandare", "förstagångsanvändare"),
+    ("lagesbild", "lägesbild"),
+    ("lagesbilder", "lägesbilder"),
+    ("narvaro", "närvaro"),
+    ("sig-arenden", "SIG-ärenden"),
+    ("hundsok", "hundsök"),
+    ("riktade-insatser", "riktade insatser"),
+    ("fritids-och-kulturaktiviteter", "fritids- och kulturaktiviteter"),
+    ("samverkansmoten", "samverkansmöten"),
+    ("moten", "möten"),
+];
+
 fn metric_name(m: &str) -> String {
-    let words = m.replace('-', " ");
+    let named = NAMES.iter().find(|(k, _)| *k == m).map(|(_, v)| (*v).to_owned());
+    let words = named.unwrap_or_else(|| m.replace('-', " "));
     let mut c = words.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+/// A sub-count's name inside a sentence ("varav 3 förstagångsanvändare").
+fn sub_name(m: &str) -> String {
+    NAMES.iter().find(|(k, _)| *k == m).map_or_else(|| m.replace('-', " "), |(_, v)| (*v).to_owned())
 }
 
 fn status_text(st: TargetStatus) -> &'static str {
@@ -120,7 +141,7 @@ pub fn cell_lines(s: &PlanSummary, a: &ActivitySummary, t: Tertial, cell: &Cell)
             line.push_str(&format!(", {} timmar", sum.hours));
         }
         for (k, v) in &sum.sub {
-            line.push_str(&format!(", varav {v} {}", metric_name(k.as_str()).to_lowercase()));
+            line.push_str(&format!(", varav {v} {}", sub_name(k.as_str())));
         }
         let areas: Vec<String> = sum
             .by_area
@@ -164,7 +185,7 @@ pub fn cell_lines(s: &PlanSummary, a: &ActivitySummary, t: Tertial, cell: &Cell)
         let mut line =
             format!("Hittills i år{place}: {} — {goal}: {} %, {}", p.actual, p.percent, status_text(p.status));
         if let (Some((sub, pct)), Goal::Count { ratio: Some(r), .. }) = (p.ratio, &tp.goal) {
-            let name = metric_name(r.sub.as_str()).to_lowercase();
+            let name = sub_name(r.sub.as_str());
             line.push_str(&format!("; varav {sub} {name} ({pct} %, mål minst {} %)", r.at_least_percent));
         }
         out.push(line + ".");
