@@ -18,6 +18,9 @@ use crate::{
     views::{Applied, Views},
 };
 
+/// How long a batch waits for more messages after its first.
+const GATHER: Duration = Duration::from_millis(2);
+
 /// Asks the consumer to drop the views and replay the stream from its start.
 #[derive(Debug)]
 pub struct Rebuild {
@@ -71,7 +74,7 @@ impl Consumer {
                 pull::Config {
                     durable_name: Some(self.settings.consumer.clone()),
                     ack_policy: AckPolicy::Explicit,
-                    ack_wait: Duration::from_secs(30),
+                    ack_wait: Duration::from_secs(self.settings.ack_wait_secs.max(1)),
                     max_ack_pending: (self.settings.batch * 4) as i64,
                     ..Default::default()
                 },
@@ -86,7 +89,14 @@ impl Consumer {
         let client = async_nats::connect(servers).await.map_err(|e| format!("cannot connect to NATS: {e}"))?;
         let js = jetstream::new(client);
         let consumer = self.consumer(&js).await?;
-        let mut messages = consumer.messages().await.map_err(|e| e.to_string())?;
+        // Pull as many as a batch holds, so a replay applies (and flushes) in large batches.
+        let mut messages = consumer
+            .stream()
+            .max_messages_per_batch(self.settings.batch)
+            .heartbeat(Duration::from_secs(5))
+            .messages()
+            .await
+            .map_err(|e| e.to_string())?;
         let mut checkpoints: HashMap<String, u64> = HashMap::new();
         self.metrics.connected(true);
         loop {
@@ -102,11 +112,21 @@ impl Consumer {
                 m = messages.next() => m,
             };
             let Some(first) = first else { return Err("the consumer's message stream ended".into()) };
+            // Gather what arrives within a moment of the first message: one flush then covers
+            // many events during a replay, at the cost of at most GATHER of latency.
             let mut batch = vec![first.map_err(|e| e.to_string())?];
+            let until = tokio::time::Instant::now() + GATHER;
             while batch.len() < self.settings.batch {
-                match messages.next().now_or_never() {
-                    Some(Some(m)) => batch.push(m.map_err(|e| e.to_string())?),
-                    _ => break,
+                let next = match messages.next().now_or_never() {
+                    Some(m) => m,
+                    None => match tokio::time::timeout_at(until, messages.next()).await {
+                        Ok(m) => m,
+                        Err(_) => break,
+                    },
+                };
+                match next {
+                    Some(m) => batch.push(m.map_err(|e| e.to_string())?),
+                    None => break,
                 }
             }
             let mut staged: Vec<Applied> = vec![];
@@ -153,7 +173,11 @@ impl Consumer {
                 });
                 checkpoints.insert(head.ledger.to_owned(), head.seq);
             }
+            let started = std::time::Instant::now();
             self.views.apply(&staged).await.map_err(|e| e.to_string())?;
+            self.metrics.apply_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+            self.metrics.batches.fetch_add(1, Ordering::Relaxed);
+            let started = std::time::Instant::now();
             self.metrics.applied.fetch_add(staged.len() as u64, Ordering::Relaxed);
             self.metrics.changed();
             for (msg, later) in batch.iter().zip(deferred) {
@@ -164,6 +188,7 @@ impl Consumer {
                 };
                 ack.map_err(|e| format!("ack: {e}"))?;
             }
+            self.metrics.ack_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
         }
     }
 

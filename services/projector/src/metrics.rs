@@ -13,6 +13,9 @@ pub struct Metrics {
     pub duplicates: AtomicU64,
     pub backfilled: AtomicU64,
     pub errors: AtomicU64,
+    pub batches: AtomicU64,
+    pub apply_micros: AtomicU64,
+    pub ack_micros: AtomicU64,
     /// Bumped whenever the views change (so cached summaries can be dropped).
     pub generation: AtomicU64,
     pub connected: AtomicBool,
@@ -44,6 +47,24 @@ impl Metrics {
             let _ = writeln!(s, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {v}");
         };
         m("lofte_projector_applied_total", "counter", "Events applied to the views.", self.applied.load(Relaxed));
+        m(
+            "lofte_projector_batches_total",
+            "counter",
+            "Batches applied (one sled flush each).",
+            self.batches.load(Relaxed),
+        );
+        m(
+            "lofte_projector_apply_microseconds_total",
+            "counter",
+            "Time spent writing and flushing batches.",
+            self.apply_micros.load(Relaxed),
+        );
+        m(
+            "lofte_projector_ack_microseconds_total",
+            "counter",
+            "Time spent acknowledging messages.",
+            self.ack_micros.load(Relaxed),
+        );
         m(
             "lofte_projector_duplicates_total",
             "counter",

@@ -28,6 +28,9 @@ pub struct Settings {
     pub ledgers: BTreeMap<String, String>,
     /// Most messages applied (and flushed) together.
     pub batch: usize,
+    /// How long JetStream waits for an acknowledgement before redelivering: after a crash, how
+    /// long the restarted projector waits for the messages its predecessor had not acknowledged.
+    pub ack_wait_secs: u64,
     /// sled's page cache, in bytes.
     pub cache_bytes: u64,
 }
@@ -42,6 +45,7 @@ impl Default for Settings {
             consumer: "projector".into(),
             ledgers: BTreeMap::from([("local".to_owned(), "http://127.0.0.1:7410".to_owned())]),
             batch: 512,
+            ack_wait_secs: 5,
             cache_bytes: 128 * 1024 * 1024,
         }
     }

@@ -1,14 +1,14 @@
-//! The projector's views in sled: every plan's events, keyed so that one plan's events read back in
-//! (ledger, seq) order, a checkpoint per ledger (the last seq applied without a gap), and an index
-//! from event id to its key for provenance. Applying a batch is one atomic sled batch plus one
-//! flush; only then are the messages acknowledged.
+//! The projector's views in sled: every plan's events, stored as *segments* — the events of one
+//! plan and one ledger applied in one batch, concatenated — so that a replay writes one sled entry
+//! per plan and batch instead of one per event; a checkpoint per ledger (the last seq applied
+//! without a gap). A plan's segments read back in (ledger, seq) order. Applying a batch is one
+//! atomic sled batch plus one flush; only then are the messages acknowledged.
 //!
-//! | key                                   | value            |
-//! |---------------------------------------|------------------|
-//! | `p` plan `\0` ledger `\0` seq (u64 BE) | the event        |
-//! | `c` ledger                             | checkpoint (u64) |
-//! | `i` event id (16)                      | the `p` key      |
-//! | `l` plan                               | (empty)          |
+//! | key                                          | value                                  |
+//! |----------------------------------------------|----------------------------------------|
+//! | `p` plan `\0` ledger `\0` first seq (u64 BE) | events, each `len (u32 BE) ‖ bytes`    |
+//! | `c` ledger                                   | checkpoint (u64 BE)                    |
+//! | `l` plan                                     | (empty)                                |
 
 use std::path::Path;
 
@@ -66,6 +66,7 @@ impl Views {
         let db = sled::Config::new()
             .path(dir)
             .cache_capacity(cache_bytes)
+            .mode(sled::Mode::HighThroughput)
             .open()
             .map_err(|source| ViewError::Open { path: dir.display().to_string(), source })?;
         Ok(Views { db })
@@ -85,13 +86,22 @@ impl Views {
         if events.is_empty() {
             return Ok(());
         }
-        let mut b = sled::Batch::default();
+        // One segment per (plan, ledger) in this batch, in arrival (= seq) order.
+        let mut segments: std::collections::BTreeMap<(&str, &str), (u64, Vec<u8>)> = Default::default();
+        let mut checkpoints: std::collections::BTreeMap<&str, u64> = Default::default();
         for e in events {
-            let key = event_key(&e.plan, &e.ledger, e.seq);
-            b.insert(prefixed(b'i', e.id.as_bytes()), key.clone());
-            b.insert(key, e.bytes.as_slice());
-            b.insert(prefixed(b'l', e.plan.as_bytes()), &[][..]);
-            b.insert(prefixed(b'c', e.ledger.as_bytes()), &e.seq.to_be_bytes()[..]);
+            let seg = segments.entry((e.plan.as_str(), e.ledger.as_str())).or_insert_with(|| (e.seq, Vec::new()));
+            seg.1.extend_from_slice(&(e.bytes.len() as u32).to_be_bytes());
+            seg.1.extend_from_slice(&e.bytes);
+            checkpoints.insert(e.ledger.as_str(), e.seq);
+        }
+        let mut b = sled::Batch::default();
+        for ((plan, ledger), (first, bytes)) in segments {
+            b.insert(event_key(plan, ledger, first), bytes);
+            b.insert(prefixed(b'l', plan.as_bytes()), &[][..]);
+        }
+        for (ledger, seq) in checkpoints {
+            b.insert(prefixed(b'c', ledger.as_bytes()), &seq.to_be_bytes()[..]);
         }
         self.db.apply_batch(b)?;
         self.db.flush_async().await?;
@@ -116,20 +126,18 @@ impl Views {
         prefix.extend_from_slice(plan.as_str().as_bytes());
         prefix.push(0);
         let up = Upcasters::standard();
-        self.db
-            .scan_prefix(prefix)
-            .map(|r| {
-                let (_, v) = r?;
-                Envelope::decode(&v, &up).map_err(|e| ViewError::Decode(e.to_string()))
-            })
-            .collect()
-    }
-
-    /// One event by id.
-    pub fn event(&self, id: &Uuid) -> Result<Option<Envelope>, ViewError> {
-        let Some(key) = self.db.get(prefixed(b'i', id.as_bytes()))? else { return Ok(None) };
-        let Some(v) = self.db.get(key)? else { return Ok(None) };
-        Envelope::decode(&v, &Upcasters::standard()).map(Some).map_err(|e| ViewError::Decode(e.to_string()))
+        let mut out = vec![];
+        for r in self.db.scan_prefix(prefix) {
+            let (_, seg) = r?;
+            let mut rest: &[u8] = &seg;
+            while rest.len() >= 4 {
+                let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+                let bytes = rest.get(4..4 + len).ok_or_else(|| ViewError::Decode("a truncated segment".into()))?;
+                out.push(Envelope::decode(bytes, &up).map_err(|e| ViewError::Decode(e.to_string()))?);
+                rest = &rest[4 + len..];
+            }
+        }
+        Ok(out)
     }
 
     /// Drops every view and checkpoint (before a rebuild).

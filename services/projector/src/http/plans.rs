@@ -11,6 +11,7 @@ use axum::{
 use jiff::Timestamp;
 use lofte_proto::{
     date::local_date,
+    envelope::Envelope,
     fold::{fold_plan, ActivitySummary, Cell, FoldOptions, PlanSummary},
     ids::{ActivityId, PlanId},
     report::{render, Format},
@@ -63,16 +64,23 @@ fn query(q: Result<Query<PlanQuery>, QueryRejection>) -> Result<PlanQuery, Probl
     q.map(|Query(q)| q).map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-query", e.body_text()))
 }
 
-async fn summary_of(st: &AppState, p: &Parsed) -> Result<PlanSummary, Problem> {
+async fn events_of(st: &AppState, plan: &PlanId) -> Result<Vec<Envelope>, Problem> {
     let views = st.views.clone();
-    let plan = p.plan.clone();
-    let events = tokio::task::spawn_blocking(move || views.events(&plan))
+    let plan = plan.clone();
+    tokio::task::spawn_blocking(move || views.events(&plan))
         .await
         .map_err(Problem::internal)?
-        .map_err(Problem::internal)?;
+        .map_err(Problem::internal)
+}
+
+fn fold(p: &Parsed, events: &[Envelope]) -> Result<PlanSummary, Problem> {
     let today = local_date(p.as_of.unwrap_or_else(Timestamp::now));
-    fold_plan(&p.plan, &events, &FoldOptions { as_of: p.as_of, today: Some(today) })
+    fold_plan(&p.plan, events, &FoldOptions { as_of: p.as_of, today: Some(today) })
         .ok_or_else(|| Problem::not_found(format!("no plan {} (as of that moment)", p.plan)))
+}
+
+async fn summary_of(st: &AppState, p: &Parsed) -> Result<PlanSummary, Problem> {
+    fold(p, &events_of(st, &p.plan).await?)
 }
 
 fn only_tertial(mut s: PlanSummary, t: Option<Tertial>) -> Result<PlanSummary, Problem> {
@@ -177,7 +185,9 @@ pub async fn provenance(
     let p = parse(&plan, &q)?;
     let activity = q.activity.as_deref().ok_or_else(|| bad("activity", "name the activity: ?activity=ID"))?;
     let activity = ActivityId::new(activity).map_err(|e| bad("activity", e.to_string()))?;
-    let s = only_tertial(summary_of(&st, &p).await?, p.tertial)?;
+    let events = events_of(&st, &p.plan).await?;
+    let by_id: std::collections::HashMap<uuid::Uuid, &Envelope> = events.iter().map(|e| (e.id, e)).collect();
+    let s = only_tertial(fold(&p, &events)?, p.tertial)?;
     let a: &ActivitySummary = s
         .promises
         .iter()
@@ -190,7 +200,7 @@ pub async fn provenance(
         for (what, ids) in cell_sections(cell) {
             let events: Vec<Value> = ids
                 .iter()
-                .filter_map(|id| st.views.event(id).ok().flatten())
+                .filter_map(|id| by_id.get(id))
                 .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
                 .collect();
             figures.push(json!({"figure": what, "event_ids": ids, "events": events}));

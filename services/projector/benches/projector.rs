@@ -1,0 +1,205 @@
+//! The projector's figures, against real parts in one run:
+//! 1. the fold, in process: events per second;
+//! 2. a rebuild from the stream (POST /v1/admin/rebuild until every event is applied again)
+//!    against a raw ordered-consumer replay of the same stream;
+//! 3. append → visible latency (applied to the views and flushed) at a steady 1,000 appends/s.
+//!
+//! cargo bench -p lofte-projector --bench projector [-- --events N]
+
+use std::{
+    collections::BTreeMap,
+    time::{Duration, Instant},
+};
+
+use async_nats::jetstream::{self, consumer::DeliverPolicy};
+use futures::StreamExt;
+use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSettings};
+use lofte_projector::{App as Projector, Settings};
+use lofte_proto::{
+    command::new_event,
+    envelope::Envelope,
+    fold::{fold_plan, FoldOptions},
+    ids::{OrgId, PlanId},
+    planfile,
+    upcast::Upcasters,
+};
+use lofte_test_support::NatsServer;
+use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn event(i: usize) -> Value {
+    json!({"plan": "eksjo-2017", "actor": "polisen", "kind": "measure_counted", "data": {"activity": "trafikkontroller",
+        "date": format!("2017-{:02}-{:02}", i % 12 + 1, i % 28 + 1), "metric": "trafikkontroller",
+        "count": if i % 3 == 0 { json!(format!("ca {}", i % 40)) } else { json!(i % 40) }, "area": "ostra-kommundelen"}})
+}
+
+async fn metric(http: &reqwest::Client, url: &str, name: &str) -> u64 {
+    let text = http.get(url).send().await.expect("metrics").text().await.expect("text");
+    text.lines().find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse().ok())).unwrap_or(0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn main() {
+    let events = arg("--events", 20_000);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    rt.block_on(async move {
+        let nats = NatsServer::start().await.expect("nats-server (run deploy/dev/tools.sh)");
+        let ldir = tempfile::tempdir().expect("dir");
+        let ls = LedgerSettings {
+            listen: "127.0.0.1:0".parse().expect("addr"),
+            data_dir: ldir.path().to_owned(),
+            ledger_id: "eksjo".parse().expect("id"),
+            nats: NatsSettings { url: Some(nats.url()), ..NatsSettings::default() },
+            ..LedgerSettings::default()
+        };
+        let ledger = Ledger::build(ls).await.expect("ledger");
+        let lurl = format!("http://{}", ledger.addr());
+        let cancel = CancellationToken::new();
+        tokio::spawn(ledger.run(cancel.clone()));
+        let http = reqwest::Client::new();
+        let pf = planfile::parse(include_str!("../../../deploy/plans/eksjo-2017.toml")).expect("plan");
+        let kommunen = OrgId::new("kommunen").expect("org");
+        for e in pf.events() {
+            http.post(format!("{lurl}/v1/events")).json(&new_event(pf.plan_id(), &kommunen, &e)).send().await.expect("plan");
+        }
+        let tasks: Vec<_> = (0..16)
+            .map(|c| {
+                let (http, lurl) = (http.clone(), lurl.clone());
+                tokio::spawn(async move {
+                    for i in (c..events).step_by(16) {
+                        http.post(format!("{lurl}/v1/events")).json(&event(i)).send().await.expect("append");
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.expect("task");
+        }
+        let total = (events + pf.events().len()) as u64;
+
+        // 1. The fold, in process.
+        let mut log = vec![];
+        let mut after = 0;
+        loop {
+            let page: Value = http.get(format!("{lurl}/v1/events?after={after}&limit=1000")).send().await.expect("page").json().await.expect("json");
+            let evs = page["events"].as_array().expect("events");
+            if evs.is_empty() {
+                break;
+            }
+            for e in evs {
+                log.push(Envelope::decode(&serde_json::to_vec(e).expect("bytes"), &Upcasters::standard()).expect("decode"));
+            }
+            after = page["next_after"].as_u64().expect("next");
+        }
+        let plan = PlanId::new("eksjo-2017").expect("plan");
+        let start = Instant::now();
+        let rounds = 5;
+        for _ in 0..rounds {
+            std::hint::black_box(fold_plan(&plan, &log, &FoldOptions::default()));
+        }
+        let fold_rate = (log.len() * rounds) as f64 / start.elapsed().as_secs_f64();
+
+        // 2. Build, then rebuild, from the stream; and a raw ordered consumer replay.
+        let pdir = tempfile::tempdir().expect("dir");
+        let ps = Settings {
+            listen: "127.0.0.1:0".parse().expect("addr"),
+            data_dir: pdir.path().to_owned(),
+            nats_url: nats.url(),
+            ledgers: BTreeMap::from([("eksjo".to_owned(), lurl.clone())]),
+            ..Settings::default()
+        };
+        let projector = Projector::build(ps).await.expect("projector");
+        let purl = format!("http://{}", projector.addr());
+        tokio::spawn(projector.run(cancel.clone()));
+        let murl = format!("{purl}/metrics");
+        while metric(&http, &murl, "lofte_projector_applied_total").await < total {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let start = Instant::now();
+        let r = http.post(format!("{purl}/v1/admin/rebuild")).send().await.expect("rebuild");
+        assert_eq!(r.status(), 202);
+        while metric(&http, &murl, "lofte_projector_applied_total").await < 2 * total {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let took = start.elapsed().as_secs_f64();
+        let rebuild = total as f64 / took;
+        let batches = metric(&http, &murl, "lofte_projector_batches_total").await;
+        let apply = metric(&http, &murl, "lofte_projector_apply_microseconds_total").await as f64 / 1e6;
+        let acks = metric(&http, &murl, "lofte_projector_ack_microseconds_total").await as f64 / 1e6;
+        println!("build + rebuild: {batches} batches, {:.0} events each; apply+flush {apply:.2} s, acks {acks:.2} s (rebuild took {took:.2} s)", 2.0 * total as f64 / batches.max(1) as f64);
+
+        let js = jetstream::new(async_nats::connect(nats.url()).await.expect("connect"));
+        let stream = js.get_stream("LOFTE").await.expect("stream");
+        let start = Instant::now();
+        let mut msgs = stream
+            .create_consumer(jetstream::consumer::pull::OrderedConfig { deliver_policy: DeliverPolicy::All, ..Default::default() })
+            .await
+            .expect("ordered consumer")
+            .messages()
+            .await
+            .expect("messages");
+        let mut n = 0u64;
+        while n < total {
+            msgs.next().await.expect("message").expect("ok");
+            n += 1;
+        }
+        let raw = total as f64 / start.elapsed().as_secs_f64();
+
+        // 3. Append → visible at 1,000 appends/s for 5 s.
+        let base = metric(&http, &murl, "lofte_projector_applied_total").await;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
+        let sender = {
+            let (http, lurl) = (http.clone(), lurl.clone());
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_millis(1));
+                for i in 0..5000 {
+                    tick.tick().await;
+                    let (http, lurl, tx) = (http.clone(), lurl.clone(), tx.clone());
+                    let sent = Instant::now();
+                    tx.send(sent).expect("send");
+                    tokio::spawn(async move {
+                        http.post(format!("{lurl}/v1/events")).json(&event(i)).send().await.expect("append");
+                    });
+                }
+            })
+        };
+        let mut sent = vec![];
+        let mut latencies = vec![];
+        while latencies.len() < 5000 {
+            while let Ok(t) = rx.try_recv() {
+                sent.push(t);
+            }
+            let applied = (metric(&http, &murl, "lofte_projector_applied_total").await - base) as usize;
+            let now = Instant::now();
+            while latencies.len() < applied.min(sent.len()) {
+                latencies.push(now - sent[latencies.len()]);
+            }
+            tokio::time::sleep(Duration::from_micros(500)).await;
+        }
+        sender.await.expect("sender");
+        latencies.sort();
+        println!("events: {total}, cores: {}", std::thread::available_parallelism().map_or(0, |n| n.get()));
+        println!("fold, in process:                      {fold_rate:>10.0} events/s");
+        println!("projector rebuild from the stream:     {rebuild:>10.0} events/s");
+        println!("raw ordered consumer replay:           {raw:>10.0} messages/s");
+        println!("ratio rebuild / raw replay:            {:>10.2}", rebuild / raw);
+        println!(
+            "append → visible at 1,000/s:  p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            percentile(&latencies, 0.5).as_secs_f64() * 1e3,
+            percentile(&latencies, 0.99).as_secs_f64() * 1e3,
+            latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1e3)
+        );
+        cancel.cancel();
+    });
+}
