@@ -4,10 +4,6 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use figment::{
-    providers::{Env, Format, Serialized, Toml},
-    Figment,
-};
 use lofte_proto::ids::LedgerId;
 use serde::{Deserialize, Serialize};
 
@@ -100,33 +96,13 @@ impl Default for Settings {
     }
 }
 
-/// The root of the shared config file: one table per service.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct Root {
-    #[serde(default)]
-    ledger: Settings,
-}
-
 /// Why settings could not be loaded.
-#[derive(Debug, thiserror::Error)]
-#[error("invalid configuration: {0}")]
-pub struct SettingsError(#[from] Box<figment::Error>);
+pub type SettingsError = lofte_web::config::ConfigError;
 
 impl Settings {
-    /// Loads defaults, then `file` (if any), then `LOFTE__LEDGER__*` from the environment.
+    /// Loads defaults, then `file`'s `[ledger]` table (if any), then `LOFTE__LEDGER__*` from
+    /// the environment.
     pub fn load(file: Option<&std::path::Path>) -> Result<Settings, SettingsError> {
-        let mut fig = Figment::from(Serialized::defaults(Root::default()));
-        if let Some(f) = file {
-            if !f.exists() {
-                return Err(SettingsError(Box::new(figment::Error::from(format!(
-                    "config file {} does not exist",
-                    f.display()
-                )))));
-            }
-            fig = fig.merge(Toml::file(f));
-        }
-        fig = fig.merge(Env::prefixed("LOFTE__").split("__"));
-        let root: Root = fig.extract().map_err(Box::new)?;
-        Ok(root.ledger)
+        lofte_web::config::load("ledger", file)
     }
 }

@@ -1,11 +1,10 @@
 //! `lofte-projector`: load settings, set up logging, run until Ctrl-C or SIGTERM.
 
-use std::{io::IsTerminal, net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::Context;
 use clap::Parser;
 use lofte_projector::{App, Settings};
-use tokio_util::sync::CancellationToken;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -34,13 +33,7 @@ struct Cli {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,async_nats=warn".into());
-    if std::io::stderr().is_terminal() {
-        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
-    } else {
-        tracing_subscriber::fmt().json().with_env_filter(filter).with_writer(std::io::stderr).init();
-    }
+    lofte_web::runtime::init_tracing();
     let mut settings = Settings::load(cli.config.as_deref())?;
     settings.listen = cli.listen.unwrap_or(settings.listen);
     settings.data_dir = cli.data_dir.unwrap_or(settings.data_dir);
@@ -54,19 +47,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let app = App::build(settings).await.context("the projector could not start")?;
     println!("lofte-projector listening on http://{}", app.addr());
-    let shutdown = CancellationToken::new();
-    let on_signal = shutdown.clone();
-    tokio::spawn(async move {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        let term = async move {
-            match term.as_mut() {
-                Some(t) => t.recv().await,
-                None => std::future::pending().await,
-            }
-        };
-        tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term => {} }
-        on_signal.cancel();
-    });
+    let shutdown = lofte_web::runtime::shutdown_on_signal();
     app.run(shutdown).await?;
     Ok(())
 }

@@ -4,10 +4,6 @@
 
 use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf};
 
-use figment::{
-    providers::{Env, Format, Serialized, Toml},
-    Figment,
-};
 use serde::{Deserialize, Serialize};
 
 /// Everything the projector can be told.
@@ -51,31 +47,13 @@ impl Default for Settings {
     }
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Root {
-    #[serde(default)]
-    projector: Settings,
-}
-
 /// Why settings could not be loaded.
-#[derive(Debug, thiserror::Error)]
-#[error("invalid configuration: {0}")]
-pub struct SettingsError(#[from] Box<figment::Error>);
+pub type SettingsError = lofte_web::config::ConfigError;
 
 impl Settings {
-    /// Loads defaults, then `file` (if any), then `LOFTE__PROJECTOR__*` from the environment.
+    /// Loads defaults, then `file`'s `[projector]` table (if any), then `LOFTE__PROJECTOR__*` from
+    /// the environment.
     pub fn load(file: Option<&std::path::Path>) -> Result<Settings, SettingsError> {
-        let mut fig = Figment::from(Serialized::defaults(Root::default()));
-        if let Some(f) = file {
-            if !f.exists() {
-                let msg = format!("config file {} does not exist", f.display());
-                return Err(SettingsError(Box::new(figment::Error::from(msg))));
-            }
-            fig = fig.merge(Toml::file(f));
-        }
-        fig = fig.merge(Env::prefixed("LOFTE__").split("__"));
-        // The ledger's table is another service's business: ignore it here.
-        let root: Root = fig.focus("projector").extract().map(|projector| Root { projector }).map_err(Box::new)?;
-        Ok(root.projector)
+        lofte_web::config::load("projector", file)
     }
 }

@@ -73,6 +73,20 @@ impl Problem {
     }
 }
 
+/// 404 for routes that do not exist.
+pub async fn not_found() -> Problem {
+    Problem::not_found("no such route; see /openapi.json")
+}
+
+/// 405 for a route called with a method it does not take.
+pub async fn method_not_allowed() -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "this route does not take that method; see /openapi.json",
+    )
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let doc = ProblemDoc {

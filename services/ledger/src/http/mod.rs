@@ -73,8 +73,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/openapi.json", get(ops::openapi))
-        .fallback(ops::not_found)
-        .method_not_allowed_fallback(ops::method_not_allowed)
+        .fallback(lofte_web::problem::not_found)
+        .method_not_allowed_fallback(lofte_web::problem::method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }

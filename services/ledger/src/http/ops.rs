@@ -98,15 +98,3 @@ static OPENAPI: LazyLock<String> = LazyLock::new(|| ApiDoc::openapi().to_pretty_
 pub async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI.as_str()).into_response()
 }
-
-pub async fn not_found() -> Problem {
-    Problem::not_found("no such route; see /openapi.json")
-}
-
-pub async fn method_not_allowed() -> Problem {
-    Problem::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method-not-allowed",
-        "this route does not take that method; see /openapi.json",
-    )
-}
