@@ -14,8 +14,10 @@
 //! - [`planfile`]: the TOML plan file format and its translation into plan events.
 //! - [`fold`]: a plan's events → its tertial follow-up (cells, target progress, late amendments);
 //!   [`report`]: that follow-up as the partners publish it (Markdown, HTML, CSV, JSON), in Swedish.
+//! - [`calendar`]: follow-up due dates (Swedish holidays computed) and reminder occasions.
 //! - [`subject`]: NATS subjects.
 
+pub mod calendar;
 pub mod chain;
 pub mod command;
 pub mod date;
