@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Lofte's tests and demo need beyond Rust into .tools/ (ignored by git), without
 # root: a Python virtualenv in .tools/venv with the pinned, hash-checked packages of
-# deploy/dev/requirements-tools.txt (nats-server 2.15.1), linked into .tools/bin.
+# deploy/dev/requirements-tools.txt (nats-server 2.15.1, aiosmtpd), linked into .tools/bin.
 # Idempotent: when everything is in place it does nothing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

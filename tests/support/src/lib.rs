@@ -2,13 +2,15 @@
 //!
 //! What Lofte's tests share: [`ServiceProcess`] runs a real service binary as a child process on
 //! a free port and kills it on drop; [`poll_until`] waits for an eventual effect with a deadline
-//! instead of sleeping; [`NatsServer`] runs a real nats-server with JetStream. (The SMTP harness
-//! will live here too.)
+//! instead of sleeping; [`NatsServer`] runs a real nats-server with JetStream (one node or a
+//! cluster); [`SmtpServer`] runs a real SMTP server delivering into a Maildir.
 
 mod nats;
 mod poll;
 mod process;
+mod smtp;
 
 pub use nats::{nats_server_binary, NatsError, NatsServer, MIN_VERSION};
 pub use poll::{poll_until, PollError};
 pub use process::{ServiceProcess, StartError};
+pub use smtp::{Mail, SmtpError, SmtpServer};
