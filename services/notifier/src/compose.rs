@@ -1,0 +1,182 @@
+//! The mails, composed from facts: a reminder digest for one reporter (every activity its
+//! organisation still owes, across plans, with due dates and how to submit) and an escalation for
+//! a plan's coordinators (who still owes what). Swedish plain text and an HTML alternative; a
+//! Message-ID derived from the occasion, so a resend after a crash is recognisably the same mail.
+
+use jiff::civil::Date;
+use lofte_proto::{
+    calendar::Occasion,
+    ids::{ActivityId, OrgId, PlanId},
+    text::Email,
+    Tertial,
+};
+use sha2::{Digest, Sha256};
+
+use crate::swedish;
+
+/// One activity whose follow-up an organisation still owes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owed {
+    pub plan: PlanId,
+    pub plan_title: String,
+    pub tertial: Tertial,
+    pub due: Date,
+    pub activity: ActivityId,
+    pub activity_title: String,
+    pub org: OrgId,
+    pub org_name: String,
+}
+
+/// Where people can act.
+#[derive(Debug, Clone)]
+pub struct Links {
+    /// The projector's base URL, for the pending list.
+    pub projector: String,
+    /// Who answers questions (a plan's coordinator), as "Name <address>".
+    pub contact: String,
+}
+
+/// A mail ready to be built and sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    pub to: Email,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// `<…@lofte>`, derived from recipient, occasion and what it is about.
+    pub message_id: String,
+}
+
+/// The Message-ID of a mail to `to` for `occasion` about `(plan, tertial)` pairs.
+pub fn message_id(to: &Email, occasion: Occasion, about: &[(PlanId, Tertial)]) -> String {
+    let mut keys: Vec<String> = about.iter().map(|(p, t)| format!("{p}/{t}")).collect();
+    keys.sort();
+    keys.dedup();
+    let h = Sha256::digest(format!("{}|{}|{}", to.as_str().to_lowercase(), occasion.id(), keys.join(",")));
+    format!("<{}.{}@lofte>", occasion.id(), &hex::encode(h)[..32])
+}
+
+fn esc(t: &str) -> String {
+    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn when(occasion: Occasion) -> &'static str {
+    match occasion {
+        Occasion::Due => "i dag",
+        Occasion::Before(n) if n <= 3 => "om några dagar",
+        _ => "snart",
+    }
+}
+
+/// A reporter's digest: every activity its organisation owes, grouped by plan and tertial.
+/// `items` must be non-empty and all for the same organisation.
+pub fn reminder(to: &Email, occasion: Occasion, items: &[Owed], links: &Links) -> Composed {
+    let first_due = items.iter().map(|i| i.due).min().unwrap_or_else(|| jiff::civil::date(1970, 1, 1));
+    let org = items.first().map_or("", |i| i.org_name.as_str());
+    let subject = format!("Påminnelse: uppföljning av medborgarlöfte ska lämnas senast {}", swedish::date(first_due));
+    let mut groups: Vec<(&PlanId, Tertial)> = items.iter().map(|i| (&i.plan, i.tertial)).collect();
+    groups.sort();
+    groups.dedup();
+    let mut text = format!(
+        "Hej!\n\nUppföljningen av medborgarlöftet ska lämnas {}. Följande aktiviteter saknar ännu uppföljning från {org}:\n",
+        when(occasion)
+    );
+    let mut html = format!(
+        "<p>Hej!</p>\n<p>Uppföljningen av medborgarlöftet ska lämnas {}. Följande aktiviteter saknar ännu uppföljning från {}:</p>\n",
+        when(occasion),
+        esc(org)
+    );
+    for (plan, tertial) in &groups {
+        let mine: Vec<&Owed> = items.iter().filter(|i| &i.plan == *plan && i.tertial == *tertial).collect();
+        let Some(head) = mine.first() else { continue };
+        let heading = format!(
+            "{} — tertial {} {}, senast {}",
+            head.plan_title,
+            tertial.number(),
+            tertial.year(),
+            swedish::day(head.due)
+        );
+        text.push_str(&format!("\n{heading}\n"));
+        html.push_str(&format!("<h3>{}</h3>\n<ul>\n", esc(&heading)));
+        for i in &mine {
+            text.push_str(&format!("  • {}\n", i.activity_title));
+            html.push_str(&format!("<li>{}</li>\n", esc(&i.activity_title)));
+        }
+        html.push_str("</ul>\n");
+    }
+    text.push_str("\nSå här lämnar du uppföljningen när er del är klar, en aktivitet i taget:\n");
+    html.push_str("<p>Så här lämnar du uppföljningen när er del är klar, en aktivitet i taget:</p>\n<pre>");
+    for i in items {
+        let cmd = format!(
+            "lofte submit --plan {} --activity {} --actor {} --tertial {}",
+            i.plan, i.activity, i.org, i.tertial
+        );
+        text.push_str(&format!("  {cmd}\n"));
+        html.push_str(&format!("{}\n", esc(&cmd)));
+    }
+    html.push_str("</pre>\n");
+    for (plan, tertial) in &groups {
+        let url = format!("{}/v1/plans/{plan}/pending?tertial={tertial}", links.projector.trim_end_matches('/'));
+        text.push_str(&format!("Vad som saknas: {url}\n"));
+        html.push_str(&format!("<p>Vad som saknas: <a href=\"{0}\">{0}</a></p>\n", esc(&url)));
+    }
+    let footer = format!("Meddelandet skickades automatiskt av Lofte. Frågor besvaras av {}.", links.contact);
+    text.push_str(&format!("\n{footer}\n"));
+    html.push_str(&format!("<p><small>{}</small></p>\n", esc(&footer)));
+    Composed {
+        to: to.clone(),
+        subject,
+        message_id: message_id(to, occasion, &groups.iter().map(|(p, t)| ((*p).clone(), *t)).collect::<Vec<_>>()),
+        text,
+        html: format!("<!DOCTYPE html>\n<html lang=\"sv\"><body>\n{html}</body></html>\n"),
+    }
+}
+
+/// A coordinator's escalation for one plan and tertial: who still owes what.
+pub fn escalation(to: &Email, occasion: Occasion, items: &[Owed], links: &Links) -> Composed {
+    let (title, tertial, due) =
+        items.first().map_or((String::new(), None, None), |i| (i.plan_title.clone(), Some(i.tertial), Some(i.due)));
+    let t = tertial.map_or(String::new(), |t| format!("tertial {} {}", t.number(), t.year()));
+    let subject = format!("Eskalering: uppföljningen av {title}, {t}, saknas fortfarande");
+    let due = due.map_or(String::new(), swedish::day);
+    let mut text = format!(
+        "Hej!\n\nUppföljningen av {title}, {t}, skulle ha lämnats senast {due}. Den saknas fortfarande från:\n"
+    );
+    let mut html = format!(
+        "<p>Hej!</p>\n<p>Uppföljningen av {}, {}, skulle ha lämnats senast {}. Den saknas fortfarande från:</p>\n",
+        esc(&title),
+        esc(&t),
+        esc(&due)
+    );
+    let mut orgs: Vec<(&str, Vec<&str>)> = vec![];
+    for i in items {
+        match orgs.iter_mut().find(|(o, _)| *o == i.org_name) {
+            Some((_, acts)) => acts.push(&i.activity_title),
+            None => orgs.push((&i.org_name, vec![&i.activity_title])),
+        }
+    }
+    for (org, acts) in &orgs {
+        text.push_str(&format!("\n{org}\n"));
+        html.push_str(&format!("<h3>{}</h3>\n<ul>\n", esc(org)));
+        for a in acts {
+            text.push_str(&format!("  • {a}\n"));
+            html.push_str(&format!("<li>{}</li>\n", esc(a)));
+        }
+        html.push_str("</ul>\n");
+    }
+    let about: Vec<(PlanId, Tertial)> = items.iter().map(|i| (i.plan.clone(), i.tertial)).collect();
+    if let Some((plan, tertial)) = about.first() {
+        let url = format!("{}/v1/plans/{plan}/pending?tertial={tertial}", links.projector.trim_end_matches('/'));
+        text.push_str(&format!("\nAktuell lista: {url}\n"));
+        html.push_str(&format!("<p>Aktuell lista: <a href=\"{0}\">{0}</a></p>\n", esc(&url)));
+    }
+    text.push_str("\nMeddelandet skickades automatiskt av Lofte.\n");
+    html.push_str("<p><small>Meddelandet skickades automatiskt av Lofte.</small></p>\n");
+    Composed {
+        to: to.clone(),
+        subject,
+        message_id: message_id(to, occasion, &about),
+        text,
+        html: format!("<!DOCTYPE html>\n<html lang=\"sv\"><body>\n{html}</body></html>\n"),
+    }
+}

@@ -1,0 +1,6 @@
+//! The notifier's mails: composed in Swedish from the facts, and delivered by lettre over SMTP to
+//! a real SMTP server.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod compose;
