@@ -7,4 +7,5 @@
 
 pub mod compose;
 pub mod message;
+pub mod schedule;
 pub mod swedish;

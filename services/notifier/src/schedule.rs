@@ -1,0 +1,108 @@
+//! Which mails are due today, from the log: for every plan and tertial not yet approved, the
+//! organisations that still owe follow-ups (from the shared fold), the due date and occasions (from
+//! the calendar), and what was already sent (`reminder_sent` events). Pure, so a simulated clock
+//! can walk a whole year.
+//!
+//! Only the latest occasion on or before today is due, if not yet sent: a reminder missed while
+//! SMTP was down goes out once it is back, an older one it replaced does not.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+use lofte_proto::{
+    calendar::{due_date, occasions, Occasion, ReminderPolicy},
+    envelope::Envelope,
+    event::Event,
+    fold::{fold_plan, FoldOptions},
+    ids::PlanId,
+    plan::PlanBook,
+    text::Email,
+    Tertial,
+};
+
+use crate::compose::Owed;
+
+/// One mail to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub occasion: Occasion,
+    pub to: Email,
+    /// What it is about (for a reporter: every plan and tertial owed on this occasion).
+    pub items: Vec<Owed>,
+}
+
+/// What was sent: (plan, tertial, occasion id, recipient).
+pub type SentKey = (PlanId, Tertial, String, Email);
+
+/// The sends recorded in the log.
+pub fn sent(events: &[Envelope]) -> BTreeSet<SentKey> {
+    events
+        .iter()
+        .filter_map(|e| match &e.event {
+            Event::ReminderSent(r) => Some((e.plan.clone(), r.tertial, r.occasion.to_string(), r.recipient.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The mails due on `today`.
+pub fn due_today(events: &[Envelope], today: Date, policy: &ReminderPolicy, also_sent: &BTreeSet<SentKey>) -> Vec<Due> {
+    let mut book = PlanBook::default();
+    for e in events {
+        if e.kind().is_plan_change() || matches!(e.event, Event::FollowUpApproved(_)) {
+            book.apply(&e.plan, &e.event, e.recorded_at);
+        }
+    }
+    let mut already = sent(events);
+    already.extend(also_sent.iter().cloned());
+    // Reporters' digests gather across plans: (recipient, occasion) → items.
+    let mut digests: BTreeMap<(Email, Occasion), Vec<Owed>> = BTreeMap::new();
+    let mut escalations: Vec<Due> = vec![];
+    for (plan, state) in &book.plans {
+        let Some(summary) = fold_plan(plan, events, &FoldOptions { as_of: None, today: Some(today) }) else { continue };
+        for tertial in lofte_proto::fold::plan_tertials(state) {
+            if state.approved.contains_key(&tertial) {
+                continue;
+            }
+            let due = due_date(state, tertial, policy);
+            let Some((occasion, _)) = occasions(due, policy, today).into_iter().rev().find(|(_, d)| *d <= today) else {
+                continue;
+            };
+            let mut owed: Vec<Owed> = vec![];
+            for a in summary.promises.iter().flat_map(|p| &p.activities) {
+                let Some(cell) = a.cells.get(&tertial) else { continue };
+                for org in &cell.pending {
+                    owed.push(Owed {
+                        plan: plan.clone(),
+                        plan_title: summary.title.clone(),
+                        tertial,
+                        due,
+                        activity: a.id.clone(),
+                        activity_title: a.title.clone(),
+                        org: org.clone(),
+                        org_name: summary.organisations.get(org).cloned().unwrap_or_else(|| org.to_string()),
+                    });
+                }
+            }
+            if owed.is_empty() {
+                continue;
+            }
+            let fresh = |to: &Email| !already.contains(&(plan.clone(), tertial, occasion.id(), to.clone()));
+            if occasion.is_escalation() {
+                for c in state.coordinators.iter().filter(|c| fresh(&c.email)) {
+                    escalations.push(Due { occasion, to: c.email.clone(), items: owed.clone() });
+                }
+            } else {
+                for item in &owed {
+                    let Some(actor) = state.actors.get(&item.org) else { continue };
+                    for r in actor.reporters.iter().filter(|r| fresh(r)) {
+                        digests.entry((r.clone(), occasion)).or_default().push(item.clone());
+                    }
+                }
+            }
+        }
+    }
+    let mut out: Vec<Due> = digests.into_iter().map(|((to, occasion), items)| Due { occasion, to, items }).collect();
+    out.extend(escalations);
+    out
+}
