@@ -5,7 +5,11 @@
 //! text and HTML, a Message-ID derived from the occasion) and building them for lettre
 //! ([`message`]). The calendar is `lofte_proto::calendar`; who owes what comes from the fold.
 
+pub mod app;
 pub mod compose;
+pub mod mailer;
 pub mod message;
+pub mod notifier;
 pub mod schedule;
+pub mod settings;
 pub mod swedish;

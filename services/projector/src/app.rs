@@ -3,11 +3,10 @@
 use std::{net::SocketAddr, sync::Arc};
 
 use axum::Router;
-use tokio::{net::TcpListener, sync::mpsc};
+use tokio::net::TcpListener;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use crate::{
-    backfill::Backfill,
     consumer::Consumer,
     http::{router, AppState},
     metrics::Metrics,
@@ -44,14 +43,12 @@ impl App {
             .map_err(|source| AppError::DataDir { path: settings.data_dir.display().to_string(), source })?;
         let views = Views::open(&settings.data_dir, settings.cache_bytes)?;
         let metrics = Arc::new(Metrics::default());
-        let (tx, rx) = mpsc::channel(4);
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
         let addr = listener.local_addr()?;
-        let router = router(AppState { views: views.clone(), metrics: metrics.clone(), rebuild: tx });
-        let consumer =
-            Consumer { backfill: Backfill::new(settings.ledgers.clone()), settings, views, metrics, rebuild: rx };
+        let (consumer, rebuild) = Consumer::new(settings, views.clone(), metrics.clone());
+        let router = router(AppState { views, metrics, rebuild });
         Ok(App { listener, addr, router, consumer })
     }
 

@@ -46,6 +46,14 @@ pub struct Consumer {
 }
 
 impl Consumer {
+    /// A consumer following `settings.stream` as the durable `settings.consumer`, keeping what it
+    /// reads in `views`. Also used by the notifier, with its own consumer name and views. Returns
+    /// the handle that asks it to rebuild.
+    pub fn new(settings: Settings, views: Views, metrics: Arc<Metrics>) -> (Consumer, mpsc::Sender<Rebuild>) {
+        let (tx, rebuild) = mpsc::channel(4);
+        (Consumer { backfill: Backfill::new(settings.ledgers.clone()), settings, views, metrics, rebuild }, tx)
+    }
+
     /// Runs until `cancel`, reconnecting after errors.
     pub async fn run(mut self, cancel: CancellationToken) {
         let mut pause = Duration::from_millis(50);

@@ -4,4 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod compose;
+mod e2e;
 mod schedule;
+mod settings;

@@ -1,0 +1,184 @@
+//! Building and running the notifier: its own durable consumer on the stream (the projector's
+//! consumer and views, under the name `notifier`), a ticker following the clock, and a small HTTP
+//! API: `POST /v1/tick?now=<RFC 3339>` moves a simulated clock and runs a tick at once, so tests
+//! and demos can walk through a year in seconds.
+
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use jiff::Timestamp;
+use lofte_projector::{consumer::Consumer, metrics::Metrics, views::Views};
+use lofte_proto::date::local_date;
+use lofte_web::Problem;
+use serde::Deserialize;
+use serde_json::json;
+use tokio::net::TcpListener;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+
+use crate::{mailer::Mailer, notifier::Notifier, settings::Settings};
+
+/// The clock: real, or simulated from `--now` and moved by `POST /v1/tick`.
+#[derive(Debug, Clone, Default)]
+pub struct Clock(Arc<Mutex<Option<Timestamp>>>);
+
+impl Clock {
+    pub fn now(&self) -> Timestamp {
+        self.0.lock().ok().and_then(|t| *t).unwrap_or_else(Timestamp::now)
+    }
+    pub fn set(&self, t: Timestamp) {
+        if let Ok(mut g) = self.0.lock() {
+            *g = Some(t);
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct AppState {
+    notifier: Arc<Notifier>,
+    clock: Clock,
+    metrics: Arc<Metrics>,
+}
+
+/// A built, not yet running notifier.
+#[derive(Debug)]
+pub struct App {
+    listener: TcpListener,
+    addr: SocketAddr,
+    state: AppState,
+    consumer: Consumer,
+    tick_every: Duration,
+}
+
+impl App {
+    /// Opens its state and binds the listener; `now` starts a simulated clock.
+    pub async fn build(settings: Settings, now: Option<Timestamp>) -> anyhow::Result<App> {
+        std::fs::create_dir_all(&settings.data_dir)?;
+        let views = Views::open(&settings.data_dir.join("views"), 64 << 20)?;
+        let state = sled::open(settings.data_dir.join("state"))?.open_tree("sent")?;
+        let mailer = Mailer::new(&settings.smtp, &settings.mail_dir).map_err(anyhow::Error::msg)?;
+        let metrics = Arc::new(Metrics::default());
+        let follow = lofte_projector::Settings {
+            nats_url: settings.nats_url.clone(),
+            stream: settings.stream.clone(),
+            consumer: settings.consumer.clone(),
+            ledgers: settings.ledgers.clone(),
+            ..lofte_projector::Settings::default()
+        };
+        let (consumer, _rebuild) = Consumer::new(follow, views.clone(), metrics.clone());
+        let listener = TcpListener::bind(settings.listen).await?;
+        let addr = listener.local_addr()?;
+        let clock = Clock::default();
+        if let Some(t) = now {
+            clock.set(t);
+        }
+        let tick_every = Duration::from_secs(settings.tick_secs.max(1));
+        let notifier = Notifier { settings, views, mailer, state, http: reqwest::Client::new() };
+        Ok(App {
+            listener,
+            addr,
+            state: AppState { notifier: Arc::new(notifier), clock, metrics },
+            consumer,
+            tick_every,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Follows the stream, ticks, and serves until `shutdown`.
+    pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let tracker = TaskTracker::new();
+        tracker.spawn(self.consumer.run(shutdown.child_token()));
+        let (st, cancel, every) = (self.state.clone(), shutdown.child_token(), self.tick_every);
+        tracker.spawn(async move {
+            let mut interval = tokio::time::interval(every);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                tokio::select! {
+                    () = cancel.cancelled() => return,
+                    _ = interval.tick() => {
+                        if let Err(e) = st.notifier.tick(local_date(st.clock.now())).await {
+                            tracing::warn!(error = %e, "tick failed; will retry");
+                        }
+                    }
+                }
+            }
+        });
+        tracker.close();
+        let router = Router::new()
+            .route("/v1/tick", post(tick))
+            .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
+            .route("/readyz", get(readyz))
+            .route("/metrics", get(|State(st): State<AppState>| async move { st.metrics.render() }))
+            .fallback(lofte_web::problem::not_found)
+            .method_not_allowed_fallback(lofte_web::problem::method_not_allowed)
+            .with_state(self.state);
+        let served =
+            axum::serve(self.listener, router).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await;
+        shutdown.cancel();
+        tracker.wait().await;
+        served?;
+        Ok(())
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TickQuery {
+    now: Option<String>,
+}
+
+async fn tick(
+    State(st): State<AppState>,
+    q: Result<Query<TickQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(e) => {
+            return Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-query", e.body_text()).into_response()
+        }
+    };
+    if let Some(now) = q.now {
+        match now.parse::<Timestamp>() {
+            Ok(t) => st.clock.set(t),
+            Err(e) => {
+                return Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid-query",
+                    format!("not an RFC 3339 moment: {e}"),
+                )
+                .field("now")
+                .into_response()
+            }
+        }
+    }
+    let today = local_date(st.clock.now());
+    match st.notifier.tick(today).await {
+        Ok(r) => {
+            Json(json!({"today": today, "sent": r.sent, "failed": r.failed, "recorded": r.recorded})).into_response()
+        }
+        Err(e) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "tick-failed", e).retry_after(5).into_response(),
+    }
+}
+
+async fn readyz(State(st): State<AppState>) -> Response {
+    if st.metrics.connected.load(std::sync::atomic::Ordering::Relaxed) {
+        Json(json!({"status": "ready", "applied": st.metrics.applied.load(std::sync::atomic::Ordering::Relaxed)}))
+            .into_response()
+    } else {
+        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not-ready", "not following the stream yet")
+            .retry_after(2)
+            .into_response()
+    }
+}

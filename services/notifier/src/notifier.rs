@@ -1,0 +1,224 @@
+//! One tick of the notifier: what is due today (the schedule), composed, sent with a few quick
+//! retries, and recorded. Each send is first kept in the notifier's own sled state (so it is never
+//! sent again, even if the ledger is away), then recorded through the ledger as `reminder_sent`
+//! with an idempotency key derived from the occasion. A mail that keeps failing is retried on later
+//! ticks; after `max_attempts` a `reminder_failed` event is recorded once.
+//!
+//! The one window that cannot be closed: a crash after the SMTP server accepted a mail and before
+//! the local record. The restarted notifier sends it again — with the same Message-ID, derived
+//! from recipient, occasion, plan and tertial, so mail clients and servers that deduplicate by
+//! Message-ID show it once, and any reader can see it is the same mail.
+
+use std::{collections::BTreeSet, time::Duration};
+
+use jiff::civil::Date;
+use lofte_projector::views::Views;
+use lofte_proto::{envelope::Envelope, event::Event, ids::PlanId, plan::PlanBook};
+use serde_json::json;
+
+use crate::{
+    compose::{escalation, reminder, Links},
+    mailer::Mailer,
+    message::build,
+    schedule::{due_today, Due, SentKey},
+    settings::Settings,
+};
+
+/// What a tick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct TickReport {
+    pub sent: usize,
+    pub failed: usize,
+    pub recorded: usize,
+}
+
+/// The notifier's working parts.
+#[derive(Debug)]
+pub struct Notifier {
+    pub settings: Settings,
+    pub views: Views,
+    pub mailer: Mailer,
+    pub state: sled::Tree,
+    pub http: reqwest::Client,
+}
+
+fn key(k: &SentKey) -> String {
+    format!("{}|{}|{}|{}", k.0, k.1, k.2, k.3)
+}
+
+fn parse_key(s: &str) -> Option<SentKey> {
+    let mut p = s.splitn(4, '|');
+    Some((
+        p.next()?.parse().ok()?,
+        p.next()?.parse().ok()?,
+        p.next()?.to_owned(),
+        lofte_proto::text::Email::new(p.next()?).ok()?,
+    ))
+}
+
+impl Notifier {
+    fn events(&self) -> Result<Vec<Envelope>, String> {
+        let mut all = vec![];
+        for plan in self.views.plans().map_err(|e| e.to_string())? {
+            all.extend(self.views.events(&plan).map_err(|e| e.to_string())?);
+        }
+        Ok(all)
+    }
+
+    /// Sends and records what is due on `today`.
+    pub async fn tick(&self, today: Date) -> Result<TickReport, String> {
+        let mut report = TickReport::default();
+        let events = self.events()?;
+        let mut book = PlanBook::default();
+        for e in &events {
+            if e.kind().is_plan_change() {
+                book.apply(&e.plan, &e.event, e.recorded_at);
+            }
+        }
+        let actor_of = |plan: &PlanId| {
+            book.get(plan)
+                .and_then(|s| s.coordinators.first().map(|c| c.org.clone()).or_else(|| s.actors.keys().next().cloned()))
+        };
+        // Sends kept locally but not yet in the ledger: record them now.
+        for item in self.state.scan_prefix(b"s/") {
+            let (k, v) = item.map_err(|e| e.to_string())?;
+            if v.first() == Some(&0) {
+                let text = String::from_utf8_lossy(&k[2..]).into_owned();
+                let msg_id = String::from_utf8_lossy(&v[1..]).into_owned();
+                if let Some(sk) = parse_key(&text) {
+                    if let Some(actor) = actor_of(&sk.0) {
+                        if self.record(&sk, &actor, "reminder_sent", &msg_id).await.is_ok() {
+                            self.state.insert(&k, &[1u8][..]).map_err(|e| e.to_string())?;
+                            report.recorded += 1;
+                        }
+                    }
+                }
+            }
+        }
+        let kept: BTreeSet<SentKey> = self
+            .state
+            .scan_prefix(b"s/")
+            .filter_map(|r| r.ok())
+            .filter_map(|(k, _)| parse_key(&String::from_utf8_lossy(&k[2..])))
+            .collect();
+        let links = |plan: &PlanId| Links {
+            projector: self.settings.projector_url.clone(),
+            contact: book
+                .get(plan)
+                .and_then(|s| s.coordinators.first())
+                .map_or_else(|| "samordnaren".to_owned(), |c| format!("{} <{}>", c.name, c.email)),
+        };
+        for due in due_today(&events, today, &self.settings.reminders, &kept) {
+            let Some(first) = due.items.first() else { continue };
+            let composed = if due.occasion.is_escalation() {
+                escalation(&due.to, due.occasion, &due.items, &links(&first.plan))
+            } else {
+                reminder(&due.to, due.occasion, &due.items, &links(&first.plan))
+            };
+            let keys = keys_of(&due);
+            let msg = build(&composed, &self.settings.from).map_err(|e| e.to_string())?;
+            match self.send_with_retries(msg).await {
+                Ok(()) => {
+                    report.sent += 1;
+                    for k in &keys {
+                        // Kept first (durably), so a crash from here on never sends it again.
+                        let mut v = vec![0u8];
+                        v.extend_from_slice(composed.message_id.as_bytes());
+                        self.state.insert(format!("s/{}", key(k)), v).map_err(|e| e.to_string())?;
+                    }
+                    self.state.flush_async().await.map_err(|e| e.to_string())?;
+                    for k in &keys {
+                        let Some(actor) = actor_of(&k.0) else { continue };
+                        if self.record(k, &actor, "reminder_sent", &composed.message_id).await.is_ok() {
+                            self.state.insert(format!("s/{}", key(k)), &[1u8][..]).map_err(|e| e.to_string())?;
+                            report.recorded += 1;
+                        }
+                    }
+                }
+                Err(e) => {
+                    report.failed += 1;
+                    tracing::warn!(to = %due.to, occasion = %due.occasion.id(), error = %e, "mail not delivered; will retry");
+                    for k in &keys {
+                        let n = self.bump_attempts(k)?;
+                        if n == self.settings.max_attempts {
+                            if let Some(actor) = actor_of(&k.0) {
+                                let _ = self.record(k, &actor, "reminder_failed", &e).await;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    async fn send_with_retries(&self, msg: lettre::Message) -> Result<(), String> {
+        let mut pause = Duration::from_millis(100);
+        let mut last = String::new();
+        for _ in 0..3 {
+            match self.mailer.send(msg.clone()).await {
+                Ok(()) => return Ok(()),
+                Err(e) => last = e,
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(2));
+        }
+        Err(last)
+    }
+
+    fn bump_attempts(&self, k: &SentKey) -> Result<u32, String> {
+        let name = format!("a/{}", key(k));
+        let n = self
+            .state
+            .get(&name)
+            .map_err(|e| e.to_string())?
+            .and_then(|v| v.as_ref().try_into().ok())
+            .map_or(0, u32::from_be_bytes)
+            + 1;
+        self.state.insert(name, &n.to_be_bytes()[..]).map_err(|e| e.to_string())?;
+        Ok(n)
+    }
+
+    /// Records `kind` for `k` through the ledger, idempotently.
+    async fn record(
+        &self,
+        k: &SentKey,
+        actor: &lofte_proto::ids::OrgId,
+        kind: &str,
+        detail: &str,
+    ) -> Result<(), String> {
+        let data = if kind == "reminder_sent" {
+            json!({"tertial": k.1, "occasion": k.2, "recipient": k.3, "message_id": detail, "activities": []})
+        } else {
+            let error: String = detail.chars().filter(|c| !c.is_control()).take(300).collect();
+            json!({"tertial": k.1, "occasion": k.2, "recipient": k.3, "attempts": self.settings.max_attempts, "error": error})
+        };
+        let body = json!({"plan": k.0, "actor": actor, "kind": kind, "data": data});
+        let resp = self
+            .http
+            .post(format!("{}/v1/events", self.settings.ledger_url.trim_end_matches('/')))
+            .header("Idempotency-Key", format!("{kind}:{}", key(k)))
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(format!("the ledger answered {}: {}", resp.status(), resp.text().await.unwrap_or_default()))
+        }
+    }
+}
+
+fn keys_of(due: &Due) -> Vec<SentKey> {
+    let mut keys: Vec<SentKey> =
+        due.items.iter().map(|i| (i.plan.clone(), i.tertial, due.occasion.id(), due.to.clone())).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Whether an event is one the notifier itself records.
+pub fn is_notification(e: &Envelope) -> bool {
+    matches!(e.event, Event::ReminderSent(_) | Event::ReminderFailed(_))
+}

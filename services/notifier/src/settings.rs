@@ -1,0 +1,107 @@
+//! The notifier's settings: the `[notifier]` table of `deploy/config/lofte.toml` (every default
+//! documented there), `LOFTE__NOTIFIER__…` variables, and flags.
+
+use std::{collections::BTreeMap, fmt, net::SocketAddr, path::PathBuf};
+
+use lofte_proto::calendar::ReminderPolicy;
+use serde::{Deserialize, Serialize};
+
+/// How to reach the mail server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tls {
+    /// Plain SMTP (a local relay or a test server only).
+    None,
+    /// SMTP upgraded with STARTTLS (port 587).
+    Starttls,
+    /// SMTP over TLS from the start (port 465).
+    Tls,
+}
+
+/// A password that never shows in logs or error messages.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+/// The mail server; without a host, mails are written as files into `mail_dir`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Smtp {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    pub port: u16,
+    pub tls: Tls,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
+    pub timeout_secs: u64,
+}
+
+impl Default for Smtp {
+    fn default() -> Self {
+        Self { host: None, port: 587, tls: Tls::Starttls, username: None, password: None, timeout_secs: 10 }
+    }
+}
+
+/// Everything the notifier can be told.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub nats_url: String,
+    pub stream: String,
+    /// Its own durable consumer on the stream.
+    pub consumer: String,
+    /// Each ledger's base URL, by ledger id, for back-filling a gap in the stream.
+    pub ledgers: BTreeMap<String, String>,
+    /// The ledger that records `reminder_sent` and `reminder_failed`.
+    pub ledger_url: String,
+    /// The projector's public URL, for links in the mails.
+    pub projector_url: String,
+    /// The sender, e.g. `Lofte <lofte@kommunen.example>`.
+    pub from: String,
+    pub smtp: Smtp,
+    /// Where mails go as files when no SMTP host is set.
+    pub mail_dir: PathBuf,
+    /// Attempts per mail before it is recorded as failed.
+    pub max_attempts: u32,
+    /// Seconds between ticks when following the real clock.
+    pub tick_secs: u64,
+    pub reminders: ReminderPolicy,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 7430)),
+            data_dir: PathBuf::from("var/notifier"),
+            nats_url: "nats://127.0.0.1:4222".into(),
+            stream: "LOFTE".into(),
+            consumer: "notifier".into(),
+            ledgers: BTreeMap::from([("local".to_owned(), "http://127.0.0.1:7410".to_owned())]),
+            ledger_url: "http://127.0.0.1:7410".into(),
+            projector_url: "http://127.0.0.1:7420".into(),
+            from: "Lofte <lofte@localhost>".into(),
+            smtp: Smtp::default(),
+            mail_dir: PathBuf::from("var/mail"),
+            max_attempts: 5,
+            tick_secs: 60,
+            reminders: ReminderPolicy::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Loads defaults, `file`'s `[notifier]` table and `LOFTE__NOTIFIER__*`.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Settings, lofte_web::config::ConfigError> {
+        lofte_web::config::load("notifier", file)
+    }
+}
