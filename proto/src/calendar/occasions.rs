@@ -19,6 +19,9 @@ pub struct ReminderPolicy {
     pub escalate_after_days: u32,
     /// Days between later escalations, until every follow-up is in.
     pub escalate_every_days: u32,
+    /// Days after the due date when escalations stop, even if follow-ups are still missing (an
+    /// old plan is not escalated forever).
+    pub escalate_for_days: u32,
     /// Days after a tertial's last day a follow-up is due when the plan sets no deadline.
     pub default_due_after_days: u32,
 }
@@ -30,6 +33,7 @@ impl Default for ReminderPolicy {
             on_due_date: true,
             escalate_after_days: 2,
             escalate_every_days: 7,
+            escalate_for_days: 90,
             default_due_after_days: 15,
         }
     }
@@ -87,7 +91,8 @@ pub fn occasions(due: Date, policy: &ReminderPolicy, until: Date) -> Vec<(Occasi
     }
     let mut n = 1;
     let mut at = plus(due, i64::from(policy.escalate_after_days));
-    while at <= until && policy.escalate_every_days > 0 && n <= 520 {
+    let last = plus(due, i64::from(policy.escalate_for_days));
+    while at <= until && at <= last && policy.escalate_every_days > 0 {
         out.push((Occasion::Escalation(n), at));
         n += 1;
         at = plus(at, i64::from(policy.escalate_every_days));
@@ -117,5 +122,11 @@ mod tests {
         ];
         assert_eq!(got, want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>());
         assert!(Occasion::Escalation(1).is_escalation() && !Occasion::Due.is_escalation());
+        // Escalations stop 90 days after the due date.
+        let late = occasions(date(2022, 5, 16), &ReminderPolicy::default(), date(2030, 1, 1));
+        assert_eq!(
+            late.last().map(|(o, d)| (o.id(), d.to_string())),
+            Some(("escalation-13".into(), "2022-08-10".into()))
+        );
     }
 }

@@ -4,7 +4,8 @@
 //! can walk a whole year.
 //!
 //! Only the latest occasion on or before today is due, if not yet sent: a reminder missed while
-//! SMTP was down goes out once it is back, an older one it replaced does not.
+//! SMTP was down goes out once it is back, an older one it replaced does not. Nothing is due once
+//! escalations have stopped (`escalate_for_days` after the due date).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,6 +66,10 @@ pub fn due_today(events: &[Envelope], today: Date, policy: &ReminderPolicy, also
                 continue;
             }
             let due = due_date(state, tertial, policy);
+            let stop = due.checked_add(jiff::Span::new().days(i64::from(policy.escalate_for_days))).unwrap_or(due);
+            if today > stop {
+                continue;
+            }
             let Some((occasion, _)) = occasions(due, policy, today).into_iter().rev().find(|(_, d)| *d <= today) else {
                 continue;
             };
