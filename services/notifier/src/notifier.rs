@@ -84,10 +84,12 @@ impl Notifier {
             let (k, v) = item.map_err(|e| e.to_string())?;
             if v.first() == Some(&0) {
                 let text = String::from_utf8_lossy(&k[2..]).into_owned();
-                let msg_id = String::from_utf8_lossy(&v[1..]).into_owned();
+                let kept = String::from_utf8_lossy(&v[1..]).into_owned();
+                let (msg_id, acts) = kept.split_once('\n').unwrap_or((kept.as_str(), ""));
+                let acts: Vec<String> = acts.split(',').filter(|a| !a.is_empty()).map(str::to_owned).collect();
                 if let Some(sk) = parse_key(&text) {
                     if let Some(actor) = actor_of(&sk.0) {
-                        if self.record(&sk, &actor, "reminder_sent", &msg_id).await.is_ok() {
+                        if self.record(&sk, &actor, "reminder_sent", msg_id, &acts).await.is_ok() {
                             self.state.insert(&k, &[1u8][..]).map_err(|e| e.to_string())?;
                             report.recorded += 1;
                         }
@@ -122,14 +124,15 @@ impl Notifier {
                     report.sent += 1;
                     for k in &keys {
                         // Kept first (durably), so a crash from here on never sends it again.
-                        let mut v = vec![0u8];
-                        v.extend_from_slice(composed.message_id.as_bytes());
+                        let acts = activities_of(&due, k).join(",");
+                        let v = [&[0u8][..], composed.message_id.as_bytes(), b"\n", acts.as_bytes()].concat();
                         self.state.insert(format!("s/{}", key(k)), v).map_err(|e| e.to_string())?;
                     }
                     self.state.flush_async().await.map_err(|e| e.to_string())?;
                     for k in &keys {
                         let Some(actor) = actor_of(&k.0) else { continue };
-                        if self.record(k, &actor, "reminder_sent", &composed.message_id).await.is_ok() {
+                        let acts = activities_of(&due, k);
+                        if self.record(k, &actor, "reminder_sent", &composed.message_id, &acts).await.is_ok() {
                             self.state.insert(format!("s/{}", key(k)), &[1u8][..]).map_err(|e| e.to_string())?;
                             report.recorded += 1;
                         }
@@ -142,7 +145,7 @@ impl Notifier {
                         let n = self.bump_attempts(k)?;
                         if n == self.settings.max_attempts {
                             if let Some(actor) = actor_of(&k.0) {
-                                let _ = self.record(k, &actor, "reminder_failed", &e).await;
+                                let _ = self.record(k, &actor, "reminder_failed", &e, &[]).await;
                             }
                         }
                     }
@@ -186,9 +189,10 @@ impl Notifier {
         actor: &lofte_proto::ids::OrgId,
         kind: &str,
         detail: &str,
+        activities: &[String],
     ) -> Result<(), String> {
         let data = if kind == "reminder_sent" {
-            json!({"tertial": k.1, "occasion": k.2, "recipient": k.3, "message_id": detail, "activities": []})
+            json!({"tertial": k.1, "occasion": k.2, "recipient": k.3, "message_id": detail, "activities": activities})
         } else {
             let error: String = detail.chars().filter(|c| !c.is_control()).take(300).collect();
             json!({"tertial": k.1, "occasion": k.2, "recipient": k.3, "attempts": self.settings.max_attempts, "error": error})
@@ -208,6 +212,15 @@ impl Notifier {
             Err(format!("the ledger answered {}: {}", resp.status(), resp.text().await.unwrap_or_default()))
         }
     }
+}
+
+/// The activities a mail listed for one (plan, tertial).
+fn activities_of(due: &Due, k: &SentKey) -> Vec<String> {
+    let mut a: Vec<String> =
+        due.items.iter().filter(|i| i.plan == k.0 && i.tertial == k.1).map(|i| i.activity.to_string()).collect();
+    a.sort();
+    a.dedup();
+    a
 }
 
 fn keys_of(due: &Due) -> Vec<SentKey> {

@@ -7,3 +7,5 @@ mod compose;
 mod e2e;
 mod schedule;
 mod settings;
+mod stack;
+mod year;
