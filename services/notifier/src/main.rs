@@ -5,7 +5,10 @@ use std::{net::SocketAddr, path::PathBuf};
 use anyhow::Context;
 use clap::Parser;
 use jiff::Timestamp;
-use lofte_notifier::{app::App, settings::Settings};
+use lofte_notifier::{
+    app::App,
+    settings::{Settings, Tls},
+};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -38,6 +41,9 @@ struct Cli {
     /// SMTP port.
     #[arg(long)]
     smtp_port: Option<u16>,
+    /// SMTP security: starttls (default), tls, or none (a local relay or test server only).
+    #[arg(long, value_enum)]
+    smtp_tls: Option<Tls>,
 }
 
 #[tokio::main]
@@ -54,6 +60,7 @@ async fn main() -> anyhow::Result<()> {
     }
     s.smtp.host = cli.smtp_host.or(s.smtp.host);
     s.smtp.port = cli.smtp_port.unwrap_or(s.smtp.port);
+    s.smtp.tls = cli.smtp_tls.unwrap_or(s.smtp.tls);
     let app = App::build(s, cli.now).await.context("the notifier could not start")?;
     println!("lofte-notifier listening on http://{}", app.addr());
     app.run(lofte_web::runtime::shutdown_on_signal()).await

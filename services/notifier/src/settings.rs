@@ -7,7 +7,7 @@ use lofte_proto::calendar::ReminderPolicy;
 use serde::{Deserialize, Serialize};
 
 /// How to reach the mail server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Tls {
     /// Plain SMTP (a local relay or a test server only).
