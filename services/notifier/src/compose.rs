@@ -180,3 +180,17 @@ pub fn escalation(to: &Email, occasion: Occasion, items: &[Owed], links: &Links)
         html: format!("<!DOCTYPE html>\n<html lang=\"sv\"><body>\n{html}</body></html>\n"),
     }
 }
+
+/// A note to a coordinator: a reminder to `about.3` could not be delivered after `attempts` tries.
+pub fn failure_note(to: &Email, about: &(PlanId, Tertial, String, Email), error: &str, attempts: u32) -> Composed {
+    let (plan, tertial, occasion, recipient) = about;
+    let subject = format!("Lofte: påminnelse till {recipient} kunde inte levereras");
+    let text = format!(
+        "Hej!\n\nPåminnelsen ({occasion}) om uppföljningen av {plan}, tertial {} {}, till {recipient} kunde inte levereras efter {attempts} försök.\nSenaste felet: {error}\n\nLofte försöker igen vid nästa körning. Kontrollera gärna adressen.\n",
+        tertial.number(),
+        tertial.year()
+    );
+    let html = format!("<!DOCTYPE html>\n<html lang=\"sv\"><body>\n<pre>{}</pre>\n</body></html>\n", esc(&text));
+    let h = Sha256::digest(format!("failure|{}|{plan}|{tertial}|{occasion}|{recipient}", to.as_str().to_lowercase()));
+    Composed { to: to.clone(), subject, text, html, message_id: format!("<failure.{}@lofte>", &hex::encode(h)[..32]) }
+}

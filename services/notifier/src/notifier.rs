@@ -147,12 +147,37 @@ impl Notifier {
                             if let Some(actor) = actor_of(&k.0) {
                                 let _ = self.record(k, &actor, "reminder_failed", &e, &[]).await;
                             }
+                            // Tell the plan's coordinators, once, when mail can be sent again.
+                            for c in book.get(&k.0).map(|s| s.coordinators.clone()).unwrap_or_default() {
+                                let note = format!("n/{}|{}", key(k), c.email);
+                                self.state.insert(note, e.as_bytes()).map_err(|e| e.to_string())?;
+                            }
                         }
                     }
                 }
             }
         }
+        report.sent += self.send_failure_notes().await?;
         Ok(report)
+    }
+
+    /// Sends the notes about mails that failed `max_attempts` times, each once.
+    async fn send_failure_notes(&self) -> Result<usize, String> {
+        let mut sent = 0;
+        for item in self.state.scan_prefix(b"n/") {
+            let (k, v) = item.map_err(|e| e.to_string())?;
+            let text = String::from_utf8_lossy(&k[2..]).into_owned();
+            let Some((about, coordinator)) = text.rsplit_once('|') else { continue };
+            let (Some(sk), Ok(to)) = (parse_key(about), lofte_proto::text::Email::new(coordinator)) else { continue };
+            let composed =
+                crate::compose::failure_note(&to, &sk, &String::from_utf8_lossy(&v), self.settings.max_attempts);
+            let msg = build(&composed, &self.settings.from).map_err(|e| e.to_string())?;
+            if self.mailer.send(msg).await.is_ok() {
+                self.state.remove(&k).map_err(|e| e.to_string())?;
+                sent += 1;
+            }
+        }
+        Ok(sent)
     }
 
     async fn send_with_retries(&self, msg: lettre::Message) -> Result<(), String> {

@@ -6,6 +6,7 @@
 mod compose;
 mod crash;
 mod e2e;
+mod failures;
 mod schedule;
 mod settings;
 mod stack;
