@@ -1,11 +1,15 @@
-//! Sending with lettre: SMTP (STARTTLS, TLS, or plain for a local relay) with credentials and a
-//! timeout, or lettre's file transport when no SMTP host is configured.
+//! Sending with lettre: SMTP (STARTTLS required, TLS from the start, or plain for a local relay)
+//! with credentials, a timeout and optionally a private CA to trust, or lettre's file transport
+//! when no SMTP host is configured.
 
 use std::time::Duration;
 
 use lettre::{
-    transport::smtp::authentication::Credentials, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message,
-    Tokio1Executor,
+    transport::smtp::{
+        authentication::Credentials,
+        client::{Certificate, Tls as SmtpTls, TlsParameters},
+    },
+    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
 
 use crate::settings::{Smtp, Tls};
@@ -24,12 +28,23 @@ impl Mailer {
             std::fs::create_dir_all(mail_dir).map_err(|e| format!("cannot create {}: {e}", mail_dir.display()))?;
             return Ok(Mailer::File(AsyncFileTransport::new(mail_dir)));
         };
-        let builder = match smtp.tls {
-            Tls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
-            Tls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host).map_err(|e| e.to_string())?,
-            Tls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| e.to_string())?,
+        let params = || -> Result<TlsParameters, String> {
+            let mut b = TlsParameters::builder(host.clone());
+            if let Some(ca) = &smtp.ca_file {
+                let pem = std::fs::read(ca).map_err(|e| format!("cannot read smtp.ca_file {}: {e}", ca.display()))?;
+                b = b.add_root_certificate(Certificate::from_pem(&pem).map_err(|e| format!("smtp.ca_file: {e}"))?);
+            }
+            b.build().map_err(|e| format!("TLS: {e}"))
         };
-        let mut builder = builder.port(smtp.port).timeout(Some(Duration::from_secs(smtp.timeout_secs.max(1))));
+        let tls = match smtp.tls {
+            Tls::None => SmtpTls::None,
+            Tls::Starttls => SmtpTls::Required(params()?),
+            Tls::Tls => SmtpTls::Wrapper(params()?),
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(smtp.port)
+            .tls(tls)
+            .timeout(Some(Duration::from_secs(smtp.timeout_secs.max(1))));
         if let (Some(user), Some(pass)) = (&smtp.username, &smtp.password) {
             builder = builder.credentials(Credentials::new(user.clone(), pass.0.clone()));
         }

@@ -41,12 +41,23 @@ pub struct Smtp {
     pub username: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<Secret>,
+    /// A CA certificate (PEM) to trust besides the system's, e.g. a municipality's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
     pub timeout_secs: u64,
 }
 
 impl Default for Smtp {
     fn default() -> Self {
-        Self { host: None, port: 587, tls: Tls::Starttls, username: None, password: None, timeout_secs: 10 }
+        Self {
+            host: None,
+            port: 587,
+            tls: Tls::Starttls,
+            username: None,
+            password: None,
+            ca_file: None,
+            timeout_secs: 10,
+        }
     }
 }
 

@@ -67,6 +67,8 @@ pub struct SmtpServer {
     child: Option<Child>,
     port: u16,
     dir: tempfile::TempDir,
+    /// Extra arguments, e.g. a STARTTLS certificate.
+    extra: Vec<String>,
 }
 
 fn python() -> Result<PathBuf, SmtpError> {
@@ -89,8 +91,24 @@ fn python() -> Result<PathBuf, SmtpError> {
 impl SmtpServer {
     /// Starts a server on a free port and waits for its greeting.
     pub async fn start() -> Result<SmtpServer, SmtpError> {
+        Self::start_with(vec![]).await
+    }
+
+    /// Starts a server that requires STARTTLS with this certificate and key (PEM files).
+    pub async fn start_starttls(cert: &Path, key: &Path) -> Result<SmtpServer, SmtpError> {
+        let arg = |p: &Path| p.display().to_string();
+        Self::start_with(vec!["--tlscert".into(), arg(cert), "--tlskey".into(), arg(key)]).await
+    }
+
+    /// Starts a server speaking TLS from the first byte (SMTPS) with this certificate and key.
+    pub async fn start_smtps(cert: &Path, key: &Path) -> Result<SmtpServer, SmtpError> {
+        let arg = |p: &Path| p.display().to_string();
+        Self::start_with(vec!["--smtpscert".into(), arg(cert), "--smtpskey".into(), arg(key)]).await
+    }
+
+    async fn start_with(extra: Vec<String>) -> Result<SmtpServer, SmtpError> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let mut s = SmtpServer { python: python()?, child: None, port, dir: tempfile::tempdir()? };
+        let mut s = SmtpServer { python: python()?, child: None, port, dir: tempfile::tempdir()?, extra };
         s.launch().await?;
         Ok(s)
     }
@@ -103,15 +121,10 @@ impl SmtpServer {
         let log_path = self.dir.path().join("smtpd.log");
         let log = File::options().create(true).append(true).open(&log_path)?;
         let child = Command::new(&self.python)
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{}", self.port),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port)])
+            // Options before -c: everything after the handler class is the handler's.
+            .args(&self.extra)
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(self.maildir())
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
@@ -121,6 +134,10 @@ impl SmtpServer {
         self.child = Some(child);
         let start = Instant::now();
         loop {
+            let smtps = self.extra.iter().any(|a| a == "--smtpscert");
+            if smtps && TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return Ok(());
+            }
             if let Ok(s) = TcpStream::connect(("127.0.0.1", self.port)) {
                 let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
                 let mut greeting = String::new();

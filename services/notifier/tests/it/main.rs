@@ -10,4 +10,5 @@ mod failures;
 mod schedule;
 mod settings;
 mod stack;
+mod tls;
 mod year;
