@@ -124,3 +124,23 @@ fn reminders_escalations_and_at_most_once() {
         .iter()
         .all(|d| d.items.iter().all(|i| i.tertial != t1)));
 }
+
+#[test]
+fn one_digest_per_recipient_across_plans() {
+    // The same plan adopted twice under two ids: the same reporters owe in both.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/plans/jonkoping-2022.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let other = planfile::parse(&text.replacen("id = \"jonkoping-2022\"", "id = \"huskvarna-2022\"", 1)).unwrap();
+    let (pf, mut events) = log();
+    for e in other.events() {
+        push(&mut events, &other, "kommunen", e, "2022-01-03T08:00:00Z");
+    }
+    let due = due_today(&events, date(2022, 5, 2), &ReminderPolicy::default(), &BTreeSet::new());
+    let to: BTreeSet<String> = due.iter().map(|d| d.to.to_string()).collect();
+    assert_eq!(due.len(), to.len(), "one digest per recipient, not one per plan");
+    assert_eq!(to, reporters(&pf, &["polisen", "kommunen", "vatterhem"]));
+    for d in &due {
+        let plans: BTreeSet<&str> = d.items.iter().map(|i| i.plan.as_str()).collect();
+        assert_eq!(plans, BTreeSet::from(["huskvarna-2022", "jonkoping-2022"]), "{}", d.to);
+    }
+}
