@@ -1,12 +1,27 @@
 //! One module per command group.
 
+mod log;
 mod plan;
+mod read;
+
+use serde_json::json;
 
 use crate::cli::{Cli, Command, PlanCommand};
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
-        Command::Plan(PlanCommand::Import(args)) => plan::import(&cli.global, &args).await,
+    let g = &cli.global;
+    match &cli.command {
+        Command::Plan(PlanCommand::Import(args)) => plan::import(g, args).await,
+        Command::Log(args) => log::log(g, args).await,
+        Command::Submit(f) => {
+            let data = json!({"activity": f.target.activity, "tertial": f.tertial});
+            log::record(g, &f.target.plan, &f.target.actor, "follow_up_submitted", data).await
+        }
+        Command::Approve(a) => {
+            log::record(g, &a.plan, &a.actor, "follow_up_approved", json!({"tertial": a.tertial})).await
+        }
+        Command::Pending(p) => read::pending(g, p).await,
+        Command::Report(r) => read::report(g, r).await,
     }
 }

@@ -7,11 +7,11 @@ use lofte_ledger::{App, Settings};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-fn plans() -> PathBuf {
+pub fn plans() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/plans"))
 }
 
-async fn lofte(args: &[&str]) -> Output {
+pub async fn lofte(args: &[&str]) -> Output {
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO_BIN_EXE_lofte")).args(&args).env_remove("LOFTE_LEDGER_URL").output()
@@ -21,15 +21,15 @@ async fn lofte(args: &[&str]) -> Output {
     .expect("lofte runs")
 }
 
-struct Ledger {
-    url: String,
+pub struct Ledger {
+    pub url: String,
     cancel: CancellationToken,
     task: tokio::task::JoinHandle<Result<(), lofte_ledger::AppError>>,
     _dir: tempfile::TempDir,
 }
 
 impl Ledger {
-    async fn start() -> Ledger {
+    pub async fn start() -> Ledger {
         let dir = tempfile::tempdir().expect("temp dir");
         let s = Settings {
             listen: "127.0.0.1:0".parse().expect("addr"),
@@ -43,19 +43,19 @@ impl Ledger {
         Ledger { url, cancel, task, _dir: dir }
     }
 
-    async fn head(&self) -> u64 {
+    pub async fn head(&self) -> u64 {
         let v: Value = reqwest::get(format!("{}/v1/verify", self.url)).await.unwrap().json().await.unwrap();
         assert_eq!(v["ok"], true);
         v["head_seq"].as_u64().unwrap()
     }
 
-    async fn stop(self) {
+    pub async fn stop(self) {
         self.cancel.cancel();
         self.task.await.unwrap().unwrap();
     }
 }
 
-fn text(b: &[u8]) -> String {
+pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 

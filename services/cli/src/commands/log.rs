@@ -1,0 +1,131 @@
+//! `lofte log <kind>`, `lofte submit`, `lofte approve`: record what happened. Every value is
+//! checked with the same parsers the ledger uses before anything is sent; each event carries an
+//! idempotency key derived from its content, so running the same command twice records it once.
+
+use anyhow::anyhow;
+use lofte_proto::{
+    chain::canonical,
+    command::{parse_event, NewEvent},
+    ids::{OrgId, PlanId},
+    Hash,
+};
+use serde_json::{json, Map, Value};
+
+use crate::{
+    cli::{Global, LogArgs, LogKind},
+    client::{Ledger, Outcome},
+};
+
+fn put(m: &mut Map<String, Value>, k: &str, v: &Option<String>) {
+    if let Some(v) = v {
+        m.insert(k.to_owned(), Value::String(v.clone()));
+    }
+}
+
+/// The event kind and payload a `log` subcommand describes.
+fn payload(kind: &LogKind) -> anyhow::Result<(&'static str, Value)> {
+    let target = kind.target();
+    let mut m = Map::new();
+    m.insert("activity".into(), json!(target.activity));
+    let kind_name = match kind {
+        LogKind::Dialogue { date, place, topic, area, participants, .. } => {
+            m.insert("date".into(), json!(date));
+            m.insert("place".into(), json!(place));
+            m.insert("topic".into(), json!(topic));
+            put(&mut m, "area", area);
+            put(&mut m, "participants", participants);
+            "dialogue_held"
+        }
+        LogKind::Meeting { date, title, place, area, participants, .. } => {
+            m.insert("date".into(), json!(date));
+            put(&mut m, "title", title);
+            put(&mut m, "place", place);
+            put(&mut m, "area", area);
+            put(&mut m, "participants", participants);
+            "meeting_held"
+        }
+        LogKind::Workshop { date, title, area, participants, .. }
+        | LogKind::Training { date, title, area, participants, .. } => {
+            m.insert("date".into(), json!(date));
+            m.insert("title".into(), json!(title));
+            put(&mut m, "area", area);
+            put(&mut m, "participants", participants);
+            if matches!(kind, LogKind::Workshop { .. }) {
+                "workshop_held"
+            } else {
+                "training_given"
+            }
+        }
+        LogKind::Measure { date, metric, count, hours, area, sub, .. } => {
+            m.insert("date".into(), json!(date));
+            m.insert("metric".into(), json!(metric));
+            m.insert("count".into(), json!(count));
+            if let Some(h) = hours {
+                m.insert("hours".into(), json!(h));
+            }
+            put(&mut m, "area", area);
+            if !sub.is_empty() {
+                let mut subs = Map::new();
+                for s in sub {
+                    let (k, v) = s.split_once('=').ok_or_else(|| anyhow!("--sub {s:?}: expected NAME=COUNT"))?;
+                    let n: u64 = v.parse().map_err(|_| anyhow!("--sub {s:?}: {v:?} is not a whole number"))?;
+                    subs.insert(k.to_owned(), json!(n));
+                }
+                m.insert("sub".into(), Value::Object(subs));
+            }
+            "measure_counted"
+        }
+        LogKind::Lagesbild { date, area, period, .. } => {
+            m.insert("date".into(), json!(date));
+            m.insert("area".into(), json!(area));
+            m.insert("period".into(), json!(period));
+            "situation_picture_made"
+        }
+        LogKind::Milestone { date, title, .. } => {
+            m.insert("date".into(), json!(date));
+            m.insert("title".into(), json!(title));
+            "milestone_reached"
+        }
+        LogKind::Status { tertial, status, until, note, .. } => {
+            m.insert("tertial".into(), json!(tertial));
+            m.insert("status".into(), json!(status));
+            put(&mut m, "until", until);
+            put(&mut m, "note", note);
+            "status_changed"
+        }
+        LogKind::Note { tertial, text, .. } => {
+            m.insert("tertial".into(), json!(tertial));
+            m.insert("text".into(), json!(text));
+            "note_written"
+        }
+    };
+    Ok((kind_name, Value::Object(m)))
+}
+
+/// Checks `kind` and `data` locally (errors name the option at fault), then records them.
+pub async fn record(global: &Global, plan: &str, actor: &str, kind: &str, data: Value) -> anyhow::Result<()> {
+    let plan = PlanId::new(plan).map_err(|e| anyhow!("--plan {plan:?}: {e}"))?;
+    let actor = OrgId::new(actor).map_err(|e| anyhow!("--actor {actor:?}: {e}"))?;
+    parse_event(kind, data.clone())
+        .map_err(|e| anyhow!("--{}: {}", e.field.trim_start_matches("data.").replace('_', "-"), e.message))?;
+    let body = NewEvent { plan, actor, kind: kind.to_owned(), data, correlation_id: None, causation_id: None };
+    let key = format!("cli:{}", &Hash::of(&canonical(&serde_json::to_value(&body)?)).to_string()[..32]);
+    let ledger = Ledger::new(&global.ledger)?;
+    let ev = match ledger.append(&body, &key).await? {
+        Ok(Outcome::Created(ev)) => ev,
+        Ok(Outcome::Existing(ev)) => ev,
+        Err(r) => return Err(anyhow!("the ledger refused it: {r}")),
+    };
+    if global.json {
+        println!("{}", serde_json::to_string_pretty(&ev)?);
+    } else {
+        println!("recorded {} as seq {} (id {})", kind, ev["seq"], ev["id"].as_str().unwrap_or("?"));
+    }
+    Ok(())
+}
+
+pub async fn log(global: &Global, args: &LogArgs) -> anyhow::Result<()> {
+    let (kind, data) = payload(&args.kind)?;
+    let t = args.kind.target();
+    record(global, &t.plan, &t.actor, kind, data).await
+}
