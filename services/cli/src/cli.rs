@@ -45,6 +45,54 @@ pub enum Command {
     Pending(PlanTertial),
     /// The published follow-up report.
     Report(ReportArgs),
+    /// Auditors: export, verify and replay the log without trusting the services.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Stream the ledger's log as JSON lines (resumable with --after).
+    Export(Export),
+    /// Walk the chain here: canonical bytes, gapless seq, prev_hash links, recomputed hashes.
+    Verify(VerifyArgs),
+    /// Rebuild a plan's report from the log or an export file with the shared fold.
+    Replay(Replay),
+}
+
+#[derive(Debug, Args)]
+pub struct Export {
+    /// Only events after this seq.
+    #[arg(long, default_value_t = 0)]
+    pub after: u64,
+    /// Append to this file instead of printing.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// An export file instead of the ledger.
+    #[arg(long)]
+    pub from: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct Replay {
+    #[arg(long)]
+    pub plan: String,
+    /// Columns up to this tertial.
+    #[arg(long)]
+    pub tertial: Option<String>,
+    /// What was known at this moment (RFC 3339).
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// md, html, csv or json.
+    #[arg(long, default_value = "md")]
+    pub format: String,
+    /// An export file instead of the ledger.
+    #[arg(long)]
+    pub from: Option<PathBuf>,
 }
 
 /// Which plan, activity and organisation a record is about.

@@ -1,12 +1,13 @@
 //! One module per command group.
 
+mod audit;
 mod log;
 mod plan;
 mod read;
 
 use serde_json::json;
 
-use crate::cli::{Cli, Command, PlanCommand};
+use crate::cli::{AuditCommand, Cli, Command, PlanCommand};
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -23,5 +24,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Pending(p) => read::pending(g, p).await,
         Command::Report(r) => read::report(g, r).await,
+        Command::Audit(AuditCommand::Export(a)) => audit::export(g, a).await,
+        Command::Audit(AuditCommand::Verify(a)) => audit::verify(g, a).await,
+        Command::Audit(AuditCommand::Replay(a)) => audit::replay(g, a).await,
     }
 }

@@ -3,5 +3,6 @@
 // Test code: a failed unwrap is a failed test, with the location to look at.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audit;
 mod log;
 mod plan_import;
