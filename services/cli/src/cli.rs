@@ -45,9 +45,53 @@ pub enum Command {
     Pending(PlanTertial),
     /// The published follow-up report.
     Report(ReportArgs),
+    /// Correct an earlier record: give only the values that change.
+    Correct(Correct),
+    /// Withdraw an earlier record; it no longer counts.
+    Retract(Retract),
     /// Auditors: export, verify and replay the log without trusting the services.
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct Correct {
+    /// The id of the record to correct.
+    pub event: String,
+    /// Why (kept in the log).
+    #[arg(long)]
+    pub reason: String,
+    #[arg(long)]
+    pub date: Option<String>,
+    #[arg(long)]
+    pub count: Option<String>,
+    #[arg(long)]
+    pub hours: Option<f64>,
+    #[arg(long)]
+    pub area: Option<String>,
+    #[arg(long)]
+    pub place: Option<String>,
+    #[arg(long)]
+    pub topic: Option<String>,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub participants: Option<String>,
+    #[arg(long)]
+    pub text: Option<String>,
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct Retract {
+    /// The id of the record to withdraw.
+    pub event: String,
+    /// Why (kept in the log).
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(Debug, Subcommand)]

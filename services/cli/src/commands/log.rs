@@ -102,6 +102,14 @@ fn payload(kind: &LogKind) -> anyhow::Result<(&'static str, Value)> {
     Ok((kind_name, Value::Object(m)))
 }
 
+/// Checks a payload with the ledger's own parser; the error names the option at fault.
+pub fn check(kind: &str, data: &Value) -> anyhow::Result<()> {
+    parse_event(kind, data.clone()).map(|_| ()).map_err(|e| {
+        let field = e.field.trim_start_matches("data.").trim_start_matches("replacement.data.");
+        anyhow!("--{}: {}", field.replace('_', "-"), e.message)
+    })
+}
+
 /// Checks `kind` and `data` locally (errors name the option at fault), then records them.
 pub async fn record(global: &Global, plan: &str, actor: &str, kind: &str, data: Value) -> anyhow::Result<()> {
     let plan = PlanId::new(plan).map_err(|e| anyhow!("--plan {plan:?}: {e}"))?;

@@ -1,5 +1,6 @@
 //! One module per command group.
 
+mod amend;
 mod audit;
 mod log;
 mod plan;
@@ -24,6 +25,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Pending(p) => read::pending(g, p).await,
         Command::Report(r) => read::report(g, r).await,
+        Command::Correct(c) => amend::correct(g, c).await,
+        Command::Retract(r) => amend::retract(g, r).await,
         Command::Audit(AuditCommand::Export(a)) => audit::export(g, a).await,
         Command::Audit(AuditCommand::Verify(a)) => audit::verify(g, a).await,
         Command::Audit(AuditCommand::Replay(a)) => audit::replay(g, a).await,

@@ -132,3 +132,61 @@ async fn bad_records_are_refused_in_one_line_and_write_nothing() {
     assert!(!out.status.success() && text(&out.stderr).contains("cannot reach the projector"));
     l.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_are_corrected_and_retracted_never_edited() {
+    let l = Ledger::start().await;
+    let eksjo = plans().join("eksjo-2017.toml");
+    assert!(lofte(&["plan", "import", eksjo.to_str().unwrap(), "--ledger", &l.url]).await.status.success());
+    let out = lofte(&[
+        "log",
+        "measure",
+        "--plan",
+        "eksjo-2017",
+        "--activity",
+        "trafikkontroller",
+        "--actor",
+        "polisen",
+        "--date",
+        "2017-03-01",
+        "--metric",
+        "trafikkontroller",
+        "--count",
+        "8",
+        "--area",
+        "ostra-kommundelen",
+        "--ledger",
+        &l.url,
+        "--json",
+    ])
+    .await;
+    let id = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["id"].as_str().unwrap().to_owned();
+    let before = l.head().await;
+
+    let out =
+        lofte(&["correct", &id, "--reason", "Fel antal", "--count", "minst 9", "--ledger", &l.url, "--json"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let ev: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ev["kind"], "event_corrected");
+    assert_eq!(ev["data"]["replacement"]["data"]["count"], "minst 9");
+    assert_eq!(ev["data"]["replacement"]["data"]["area"], "ostra-kommundelen", "what was not given is kept");
+
+    for (args, expect) in [
+        (vec!["correct", &id, "--reason", "x"], "say what to correct"),
+        (vec!["correct", &id, "--reason", "x", "--date", "2017-02-30"], "--date"),
+        (vec!["correct", "nope", "--reason", "x", "--count", "1"], "not an event id"),
+        (vec!["retract", "01a1fcd6-c888-739e-89d7-fd5062116ba8", "--reason", "x"], "no event"),
+    ] {
+        let mut a = args.clone();
+        a.extend(["--ledger", &l.url]);
+        let out = lofte(&a).await;
+        assert!(!out.status.success(), "{args:?}");
+        assert!(text(&out.stderr).contains(expect), "{args:?}: {}", text(&out.stderr));
+    }
+    let out = lofte(&["retract", &id, "--reason", "Dubbelregistrerad", "--ledger", &l.url]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = lofte(&["retract", &id, "--reason", "Igen", "--ledger", &l.url]).await;
+    assert!(!out.status.success() && text(&out.stderr).contains("already retracted"), "{}", text(&out.stderr));
+    assert_eq!(l.head().await, before + 2, "one correction, one retraction; the original is untouched");
+    l.stop().await;
+}
