@@ -134,6 +134,31 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// Each figure of the cell and the ids of the events behind it (originals and corrections),
+    /// e.g. `("measure:fotpatrullering", [..])`; figures without events are left out.
+    pub fn provenance(&self) -> Vec<(String, Vec<Uuid>)> {
+        let occ = |v: &Vec<Occurrence>| v.iter().flat_map(|o| o.events.iter().copied()).collect::<Vec<_>>();
+        let mut out = vec![
+            ("meetings".to_owned(), occ(&self.meetings)),
+            ("dialogues".to_owned(), occ(&self.dialogues)),
+            ("workshops".to_owned(), occ(&self.workshops)),
+            ("trainings".to_owned(), occ(&self.trainings)),
+            ("milestones".to_owned(), occ(&self.milestones)),
+        ];
+        for (area, pics) in &self.situation_pictures {
+            out.push((format!("situation_pictures:{area}"), occ(pics)));
+        }
+        for (metric, m) in &self.measures {
+            out.push((format!("measure:{metric}"), m.events.clone()));
+        }
+        out.push(("status".to_owned(), self.status.iter().map(|s| s.event).collect()));
+        out.push(("notes".to_owned(), self.notes.iter().map(|n| n.event).collect()));
+        out.push(("submitted".to_owned(), self.submitted.values().copied().collect()));
+        out.push(("late_amendments".to_owned(), self.late_amendments.clone()));
+        out.retain(|(_, ids)| !ids.is_empty());
+        out
+    }
+
     /// Whether nothing at all was reported.
     pub fn is_empty(&self) -> bool {
         self.meetings.is_empty()

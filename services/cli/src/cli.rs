@@ -102,6 +102,53 @@ pub enum AuditCommand {
     Verify(VerifyArgs),
     /// Rebuild a plan's report from the log or an export file with the shared fold.
     Replay(Replay),
+    /// Who recorded what, when, for an organisation.
+    Who(Who),
+    /// The events behind each figure of an activity's tertial cell.
+    Trace(Trace),
+    /// What changed in a plan's follow-up between two moments, and which events changed it.
+    Diff(Diff),
+}
+
+#[derive(Debug, Args)]
+pub struct Who {
+    /// The organisation, e.g. polisen.
+    #[arg(long)]
+    pub actor: String,
+    /// An export file instead of the ledger.
+    #[arg(long)]
+    pub from: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct Trace {
+    #[arg(long)]
+    pub plan: String,
+    #[arg(long)]
+    pub activity: String,
+    #[arg(long)]
+    pub tertial: String,
+    /// What was known at this moment (RFC 3339).
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// An export file instead of the ledger.
+    #[arg(long)]
+    pub from: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct Diff {
+    #[arg(long)]
+    pub plan: String,
+    /// The earlier moment (RFC 3339).
+    #[arg(long)]
+    pub from: String,
+    /// The later moment (RFC 3339).
+    #[arg(long)]
+    pub to: String,
+    /// An export file instead of the ledger.
+    #[arg(long = "file")]
+    pub from_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

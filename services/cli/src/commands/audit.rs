@@ -92,7 +92,7 @@ fn read_export(path: &std::path::Path) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
     Ok(out)
 }
 
-async fn records(g: &Global, from: &Option<std::path::PathBuf>) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
+pub(super) async fn records(g: &Global, from: &Option<std::path::PathBuf>) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
     match from {
         Some(p) => read_export(p),
         None => {

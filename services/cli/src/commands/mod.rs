@@ -2,6 +2,7 @@
 
 mod amend;
 mod audit;
+mod inspect;
 mod log;
 mod plan;
 mod read;
@@ -30,5 +31,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(AuditCommand::Export(a)) => audit::export(g, a).await,
         Command::Audit(AuditCommand::Verify(a)) => audit::verify(g, a).await,
         Command::Audit(AuditCommand::Replay(a)) => audit::replay(g, a).await,
+        Command::Audit(AuditCommand::Who(w)) => inspect::who(g, w).await,
+        Command::Audit(AuditCommand::Trace(t)) => inspect::trace(g, t).await,
+        Command::Audit(AuditCommand::Diff(d)) => inspect::diff(g, d).await,
     }
 }

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use lofte_proto::{
     date::local_date,
     envelope::Envelope,
-    fold::{fold_plan, ActivitySummary, Cell, FoldOptions, PlanSummary},
+    fold::{fold_plan, ActivitySummary, FoldOptions, PlanSummary},
     ids::{ActivityId, PlanId},
     report::{render, Format},
     tertial::Tertial,
@@ -148,29 +148,6 @@ pub async fn report(
     Ok(([(header::CONTENT_TYPE, format.content_type())], render(&s, p.tertial, format)).into_response())
 }
 
-fn cell_sections(cell: &Cell) -> Vec<(String, Vec<uuid::Uuid>)> {
-    let occ = |v: &Vec<lofte_proto::fold::Occurrence>| v.iter().flat_map(|o| o.events.clone()).collect::<Vec<_>>();
-    let mut out = vec![
-        ("meetings".to_owned(), occ(&cell.meetings)),
-        ("dialogues".to_owned(), occ(&cell.dialogues)),
-        ("workshops".to_owned(), occ(&cell.workshops)),
-        ("trainings".to_owned(), occ(&cell.trainings)),
-        ("milestones".to_owned(), occ(&cell.milestones)),
-    ];
-    for (area, pics) in &cell.situation_pictures {
-        out.push((format!("situation_pictures:{area}"), occ(pics)));
-    }
-    for (metric, m) in &cell.measures {
-        out.push((format!("measure:{metric}"), m.events.clone()));
-    }
-    out.push(("status".to_owned(), cell.status.iter().map(|s| s.event).collect()));
-    out.push(("notes".to_owned(), cell.notes.iter().map(|n| n.event).collect()));
-    out.push(("submitted".to_owned(), cell.submitted.values().copied().collect()));
-    out.push(("late_amendments".to_owned(), cell.late_amendments.clone()));
-    out.retain(|(_, ids)| !ids.is_empty());
-    out
-}
-
 /// The events behind each figure of an activity's cells, with their ids and content.
 #[utoipa::path(get, path = "/v1/plans/{plan}/provenance", params(("plan" = String, Path,), PlanQuery), responses(
     (status = 200, description = "Each figure and the events behind it"),
@@ -197,7 +174,7 @@ pub async fn provenance(
     let mut tertials = vec![];
     for (t, cell) in &a.cells {
         let mut figures = vec![];
-        for (what, ids) in cell_sections(cell) {
+        for (what, ids) in cell.provenance() {
             let events: Vec<Value> = ids
                 .iter()
                 .filter_map(|id| by_id.get(id))
