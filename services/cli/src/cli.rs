@@ -49,9 +49,31 @@ pub enum Command {
     Correct(Correct),
     /// Withdraw an earlier record; it no longer counts.
     Retract(Retract),
+    /// Coordinators: set a tertial's follow-up due date.
+    #[command(subcommand)]
+    Deadline(DeadlineCommand),
+    /// Print shell completions: lofte completions bash > ~/.local/share/bash-completion/completions/lofte
+    Completions { shell: clap_complete::Shell },
     /// Auditors: export, verify and replay the log without trusting the services.
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeadlineCommand {
+    /// Set when a tertial's follow-up is due (a weekend or holiday moves to the working day before).
+    Set {
+        #[arg(long)]
+        plan: String,
+        #[arg(long)]
+        tertial: String,
+        /// The due date, e.g. 2022-05-16.
+        #[arg(long)]
+        due: String,
+        /// The coordinator's organisation.
+        #[arg(long = "as", value_name = "ORG")]
+        actor: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -390,6 +412,12 @@ pub struct ReportArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PlanCommand {
+    /// Show a plan as the ledger's log has it: organisations, areas, promises, activities,
+    /// targets and each tertial's follow-up due date.
+    Show {
+        /// The plan, e.g. jonkoping-2022.
+        plan: String,
+    },
     /// Import a plan file (TOML, see docs/plan-format.md): records `plan_adopted`, the activities,
     /// targets and deadlines. Safe to run again: events already recorded are recognised.
     Import(ImportArgs),

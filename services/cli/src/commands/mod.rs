@@ -9,13 +9,23 @@ mod read;
 
 use serde_json::json;
 
-use crate::cli::{AuditCommand, Cli, Command, PlanCommand};
+use clap::CommandFactory;
+
+use crate::cli::{AuditCommand, Cli, Command, DeadlineCommand, PlanCommand};
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let g = &cli.global;
     match &cli.command {
         Command::Plan(PlanCommand::Import(args)) => plan::import(g, args).await,
+        Command::Plan(PlanCommand::Show { plan }) => plan::show(g, plan).await,
+        Command::Deadline(DeadlineCommand::Set { plan, tertial, due, actor }) => {
+            log::record(g, plan, actor, "deadline_set", json!({"tertial": tertial, "due": due})).await
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "lofte", &mut std::io::stdout());
+            Ok(())
+        }
         Command::Log(args) => log::log(g, args).await,
         Command::Submit(f) => {
             let data = json!({"activity": f.target.activity, "tertial": f.tertial});

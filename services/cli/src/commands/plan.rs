@@ -105,3 +105,68 @@ pub async fn import(global: &Global, args: &ImportArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// `lofte plan show P`: the plan folded from the ledger's log.
+pub async fn show(global: &Global, plan: &str) -> anyhow::Result<()> {
+    use lofte_proto::{
+        calendar::{due_date, ReminderPolicy},
+        envelope::Envelope,
+        fold::plan_tertials,
+        ids::PlanId,
+        plan::PlanBook,
+        upcast::Upcasters,
+    };
+    let id = PlanId::new(plan).map_err(|e| anyhow!("{plan:?}: {e}"))?;
+    let up = Upcasters::standard();
+    let mut book = PlanBook::default();
+    for (_, bytes) in super::audit::records(global, &None).await? {
+        let e = Envelope::decode(&bytes, &up).map_err(|e| anyhow!("an event does not decode: {e}"))?;
+        if e.plan == id {
+            book.apply(&e.plan, &e.event, e.recorded_at);
+        }
+    }
+    let s = book.get(&id).ok_or_else(|| anyhow!("no plan {id} on {}", global.ledger))?;
+    let policy = ReminderPolicy::default();
+    let dues: Vec<(String, String)> =
+        plan_tertials(s).into_iter().map(|t| (t.to_string(), due_date(s, t, &policy).to_string())).collect();
+    if global.json {
+        let acts: Vec<Value> = s
+            .activities
+            .values()
+            .map(|a| json!({"activity": a.activity, "targets": a.targets.values().collect::<Vec<_>>()}))
+            .collect();
+        let out = json!({"plan": id, "adopted": s.adopted, "period": format!("{}..{}", s.starts(), s.ends()),
+            "activities": acts, "due": dues.iter().map(|(t, d)| json!({"tertial": t, "due": d})).collect::<Vec<_>>(),
+            "approved": s.approved.keys().map(|t| t.to_string()).collect::<Vec<_>>()});
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    println!("{} ({id}) — {}, {}", s.adopted.title, s.adopted.municipality, s.adopted.police_area);
+    println!("Period: {}..{}", s.starts(), s.ends());
+    println!("\nOrganisations:");
+    for a in s.actors.values() {
+        let r: Vec<String> = a.reporters.iter().map(|r| r.to_string()).collect();
+        println!("  {:<12} {}  [{}]", a.id, a.name, r.join(", "));
+    }
+    println!("Coordinators:");
+    for c in &s.coordinators {
+        println!("  {} <{}> ({})", c.name, c.email, c.org);
+    }
+    for p in &s.adopted.promises {
+        println!("\n➤ {}", p.title);
+        for a in s.activities.values().filter(|a| a.activity.promise == p.id) {
+            let who = std::iter::once(a.activity.lead.to_string())
+                .chain(a.activity.participants.iter().map(|o| o.to_string()));
+            println!("  {:<40} {}", a.activity.id, who.collect::<Vec<_>>().join(", "));
+            for t in a.targets.values() {
+                println!("      mål {}: {}", t.id, t.text);
+            }
+        }
+    }
+    println!("\nUppföljning senast:");
+    for (t, d) in dues {
+        let done = if s.approved.keys().any(|a| a.to_string() == t) { " (godkänd)" } else { "" };
+        println!("  {t}  {d}{done}");
+    }
+    Ok(())
+}

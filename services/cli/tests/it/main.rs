@@ -7,3 +7,4 @@ mod audit;
 mod inspect;
 mod log;
 mod plan_import;
+mod plan_show;

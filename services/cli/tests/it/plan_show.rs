@@ -1,0 +1,63 @@
+//! `lofte plan show`, `lofte deadline set`, `lofte completions`.
+
+use super::plan_import::{lofte, plans, text, Ledger};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_is_shown_and_its_deadline_moved() {
+    let l = Ledger::start().await;
+    let eksjo = plans().join("eksjo-2017.toml");
+    assert!(lofte(&["plan", "import", eksjo.to_str().unwrap(), "--ledger", &l.url]).await.status.success());
+    let out = lofte(&["plan", "show", "eksjo-2017", "--ledger", &l.url]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("Period: 2017-01-01..2017-12-31"), "{shown}");
+    assert!(shown.contains("trafikkontroller") && shown.contains("Uppföljning senast:"), "{shown}");
+
+    // A Sunday moves to the Friday before.
+    let out = lofte(&[
+        "deadline",
+        "set",
+        "--plan",
+        "eksjo-2017",
+        "--tertial",
+        "2017-T2",
+        "--due",
+        "2017-09-17",
+        "--as",
+        "kommunen",
+        "--ledger",
+        &l.url,
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = lofte(&["plan", "show", "eksjo-2017", "--ledger", &l.url, "--json"]).await;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t2 = v["due"].as_array().unwrap().iter().find(|d| d["tertial"] == "2017-T2").unwrap().clone();
+    assert_eq!(t2["due"], "2017-09-15");
+    let bad = lofte(&[
+        "deadline",
+        "set",
+        "--plan",
+        "eksjo-2017",
+        "--tertial",
+        "2017-T2",
+        "--due",
+        "15/9",
+        "--as",
+        "kommunen",
+        "--ledger",
+        &l.url,
+    ])
+    .await;
+    assert!(!bad.status.success() && text(&bad.stderr).contains("--due"), "{}", text(&bad.stderr));
+    let missing = lofte(&["plan", "show", "okand-plan", "--ledger", &l.url]).await;
+    assert!(!missing.status.success() && text(&missing.stderr).contains("no plan okand-plan"));
+    l.stop().await;
+}
+
+#[tokio::test]
+async fn shell_completions() {
+    let out = lofte(&["completions", "bash"]).await;
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("lofte") && text(&out.stdout).contains("audit"));
+}
