@@ -3,6 +3,7 @@
 // Test code: a failed unwrap is a failed test, with the location to look at.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod approval;
 mod audit;
 mod inspect;
 mod log;
