@@ -49,6 +49,9 @@ pub enum Command {
     Correct(Correct),
     /// Withdraw an earlier record; it no longer counts.
     Retract(Retract),
+    /// The whole stack on this machine with the sample plans; Ctrl-C stops it. Run from the
+    /// repository root (deploy/run installs nats-server and builds first).
+    Up(Up),
     /// Coordinators: set a tertial's follow-up due date.
     #[command(subcommand)]
     Deadline(DeadlineCommand),
@@ -57,6 +60,16 @@ pub enum Command {
     /// Auditors: export, verify and replay the log without trusting the services.
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct Up {
+    /// Where everything keeps its data; run again on the same directory to resume.
+    #[arg(long, default_value = "var")]
+    pub data_dir: PathBuf,
+    /// The plan files to import.
+    #[arg(long, default_value = "deploy/plans")]
+    pub plans: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ mod inspect;
 mod log;
 mod plan;
 mod read;
+mod up;
 
 use serde_json::json;
 
@@ -22,6 +23,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Deadline(DeadlineCommand::Set { plan, tertial, due, actor }) => {
             log::record(g, plan, actor, "deadline_set", json!({"tertial": tertial, "due": due})).await
         }
+        Command::Up(u) => up::up(g, u).await,
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "lofte", &mut std::io::stdout());
             Ok(())

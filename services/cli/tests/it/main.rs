@@ -9,3 +9,4 @@ mod inspect;
 mod log;
 mod plan_import;
 mod plan_show;
+mod up;

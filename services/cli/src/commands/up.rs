@@ -1,0 +1,231 @@
+//! `lofte up`: the whole stack on this machine — nats-server (from `.tools/bin` or `PATH`), the
+//! ledger, the projector and the notifier as child processes, the sample plans imported — until
+//! Ctrl-C or SIGTERM stops them all. Run again on the same data directory, it resumes.
+
+use std::{
+    io::{BufRead, BufReader},
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use anyhow::{anyhow, Context};
+
+use crate::cli::{Global, ImportArgs, Up};
+
+/// A child process that is stopped with SIGTERM (then SIGKILL) when dropped.
+struct Service {
+    name: &'static str,
+    child: Child,
+}
+
+impl Service {
+    fn stop(&mut self) {
+        // A Ctrl-C in a terminal reaches the children too; they may already be stopping.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        for _ in 0..100 {
+            if self.child.try_wait().ok().flatten().is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn port(preferred: u16) -> anyhow::Result<u16> {
+    if TcpListener::bind(("127.0.0.1", preferred)).is_ok() {
+        return Ok(preferred);
+    }
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn nats_server() -> anyhow::Result<PathBuf> {
+    let local = PathBuf::from(".tools/bin/nats-server");
+    if local.is_file() {
+        return Ok(local);
+    }
+    std::env::var_os("PATH")
+        .and_then(|p| std::env::split_paths(&p).map(|d| d.join("nats-server")).find(|c| c.is_file()))
+        .ok_or_else(|| {
+            anyhow!("nats-server not found in .tools/bin or on PATH: run deploy/dev/tools.sh from the repository root")
+        })
+}
+
+fn sibling(name: &str) -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let p = exe.parent().map(|d| d.join(name)).ok_or_else(|| anyhow!("cannot locate {name}"))?;
+    if p.is_file() {
+        Ok(p)
+    } else {
+        Err(anyhow!("{} not found: build the services first (cargo build --workspace)", p.display()))
+    }
+}
+
+/// Starts `bin` and waits for its `… listening on http://ADDR` line.
+fn start(name: &'static str, bin: &Path, args: &[String], logs: &Path) -> anyhow::Result<(Service, String)> {
+    let log = std::fs::File::create(logs.join(format!("{name}.log")))?;
+    let mut child = Command::new(bin)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .with_context(|| format!("cannot start {}", bin.display()))?;
+    let out = child.stdout.take().ok_or_else(|| anyhow!("no stdout from {name}"))?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(out).lines();
+        if let Some(Ok(l)) = lines.next() {
+            let _ = tx.send(l);
+        }
+        for _ in lines {}
+    });
+    let svc = Service { name, child };
+    let line = rx
+        .recv_timeout(Duration::from_secs(60))
+        .map_err(|_| anyhow!("{name} did not start; see {}", logs.join(format!("{name}.log")).display()))?;
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow!("{name}: {line}"))?;
+    Ok((svc, url))
+}
+
+async fn wait_nats(monitor: u16) -> anyhow::Result<()> {
+    let url = format!("http://127.0.0.1:{monitor}/healthz?js-enabled-only=true");
+    for _ in 0..200 {
+        if reqwest::get(&url).await.is_ok_and(|r| r.status().is_success()) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(anyhow!("nats-server did not become ready"))
+}
+
+pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
+    let plans_dir = u.plans.clone();
+    if !plans_dir.is_dir() {
+        return Err(anyhow!(
+            "{} not found: run lofte up from the repository root, or pass --plans DIR",
+            plans_dir.display()
+        ));
+    }
+    let data = &u.data_dir;
+    let logs = data.join("logs");
+    for d in ["nats", "ledger", "projector", "notifier", "mail", "logs"] {
+        std::fs::create_dir_all(data.join(d)).with_context(|| format!("cannot create {}", data.join(d).display()))?;
+    }
+    let (np, mp) = (port(4222)?, port(8222)?);
+    let nats_url = format!("nats://127.0.0.1:{np}");
+    let s = |p: &Path| p.display().to_string();
+    let nats_log = std::fs::File::create(logs.join("nats.log"))?;
+    let nats = Service {
+        name: "nats",
+        child: Command::new(nats_server()?)
+            .args([
+                "-js",
+                "-a",
+                "127.0.0.1",
+                "-p",
+                &np.to_string(),
+                "-m",
+                &mp.to_string(),
+                "-sd",
+                &s(&data.join("nats")),
+            ])
+            .stdin(Stdio::null())
+            .stdout(nats_log.try_clone()?)
+            .stderr(nats_log)
+            .spawn()
+            .context("cannot start nats-server")?,
+    };
+    wait_nats(mp).await?;
+    let listen = |p: u16| format!("127.0.0.1:{p}");
+    let (lp, pp, op) = (port(7410)?, port(7420)?, port(7430)?);
+    let (ledger, lurl) = start(
+        "ledger",
+        &sibling("lofte-ledger")?,
+        &[
+            "--listen".into(),
+            listen(lp),
+            "--data-dir".into(),
+            s(&data.join("ledger")),
+            "--nats-url".into(),
+            nats_url.clone(),
+        ],
+        &logs,
+    )?;
+    let (projector, purl) = start(
+        "projector",
+        &sibling("lofte-projector")?,
+        &[
+            "--listen".into(),
+            listen(pp),
+            "--data-dir".into(),
+            s(&data.join("projector")),
+            "--nats-url".into(),
+            nats_url.clone(),
+            "--ledger".into(),
+            format!("local={lurl}"),
+        ],
+        &logs,
+    )?;
+    std::env::set_var("LOFTE__NOTIFIER__MAIL_DIR", data.join("mail"));
+    std::env::set_var("LOFTE__NOTIFIER__PROJECTOR_URL", &purl);
+    let (notifier, ourl) = start(
+        "notifier",
+        &sibling("lofte-notifier")?,
+        &[
+            "--listen".into(),
+            listen(op),
+            "--data-dir".into(),
+            s(&data.join("notifier")),
+            "--nats-url".into(),
+            nats_url.clone(),
+            "--ledger-url".into(),
+            lurl.clone(),
+        ],
+        &logs,
+    )?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&plans_dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    let here = Global { ledger: lurl.clone(), projector: purl.clone(), json: false };
+    for f in files {
+        super::plan::import(&here, &ImportArgs { file: f, actor: None, dry_run: false }).await?;
+    }
+    println!(
+        "\nledger    {lurl}        (log in {})\nprojector {purl}        (views in {})\nnotifier  {ourl}        (mails in {})\nnats      {nats_url}   (logs in {})\n",
+        s(&data.join("ledger")),
+        s(&data.join("projector")),
+        s(&data.join("mail")),
+        s(&logs)
+    );
+    println!("Try:\n  export LOFTE_LEDGER_URL={lurl} LOFTE_PROJECTOR_URL={purl}\n  lofte plan show jonkoping-2022\n  lofte pending --plan jonkoping-2022 --tertial 2022-T1\n  lofte report --plan jonkoping-2022 --tertial 2022-T1\n  curl -X POST '{ourl}/v1/tick?now=2022-05-02T08:00:00Z'\n\nCtrl-C stops.");
+    let _ = g;
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term.recv() => {} }
+    // Stop in reverse order: the writers first, NATS last.
+    for mut svc in [notifier, projector, ledger, nats] {
+        svc.stop();
+        eprintln!("stopped {}", svc.name);
+    }
+    println!("stopped.");
+    Ok(())
+}

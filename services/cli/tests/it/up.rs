@@ -1,0 +1,78 @@
+//! `lofte up`: the whole stack from the repository root — nats-server, ledger, projector,
+//! notifier — with the sample plans; SIGINT stops everything; a second run resumes the same data.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Stdio},
+    sync::mpsc,
+    time::Duration,
+};
+
+fn up(data: &std::path::Path) -> (std::process::Child, mpsc::Receiver<String>) {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lofte"))
+        .args(["up", "--data-dir", data.to_str().unwrap()])
+        .current_dir(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    (child, rx)
+}
+
+/// Lines up to "Ctrl-C stops.".
+fn until_ready(rx: &mpsc::Receiver<String>) -> Vec<String> {
+    let mut lines = vec![];
+    loop {
+        let l = rx.recv_timeout(Duration::from_secs(90)).expect("lofte up prints its URLs");
+        let done = l.starts_with("Ctrl-C stops");
+        lines.push(l);
+        if done {
+            return lines;
+        }
+    }
+}
+
+fn stop(child: &mut std::process::Child) {
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    for _ in 0..300 {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "lofte up ended with {status}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("lofte up did not stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_stack_comes_up_stops_and_resumes() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut child, rx) = up(data.path());
+    let lines = until_ready(&rx);
+    let text = lines.join("\n");
+    assert!(text.contains("plan jonkoping-2022: 37 events") && text.contains("37 recorded now"), "{text}");
+    let url = |name: &str| {
+        lines.iter().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).unwrap().to_owned()
+    };
+    let (ledger, projector, notifier) = (url("ledger"), url("projector"), url("notifier"));
+    let ready: serde_json::Value = reqwest::get(format!("{ledger}/readyz")).await.unwrap().json().await.unwrap();
+    assert_eq!(ready["head_seq"], 71);
+    assert!(reqwest::get(format!("{projector}/healthz")).await.unwrap().status().is_success());
+    assert!(reqwest::get(format!("{notifier}/healthz")).await.unwrap().status().is_success());
+    stop(&mut child);
+    assert!(reqwest::get(format!("{ledger}/healthz")).await.is_err(), "the ledger stopped with it");
+
+    // Again on the same data: the plans are recognised, nothing is recorded twice.
+    let (mut child, rx) = up(data.path());
+    let text = until_ready(&rx).join("\n");
+    assert!(text.contains("0 recorded now, 37 already there"), "{text}");
+    stop(&mut child);
+}
