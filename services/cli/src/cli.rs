@@ -70,6 +70,9 @@ pub struct Up {
     /// The plan files to import.
     #[arg(long, default_value = "deploy/plans")]
     pub plans: PathBuf,
+    /// Sample events to load (*.jsonl, one POST /v1/events body per line), if the folder exists.
+    #[arg(long, default_value = "deploy/events")]
+    pub events: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

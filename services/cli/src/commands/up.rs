@@ -105,6 +105,31 @@ fn start(name: &'static str, bin: &Path, args: &[String], logs: &Path) -> anyhow
     Ok((svc, url))
 }
 
+/// Records a file of sample events (one `POST /v1/events` body per line; `#` comments), each with
+/// a content-derived idempotency key, so loading it again records nothing twice.
+async fn load_events(ledger: &str, file: &Path) -> anyhow::Result<()> {
+    use lofte_proto::{chain::canonical, Hash, NewEvent};
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let client = crate::client::Ledger::new(ledger)?;
+    let (mut created, mut existing) = (0, 0);
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let at = || format!("{}:{}", file.display(), i + 1);
+        let body: NewEvent = serde_json::from_str(line).map_err(|e| anyhow!("{}: {e}", at()))?;
+        let key = format!("sample:{}", &Hash::of(&canonical(&serde_json::to_value(&body)?)).to_string()[..32]);
+        match client.append(&body, &key).await? {
+            Ok(crate::client::Outcome::Created(_)) => created += 1,
+            Ok(crate::client::Outcome::Existing(_)) => existing += 1,
+            Err(r) => return Err(anyhow!("{}: refused by the ledger: {r}", at())),
+        }
+    }
+    println!("events {}: {} ({created} recorded now, {existing} already there)", file.display(), created + existing);
+    Ok(())
+}
+
 async fn wait_nats(monitor: u16) -> anyhow::Result<()> {
     let url = format!("http://127.0.0.1:{monitor}/healthz?js-enabled-only=true");
     for _ in 0..200 {
@@ -209,6 +234,16 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
     let here = Global { ledger: lurl.clone(), projector: purl.clone(), json: false };
     for f in files {
         super::plan::import(&here, &ImportArgs { file: f, actor: None, dry_run: false }).await?;
+    }
+    if u.events.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&u.events)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+            .collect();
+        files.sort();
+        for f in files {
+            load_events(&lurl, &f).await?;
+        }
     }
     println!(
         "\nledger    {lurl}        (log in {})\nprojector {purl}        (views in {})\nnotifier  {ourl}        (mails in {})\nnats      {nats_url}   (logs in {})\n",

@@ -64,7 +64,9 @@ async fn the_whole_stack_comes_up_stops_and_resumes() {
     };
     let (ledger, projector, notifier) = (url("ledger"), url("projector"), url("notifier"));
     let ready: serde_json::Value = reqwest::get(format!("{ledger}/readyz")).await.unwrap().json().await.unwrap();
-    assert_eq!(ready["head_seq"], 71);
+    // The sample plans (71 events) and the sample year of Jönköping 2022.
+    assert!(text.contains("events deploy/events/jonkoping-2022.jsonl: 118 (118 recorded now"), "{text}");
+    assert_eq!(ready["head_seq"], 71 + 118);
     assert!(reqwest::get(format!("{projector}/healthz")).await.unwrap().status().is_success());
     assert!(reqwest::get(format!("{notifier}/healthz")).await.unwrap().status().is_success());
     stop(&mut child);
@@ -74,5 +76,6 @@ async fn the_whole_stack_comes_up_stops_and_resumes() {
     let (mut child, rx) = up(data.path());
     let text = until_ready(&rx).join("\n");
     assert!(text.contains("0 recorded now, 37 already there"), "{text}");
+    assert!(text.contains("118 (0 recorded now, 118 already there)"), "{text}");
     stop(&mut child);
 }
