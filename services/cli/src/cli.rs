@@ -204,6 +204,12 @@ pub struct VerifyArgs {
     /// An export file instead of the ledger.
     #[arg(long)]
     pub from: Option<PathBuf>,
+    /// Also compare with the copy in NATS JetStream: every event once, with the same hash.
+    #[arg(long, env = "LOFTE_NATS_URL")]
+    pub nats: Option<String>,
+    /// The stream to compare with.
+    #[arg(long, default_value = "LOFTE")]
+    pub stream: String,
 }
 
 #[derive(Debug, Args)]

@@ -118,12 +118,66 @@ pub async fn verify(g: &Global, a: &VerifyArgs) -> anyhow::Result<()> {
             return Err(anyhow!("the chain is broken at seq {}: {}", b.seq, b.reason));
         }
     }
+    let stream = match &a.nats {
+        Some(url) => Some(against_stream(url, &a.stream, &recs).await?),
+        None => None,
+    };
     if g.json {
-        println!("{}", serde_json::json!({"ok": true, "checked": v.checked(), "head_hash": v.head().to_string()}));
+        println!(
+            "{}",
+            serde_json::json!({"ok": true, "checked": v.checked(), "head_hash": v.head().to_string(), "stream_checked": stream})
+        );
     } else {
         println!("ok: {} events, the chain verifies; head hash {}", v.checked(), v.head());
+        if let Some(n) = stream {
+            println!("ok: the stream holds the same {n} events, each once, with the same hashes");
+        }
     }
     Ok(())
+}
+
+/// Compares the log with its copy in the JetStream stream: every seq once, with the same hash.
+async fn against_stream(url: &str, name: &str, recs: &[(u64, Vec<u8>)]) -> anyhow::Result<u64> {
+    use async_nats::jetstream::{self, consumer::pull::OrderedConfig, consumer::DeliverPolicy};
+    use futures::StreamExt;
+    let Some((_, first)) = recs.first() else { return Ok(0) };
+    let ledger = serde_json::from_slice::<Value>(first)?["ledger"].as_str().unwrap_or_default().to_owned();
+    let js = jetstream::new(async_nats::connect(url).await.map_err(|e| anyhow!("cannot reach NATS at {url}: {e}"))?);
+    let stream = js.get_stream(name).await.map_err(|e| anyhow!("stream {name}: {e}"))?;
+    let mut consumer = stream
+        .create_consumer(OrderedConfig {
+            filter_subject: format!("lofte.v1.{ledger}.>"),
+            deliver_policy: DeliverPolicy::All,
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| anyhow!("reading stream {name}: {e}"))?;
+    let pending = consumer.info().await.map_err(|e| anyhow!("{e}"))?.num_pending;
+    let mut messages = consumer.messages().await.map_err(|e| anyhow!("{e}"))?;
+    let mut in_stream: std::collections::BTreeMap<u64, Vec<String>> = Default::default();
+    for _ in 0..pending {
+        let m = messages.next().await.ok_or_else(|| anyhow!("the stream ended early"))?.map_err(|e| anyhow!("{e}"))?;
+        let h = |k: &str| m.headers.as_ref().and_then(|h| h.get(k)).map(|v| v.as_str().to_owned()).unwrap_or_default();
+        let seq: u64 = h("Lofte-Seq").parse().unwrap_or(0);
+        in_stream.entry(seq).or_default().push(h("Lofte-Hash"));
+    }
+    for (seq, bytes) in recs {
+        let hash = serde_json::from_slice::<Value>(bytes)?["hash"].as_str().unwrap_or_default().to_owned();
+        match in_stream.remove(seq) {
+            None => return Err(anyhow!("seq {seq} of ledger {ledger} is missing from the stream")),
+            Some(h) if h.len() > 1 => {
+                return Err(anyhow!("seq {seq} of ledger {ledger} is in the stream {} times", h.len()))
+            }
+            Some(h) if h[0] != hash => {
+                return Err(anyhow!("seq {seq}: the stream has hash {} but the log {hash}", h[0]))
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(seq) = in_stream.keys().next() {
+        return Err(anyhow!("the stream holds seq {seq} of ledger {ledger}, which the log does not"));
+    }
+    Ok(recs.len() as u64)
 }
 
 pub async fn replay(g: &Global, a: &Replay) -> anyhow::Result<()> {

@@ -109,6 +109,24 @@ async fn export_verify_and_replay_match_the_projector_byte_for_byte() {
     assert!(live.status.success(), "{}", text(&live.stderr));
     assert_eq!(live.stdout, a.stdout, "the projector and the auditor's replay agree byte for byte");
 
+    // The ledger against its copy in the stream: the same 22 events, once each, same hashes.
+    let out = lofte(&["audit", "verify", "--nats", &nats.url(), "--ledger", &l]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("the stream holds the same 22 events"), "{}", text(&out.stdout));
+    // A rogue copy of seq 3 published into the stream under another message id is caught.
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let page: Value = reqwest::get(format!("{l}/v1/events?after=2&limit=1")).await.unwrap().json().await.unwrap();
+    let third = &page["events"][0];
+    let mut headers = async_nats::HeaderMap::new();
+    headers.insert("Lofte-Ledger", "local");
+    headers.insert("Lofte-Seq", "3");
+    headers.insert("Lofte-Hash", third["hash"].as_str().unwrap());
+    let subject = format!("lofte.v1.local.eksjo-2017.{}", third["kind"].as_str().unwrap());
+    js.publish_with_headers(subject, headers, serde_json::to_vec(third).unwrap().into()).await.unwrap().await.unwrap();
+    let out = lofte(&["audit", "verify", "--nats", &nats.url(), "--ledger", &l]).await;
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("seq 3 of ledger local is in the stream 2 times"), "{}", text(&out.stderr));
+
     // A changed byte in the export is named by its seq.
     let mut lines: Vec<String> = std::fs::read_to_string(&file).unwrap().lines().map(str::to_owned).collect();
     lines[20] = lines[20].replacen("\"ca 5\"", "\"ca 6\"", 1);
