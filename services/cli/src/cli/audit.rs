@@ -1,0 +1,162 @@
+//! Arguments of `lofte audit …`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Stream the ledger's log as JSON lines (resumable with --after).
+    Export(Export),
+    /// Walk the chain here: canonical bytes, gapless seq, prev_hash links, recomputed hashes.
+    Verify(VerifyArgs),
+    /// Rebuild a plan's report from the log or an export file with the shared fold.
+    Replay(Replay),
+    /// Who recorded what, when, for an organisation.
+    Who(Who),
+    /// The events behind each figure of an activity's tertial cell.
+    Trace(Trace),
+    /// What changed in a plan's follow-up between two moments, and which events changed it.
+    Diff(Diff),
+}
+
+#[derive(Debug, Args)]
+pub struct Who {
+    /// The organisation, e.g. polisen.
+    #[arg(long)]
+    pub actor: String,
+    /// An export file instead of the ledger.
+    #[arg(long)]
+    pub from: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct Trace {
+    #[arg(long)]
+    pub plan: String,
+    #[arg(long)]
+    pub activity: String,
+    #[arg(long)]
+    pub tertial: String,
+    /// What was known at this moment (RFC 3339).
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// An export file instead of the ledger.
+    #[arg(long)]
+    pub from: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct Diff {
+    #[arg(long)]
+    pub plan: String,
+    /// The earlier moment (RFC 3339).
+    #[arg(long)]
+    pub from: String,
+    /// The later moment (RFC 3339).
+    #[arg(long)]
+    pub to: String,
+    /// An export file instead of the ledger.
+    #[arg(long = "file")]
+    pub from_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct Export {
+    /// Only events after this seq.
+    #[arg(long, default_value_t = 0)]
+    pub after: u64,
+    /// Append to this file instead of printing.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// An export file instead of the ledger.
+    #[arg(long)]
+    pub from: Option<PathBuf>,
+    /// Also compare with the copy in NATS JetStream: every event once, with the same hash.
+    #[arg(long, env = "LOFTE_NATS_URL")]
+    pub nats: Option<String>,
+    /// The stream to compare with.
+    #[arg(long, default_value = "LOFTE")]
+    pub stream: String,
+}
+
+#[derive(Debug, Args)]
+pub struct Replay {
+    #[arg(long)]
+    pub plan: String,
+    /// Columns up to this tertial.
+    #[arg(long)]
+    pub tertial: Option<String>,
+    /// What was known at this moment (RFC 3339).
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// md, html, csv or json.
+    #[arg(long, default_value = "md")]
+    pub format: String,
+    /// An export file instead of the ledger.
+    #[arg(long)]
+    pub from: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct Approve {
+    #[arg(long)]
+    pub plan: String,
+    #[arg(long)]
+    pub tertial: String,
+    /// The coordinator's organisation.
+    #[arg(long = "as", value_name = "ORG")]
+    pub actor: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanTertial {
+    #[arg(long)]
+    pub plan: String,
+    #[arg(long)]
+    pub tertial: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(long)]
+    pub plan: String,
+    /// Columns up to this tertial, e.g. 2022-T1.
+    #[arg(long)]
+    pub tertial: Option<String>,
+    /// md, html, csv or json.
+    #[arg(long, default_value = "md")]
+    pub format: String,
+    /// What was known at this moment (RFC 3339).
+    #[arg(long)]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Show a plan as the ledger's log has it: organisations, areas, promises, activities,
+    /// targets and each tertial's follow-up due date.
+    Show {
+        /// The plan, e.g. jonkoping-2022.
+        plan: String,
+    },
+    /// Import a plan file (TOML, see docs/plan-format.md): records `plan_adopted`, the activities,
+    /// targets and deadlines. Safe to run again: events already recorded are recognised.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The plan file, e.g. deploy/plans/jonkoping-2022.toml.
+    pub file: PathBuf,
+    /// The organisation recording the plan (default: the first coordinator's).
+    #[arg(long = "as", value_name = "ORG")]
+    pub actor: Option<String>,
+    /// Check the file and list the events it would record, without sending anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}

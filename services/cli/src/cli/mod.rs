@@ -1,0 +1,99 @@
+//! The command tree. Each subcommand group has its own enum; add new groups here and a module
+//! under `commands/`.
+
+use std::path::PathBuf;
+
+mod audit;
+mod record;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use audit::*;
+pub use record::*;
+
+/// Lofte: record what the partners of a medborgarlöfte do, follow it up every tertial, and audit
+/// the history.
+#[derive(Debug, Parser)]
+#[command(name = "lofte", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The ledger's base URL.
+    #[arg(long, global = true, env = "LOFTE_LEDGER_URL", default_value = "http://127.0.0.1:7410")]
+    pub ledger: String,
+    /// The projector's base URL.
+    #[arg(long, global = true, env = "LOFTE_PROJECTOR_URL", default_value = "http://127.0.0.1:7420")]
+    pub projector: String,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Plans: import a plan file.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Reporters: record what happened under an activity.
+    Log(LogArgs),
+    /// Reporters: your organisation's part of an activity's tertial follow-up is done.
+    Submit(FollowUp),
+    /// Coordinators: approve and lock a tertial's follow-up.
+    Approve(Approve),
+    /// Coordinators: which organisation still owes which follow-up.
+    Pending(PlanTertial),
+    /// The published follow-up report.
+    Report(ReportArgs),
+    /// Correct an earlier record: give only the values that change.
+    Correct(Correct),
+    /// Withdraw an earlier record; it no longer counts.
+    Retract(Retract),
+    /// The whole stack on this machine with the sample plans; Ctrl-C stops it. Run from the
+    /// repository root (deploy/run installs nats-server and builds first).
+    Up(Up),
+    /// Coordinators: set a tertial's follow-up due date.
+    #[command(subcommand)]
+    Deadline(DeadlineCommand),
+    /// Print shell completions: lofte completions bash > ~/.local/share/bash-completion/completions/lofte
+    Completions { shell: clap_complete::Shell },
+    /// Auditors: export, verify and replay the log without trusting the services.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct Up {
+    /// Where everything keeps its data; run again on the same directory to resume.
+    #[arg(long, default_value = "var")]
+    pub data_dir: PathBuf,
+    /// The plan files to import.
+    #[arg(long, default_value = "deploy/plans")]
+    pub plans: PathBuf,
+    /// Sample events to load (*.jsonl, one POST /v1/events body per line), if the folder exists.
+    #[arg(long, default_value = "deploy/events")]
+    pub events: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeadlineCommand {
+    /// Set when a tertial's follow-up is due (a weekend or holiday moves to the working day before).
+    Set {
+        #[arg(long)]
+        plan: String,
+        #[arg(long)]
+        tertial: String,
+        /// The due date, e.g. 2022-05-16.
+        #[arg(long)]
+        due: String,
+        /// The coordinator's organisation.
+        #[arg(long = "as", value_name = "ORG")]
+        actor: String,
+    },
+}

@@ -1,0 +1,211 @@
+//! Arguments of the commands that record: `log <kind>`, `submit`, `correct`, `retract`.
+
+use clap::{Args, Subcommand};
+
+/// Which plan, activity and organisation a record is about.
+#[derive(Debug, Args)]
+pub struct Target {
+    /// The plan, e.g. jonkoping-2022.
+    #[arg(long)]
+    pub plan: String,
+    /// The activity, e.g. fotpatrullering.
+    #[arg(long)]
+    pub activity: String,
+    /// The organisation you report for, e.g. polisen.
+    #[arg(long)]
+    pub actor: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    #[command(subcommand)]
+    pub kind: LogKind,
+}
+
+/// What happened. Dates are local: 2024-01-13, or a range 2024-04-15..2024-04-16. Figures may be
+/// approximate: 35, "ca 35", "ett 20-tal", "15-20", "minst 8".
+#[derive(Debug, Subcommand)]
+pub enum LogKind {
+    /// A citizen dialogue.
+    Dialogue {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        place: String,
+        #[arg(long)]
+        topic: String,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        participants: Option<String>,
+    },
+    /// A meeting (SSG, BOS, samverkansmöte, …).
+    Meeting {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        place: Option<String>,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        participants: Option<String>,
+    },
+    /// A workshop.
+    Workshop {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        participants: Option<String>,
+    },
+    /// A training given.
+    Training {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        participants: Option<String>,
+    },
+    /// Something counted: foot patrols, traffic controls, drug offences (with --sub first_time=K).
+    Measure {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        metric: String,
+        #[arg(long)]
+        count: String,
+        #[arg(long)]
+        hours: Option<f64>,
+        #[arg(long)]
+        area: Option<String>,
+        /// A sub-count, NAME=COUNT (repeatable).
+        #[arg(long)]
+        sub: Vec<String>,
+    },
+    /// A situation picture (lägesbild) for an area and the days it covers.
+    Lagesbild {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        area: String,
+        #[arg(long)]
+        period: String,
+    },
+    /// A milestone reached.
+    Milestone {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        title: String,
+    },
+    /// The activity's status in a tertial: none, planned, ongoing, done, postponed (with --until), cancelled.
+    Status {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        tertial: String,
+        #[arg(long)]
+        status: String,
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// The text you want in the tertial's cell.
+    Note {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        tertial: String,
+        #[arg(long)]
+        text: String,
+    },
+}
+
+impl LogKind {
+    /// The plan, activity and organisation the record is about.
+    pub fn target(&self) -> &Target {
+        match self {
+            LogKind::Dialogue { target, .. }
+            | LogKind::Meeting { target, .. }
+            | LogKind::Workshop { target, .. }
+            | LogKind::Training { target, .. }
+            | LogKind::Measure { target, .. }
+            | LogKind::Lagesbild { target, .. }
+            | LogKind::Milestone { target, .. }
+            | LogKind::Status { target, .. }
+            | LogKind::Note { target, .. } => target,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct FollowUp {
+    #[command(flatten)]
+    pub target: Target,
+    /// The tertial, e.g. 2022-T1.
+    #[arg(long)]
+    pub tertial: String,
+}
+
+#[derive(Debug, Args)]
+pub struct Correct {
+    /// The id of the record to correct.
+    pub event: String,
+    /// Why (kept in the log).
+    #[arg(long)]
+    pub reason: String,
+    #[arg(long)]
+    pub date: Option<String>,
+    #[arg(long)]
+    pub count: Option<String>,
+    #[arg(long)]
+    pub hours: Option<f64>,
+    #[arg(long)]
+    pub area: Option<String>,
+    #[arg(long)]
+    pub place: Option<String>,
+    #[arg(long)]
+    pub topic: Option<String>,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub participants: Option<String>,
+    #[arg(long)]
+    pub text: Option<String>,
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct Retract {
+    /// The id of the record to withdraw.
+    pub event: String,
+    /// Why (kept in the log).
+    #[arg(long)]
+    pub reason: String,
+}
