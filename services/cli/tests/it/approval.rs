@@ -2,15 +2,15 @@
 //! T1; a coordinator approves it and the approved report is kept; a later T1 record shows as a
 //! late amendment; an auditor's replay as of the approval moment equals the approved report.
 
-use std::{collections::BTreeMap, time::Duration};
+use std::time::Duration;
 
-use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSettings};
-use lofte_projector::{App as Projector, Settings as ProjectorSettings};
-use lofte_test_support::{poll_until, NatsServer};
+use lofte_test_support::poll_until;
 use serde_json::Value;
-use tokio_util::sync::CancellationToken;
 
-use super::plan_import::{lofte, plans, text};
+use super::{
+    live::{import_eksjo, live, measure},
+    plan_import::{lofte, text},
+};
 
 async fn caught_up(p: &str, l: &str) {
     let head: Value = reqwest::get(format!("{l}/readyz")).await.unwrap().json().await.unwrap();
@@ -28,58 +28,12 @@ async fn caught_up(p: &str, l: &str) {
     .unwrap();
 }
 
-fn measure<'a>(l: &'a str, date: &'a str, count: &'a str) -> Vec<&'a str> {
-    vec![
-        "log",
-        "measure",
-        "--plan",
-        "eksjo-2017",
-        "--activity",
-        "trafikkontroller",
-        "--actor",
-        "polisen",
-        "--date",
-        date,
-        "--metric",
-        "trafikkontroller",
-        "--count",
-        count,
-        "--area",
-        "ostra-kommundelen",
-        "--ledger",
-        l,
-    ]
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replay_as_of_the_approval_equals_the_approved_report() {
-    let nats = NatsServer::start().await.unwrap();
-    let (ldir, pdir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let cancel = CancellationToken::new();
-    let ledger = Ledger::build(LedgerSettings {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: ldir.path().to_owned(),
-        nats: NatsSettings { url: Some(nats.url()), ..NatsSettings::default() },
-        ..LedgerSettings::default()
-    })
-    .await
-    .unwrap();
-    let l = format!("http://{}", ledger.addr());
-    tokio::spawn(ledger.run(cancel.clone()));
-    let projector = Projector::build(ProjectorSettings {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: pdir.path().to_owned(),
-        nats_url: nats.url(),
-        ledgers: BTreeMap::from([("local".to_owned(), l.clone())]),
-        ..ProjectorSettings::default()
-    })
-    .await
-    .unwrap();
-    let p = format!("http://{}", projector.addr());
-    tokio::spawn(projector.run(cancel.clone()));
+    let live = live().await;
+    let (l, p) = (live.ledger.clone(), live.projector.clone());
 
-    let eksjo = plans().join("eksjo-2017.toml");
-    assert!(lofte(&["plan", "import", eksjo.to_str().unwrap(), "--ledger", &l]).await.status.success());
+    import_eksjo(&l).await;
     for (date, count) in [("2017-02-01", "minst 5"), ("2017-03-01", "3")] {
         assert!(lofte(&measure(&l, date, count)).await.status.success());
     }
@@ -150,5 +104,4 @@ async fn a_replay_as_of_the_approval_equals_the_approved_report() {
     .await;
     assert!(replay.status.success(), "{}", text(&replay.stderr));
     assert_eq!(text(&replay.stdout), text(&approved));
-    cancel.cancel();
 }

@@ -2,69 +2,26 @@
 //! seq); replaying the export twice, from the ledger, and through the live projector gives
 //! identical report bytes.
 
-use std::{collections::BTreeMap, time::Duration};
+use std::time::Duration;
 
-use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSettings};
-use lofte_projector::{App as Projector, Settings as ProjectorSettings};
-use lofte_test_support::{poll_until, NatsServer};
+use lofte_test_support::poll_until;
 use serde_json::Value;
-use tokio_util::sync::CancellationToken;
 
-use super::plan_import::{lofte, plans, text};
+use super::{
+    live::{import_eksjo, live, measure},
+    plan_import::{lofte, text},
+};
 
 const AS_OF: &str = "2030-01-01T00:00:00Z";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_verify_and_replay_match_the_projector_byte_for_byte() {
-    let nats = NatsServer::start().await.unwrap();
-    let (ldir, pdir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let cancel = CancellationToken::new();
-    let ledger = Ledger::build(LedgerSettings {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: ldir.path().to_owned(),
-        nats: NatsSettings { url: Some(nats.url()), ..NatsSettings::default() },
-        ..LedgerSettings::default()
-    })
-    .await
-    .unwrap();
-    let l = format!("http://{}", ledger.addr());
-    tokio::spawn(ledger.run(cancel.clone()));
-    let projector = Projector::build(ProjectorSettings {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: pdir.path().to_owned(),
-        nats_url: nats.url(),
-        ledgers: BTreeMap::from([("local".to_owned(), l.clone())]),
-        ..ProjectorSettings::default()
-    })
-    .await
-    .unwrap();
-    let p = format!("http://{}", projector.addr());
-    tokio::spawn(projector.run(cancel.clone()));
+    let live = live().await;
+    let (l, p) = (live.ledger.clone(), live.projector.clone());
 
-    let eksjo = plans().join("eksjo-2017.toml");
-    assert!(lofte(&["plan", "import", eksjo.to_str().unwrap(), "--ledger", &l]).await.status.success());
+    import_eksjo(&l).await;
     for (date, count) in [("2017-03-01", "minst 8"), ("2017-06-01", "ca 5"), ("2017-10-01", "5")] {
-        let out = lofte(&[
-            "log",
-            "measure",
-            "--plan",
-            "eksjo-2017",
-            "--activity",
-            "trafikkontroller",
-            "--actor",
-            "polisen",
-            "--date",
-            date,
-            "--metric",
-            "trafikkontroller",
-            "--count",
-            count,
-            "--area",
-            "ostra-kommundelen",
-            "--ledger",
-            &l,
-        ])
-        .await;
+        let out = lofte(&measure(&l, date, count)).await;
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
 
@@ -105,16 +62,17 @@ async fn export_verify_and_replay_match_the_projector_byte_for_byte() {
     })
     .await
     .unwrap();
-    let live = lofte(&["report", "--plan", "eksjo-2017", "--format", "md", "--as-of", AS_OF, "--projector", &p]).await;
-    assert!(live.status.success(), "{}", text(&live.stderr));
-    assert_eq!(live.stdout, a.stdout, "the projector and the auditor's replay agree byte for byte");
+    let served =
+        lofte(&["report", "--plan", "eksjo-2017", "--format", "md", "--as-of", AS_OF, "--projector", &p]).await;
+    assert!(served.status.success(), "{}", text(&served.stderr));
+    assert_eq!(served.stdout, a.stdout, "the projector and the auditor's replay agree byte for byte");
 
     // The ledger against its copy in the stream: the same 22 events, once each, same hashes.
-    let out = lofte(&["audit", "verify", "--nats", &nats.url(), "--ledger", &l]).await;
+    let out = lofte(&["audit", "verify", "--nats", &live.nats.url(), "--ledger", &l]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("the stream holds the same 22 events"), "{}", text(&out.stdout));
     // A rogue copy of seq 3 published into the stream under another message id is caught.
-    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let js = async_nats::jetstream::new(async_nats::connect(live.nats.url()).await.unwrap());
     let page: Value = reqwest::get(format!("{l}/v1/events?after=2&limit=1")).await.unwrap().json().await.unwrap();
     let third = &page["events"][0];
     let mut headers = async_nats::HeaderMap::new();
@@ -123,7 +81,7 @@ async fn export_verify_and_replay_match_the_projector_byte_for_byte() {
     headers.insert("Lofte-Hash", third["hash"].as_str().unwrap());
     let subject = format!("lofte.v1.local.eksjo-2017.{}", third["kind"].as_str().unwrap());
     js.publish_with_headers(subject, headers, serde_json::to_vec(third).unwrap().into()).await.unwrap().await.unwrap();
-    let out = lofte(&["audit", "verify", "--nats", &nats.url(), "--ledger", &l]).await;
+    let out = lofte(&["audit", "verify", "--nats", &live.nats.url(), "--ledger", &l]).await;
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("seq 3 of ledger local is in the stream 2 times"), "{}", text(&out.stderr));
 
@@ -134,5 +92,4 @@ async fn export_verify_and_replay_match_the_projector_byte_for_byte() {
     let out = lofte(&["audit", "verify", "--from", file.to_str().unwrap()]).await;
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("broken at seq 21"), "{}", text(&out.stderr));
-    cancel.cancel();
 }

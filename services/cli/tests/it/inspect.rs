@@ -1,36 +1,17 @@
 //! `lofte audit who|trace|diff` on a real ledger's log.
 
-use super::plan_import::{lofte, plans, text, Ledger};
+use super::{
+    live::{import_eksjo, measure},
+    plan_import::{lofte, text, Ledger},
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn who_trace_and_diff_answer_from_the_log() {
     let l = Ledger::start().await;
-    let eksjo = plans().join("eksjo-2017.toml");
-    assert!(lofte(&["plan", "import", eksjo.to_str().unwrap(), "--ledger", &l.url]).await.status.success());
+    import_eksjo(&l.url).await;
     let t0 = jiff::Timestamp::now().to_string();
     std::thread::sleep(std::time::Duration::from_millis(20));
-    let out = lofte(&[
-        "log",
-        "measure",
-        "--plan",
-        "eksjo-2017",
-        "--activity",
-        "trafikkontroller",
-        "--actor",
-        "polisen",
-        "--date",
-        "2017-03-01",
-        "--metric",
-        "trafikkontroller",
-        "--count",
-        "minst 8",
-        "--area",
-        "ostra-kommundelen",
-        "--ledger",
-        &l.url,
-        "--json",
-    ])
-    .await;
+    let out = lofte(&[measure(&l.url, "2017-03-01", "minst 8"), vec!["--json"]].concat()).await;
     let id = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["id"].as_str().unwrap().to_owned();
     std::thread::sleep(std::time::Duration::from_millis(20));
     let t1 = jiff::Timestamp::now().to_string();

@@ -1,13 +1,15 @@
 //! `lofte log`, `submit`, `approve`: what reporters and coordinators record. Values are checked
 //! before anything is sent; the same command twice records once; refusals are one line.
 
-use super::plan_import::{lofte, plans, text, Ledger};
+use super::{
+    live::{import_eksjo, measure},
+    plan_import::{lofte, text, Ledger},
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reporters_log_and_submit_coordinators_approve() {
     let l = Ledger::start().await;
-    let eksjo = plans().join("eksjo-2017.toml");
-    assert!(lofte(&["plan", "import", eksjo.to_str().unwrap(), "--ledger", &l.url]).await.status.success());
+    import_eksjo(&l.url).await;
     let base = l.head().await;
     let measure = [
         "log",
@@ -88,8 +90,7 @@ async fn reporters_log_and_submit_coordinators_approve() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_records_are_refused_in_one_line_and_write_nothing() {
     let l = Ledger::start().await;
-    let eksjo = plans().join("eksjo-2017.toml");
-    assert!(lofte(&["plan", "import", eksjo.to_str().unwrap(), "--ledger", &l.url]).await.status.success());
+    import_eksjo(&l.url).await;
     let before = l.head().await;
     let t = ["--plan", "eksjo-2017", "--activity", "trafikkontroller", "--actor", "polisen"];
     let cases: Vec<(Vec<&str>, &str)> = vec![
@@ -136,30 +137,8 @@ async fn bad_records_are_refused_in_one_line_and_write_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn records_are_corrected_and_retracted_never_edited() {
     let l = Ledger::start().await;
-    let eksjo = plans().join("eksjo-2017.toml");
-    assert!(lofte(&["plan", "import", eksjo.to_str().unwrap(), "--ledger", &l.url]).await.status.success());
-    let out = lofte(&[
-        "log",
-        "measure",
-        "--plan",
-        "eksjo-2017",
-        "--activity",
-        "trafikkontroller",
-        "--actor",
-        "polisen",
-        "--date",
-        "2017-03-01",
-        "--metric",
-        "trafikkontroller",
-        "--count",
-        "8",
-        "--area",
-        "ostra-kommundelen",
-        "--ledger",
-        &l.url,
-        "--json",
-    ])
-    .await;
+    import_eksjo(&l.url).await;
+    let out = lofte(&[measure(&l.url, "2017-03-01", "8"), vec!["--json"]].concat()).await;
     let id = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["id"].as_str().unwrap().to_owned();
     let before = l.head().await;
 

@@ -6,6 +6,7 @@
 mod approval;
 mod audit;
 mod inspect;
+mod live;
 mod log;
 mod plan_import;
 mod plan_show;

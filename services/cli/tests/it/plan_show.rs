@@ -1,12 +1,14 @@
 //! `lofte plan show`, `lofte deadline set`, `lofte completions`.
 
-use super::plan_import::{lofte, plans, text, Ledger};
+use super::{
+    live::import_eksjo,
+    plan_import::{lofte, text, Ledger},
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plan_is_shown_and_its_deadline_moved() {
     let l = Ledger::start().await;
-    let eksjo = plans().join("eksjo-2017.toml");
-    assert!(lofte(&["plan", "import", eksjo.to_str().unwrap(), "--ledger", &l.url]).await.status.success());
+    import_eksjo(&l.url).await;
     let out = lofte(&["plan", "show", "eksjo-2017", "--ledger", &l.url]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let shown = text(&out.stdout);
