@@ -1,10 +1,13 @@
 //! # lofte-web
 //!
 //! What Lofte's services share: [`problem`], errors as `application/problem+json`; [`config`],
-//! layered settings; [`runtime`], logging and shutdown on signals.
+//! layered settings; [`secret`], passwords that never print; [`nats`], the NATS connection
+//! (servers, credentials, TLS); [`runtime`], logging and shutdown on signals.
 
 pub mod config;
+pub mod nats;
 pub mod problem;
 pub mod runtime;
+pub mod secret;
 
 pub use problem::{Problem, ProblemDoc};
