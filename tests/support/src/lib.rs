@@ -3,14 +3,17 @@
 //! What Lofte's tests share: [`ServiceProcess`] runs a real service binary as a child process on
 //! a free port and kills it on drop; [`poll_until`] waits for an eventual effect with a deadline
 //! instead of sleeping; [`NatsServer`] runs a real nats-server with JetStream (one node or a
-//! cluster); [`SmtpServer`] runs a real SMTP server delivering into a Maildir.
+//! cluster, with credentials or TLS); [`SmtpServer`] runs a real SMTP server delivering into a
+//! Maildir; [`TestPki`] makes throwaway TLS certificates.
 
 mod nats;
 mod poll;
 mod process;
 mod smtp;
+mod tls;
 
 pub use nats::{nats_server_binary, NatsError, NatsServer, MIN_VERSION};
 pub use poll::{poll_until, PollError};
 pub use process::{ServiceProcess, StartError};
 pub use smtp::{Mail, SmtpError, SmtpServer};
+pub use tls::{PkiError, TestPki};

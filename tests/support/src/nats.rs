@@ -45,7 +45,7 @@ pub struct NatsServer {
     port: u16,
     monitor: u16,
     dir: tempfile::TempDir,
-    /// Extra arguments (cluster membership).
+    /// Extra arguments (cluster membership, credentials, TLS).
     extra: Vec<String>,
 }
 
@@ -103,13 +103,35 @@ impl NatsServer {
 
     /// Starts a fresh server from `bin`.
     pub async fn start_with(bin: PathBuf) -> Result<NatsServer, NatsError> {
+        Self::start_with_args(bin, vec![]).await
+    }
+
+    /// Starts a fresh server that lets in only `user` with `password` (`--user`/`--pass`).
+    pub async fn start_with_auth(user: &str, password: &str) -> Result<NatsServer, NatsError> {
+        let args = ["--user", user, "--pass", password].map(str::to_owned).to_vec();
+        Self::start_with_args(nats_server_binary()?, args).await
+    }
+
+    /// Starts a fresh server with TLS on the client port: `cert` and `key` (PEM) are its own;
+    /// with `client_ca`, clients must present a certificate signed by it (`--tlsverify`).
+    pub async fn start_with_tls(cert: &Path, key: &Path, client_ca: Option<&Path>) -> Result<NatsServer, NatsError> {
+        let path = |p: &Path| p.display().to_string();
+        let mut args = vec!["--tls".into(), "--tlscert".into(), path(cert), "--tlskey".into(), path(key)];
+        if let Some(ca) = client_ca {
+            args.extend(["--tlsverify".into(), "--tlscacert".into(), path(ca)]);
+        }
+        Self::start_with_args(nats_server_binary()?, args).await
+    }
+
+    /// Starts a fresh server from `bin` with extra command-line arguments, kept for restarts.
+    pub async fn start_with_args(bin: PathBuf, extra: Vec<String>) -> Result<NatsServer, NatsError> {
         let mut s = NatsServer {
             bin,
             child: None,
             port: free_port()?,
             monitor: free_port()?,
             dir: tempfile::tempdir()?,
-            extra: vec![],
+            extra,
         };
         s.launch().await?;
         Ok(s)

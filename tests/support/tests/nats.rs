@@ -47,3 +47,25 @@ async fn a_missing_binary_says_how_to_install_it() {
     let msg = NatsError::NotFound { looked: "x".into() }.to_string();
     assert!(msg.contains("deploy/dev/tools.sh"), "{msg}");
 }
+
+#[tokio::test]
+async fn a_server_with_auth_lets_in_only_its_user() {
+    let nats = NatsServer::start_with_auth("lofte", "rätt-lösen").await.expect("nats-server starts");
+    let login = |pass: &str| async_nats::ConnectOptions::with_user_and_password("lofte".into(), pass.into());
+    assert!(login("rätt-lösen").connect(nats.url()).await.is_ok());
+    let wrong = login("fel").connect(nats.url()).await.unwrap_err();
+    assert_eq!(wrong.kind(), async_nats::ConnectErrorKind::AuthorizationViolation, "{wrong}");
+    assert!(async_nats::connect(nats.url()).await.is_err(), "no credentials, no entry");
+}
+
+#[tokio::test]
+async fn a_server_with_tls_is_reached_with_its_ca_and_a_client_certificate() {
+    let pki = lofte_test_support::TestPki::new().unwrap();
+    let (cert, key) = pki.server();
+    let nats = NatsServer::start_with_tls(&cert, &key, Some(&pki.ca())).await.expect("nats-server starts");
+    let (ccert, ckey) = pki.client();
+    let tls = || async_nats::ConnectOptions::new().require_tls(true).add_root_certificates(pki.ca());
+    let client = tls().add_client_certificate(ccert, ckey).connect(nats.url()).await.unwrap();
+    client.flush().await.unwrap();
+    assert!(tls().connect(nats.url()).await.is_err(), "no client certificate, no entry");
+}
