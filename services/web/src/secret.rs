@@ -32,16 +32,16 @@ impl FromStr for Secret {
     }
 }
 
-// figment reads `LOFTE__…__PASSWORD=12345` from the environment as a number and `=true` as a
-// bool; both are taken as the text they were. A float would have lost its spelling ("1.50" →
-// 1.5), so it is refused with a way out — and without the value in the message.
+// figment reads `LOFTE__…__PASSWORD=0012345` from the environment as the number 12345, and
+// `=TRUE` as a bool: the text is lost. Rather than guess it back, such a secret is refused with
+// the way out (quote it: `LOFTE__…__PASSWORD='"0012345"'`), and without the value in the message.
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl de::Visitor<'_> for V {
             type Value = Secret;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
+                f.write_str(NOT_TEXT)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Secret, E> {
                 Ok(Secret(v.to_owned()))
@@ -49,28 +49,32 @@ impl<'de> Deserialize<'de> for Secret {
             fn visit_string<E: de::Error>(self, v: String) -> Result<Secret, E> {
                 Ok(Secret(v))
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Secret, E> {
-                Ok(Secret(v.to_string()))
+            // serde's own message would quote the value.
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Secret, E> {
+                Err(E::custom(NOT_TEXT))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Secret, E> {
-                Ok(Secret(v.to_string()))
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Secret, E> {
+                Err(E::custom(NOT_TEXT))
             }
-            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Secret, E> {
-                Ok(Secret(v.to_string()))
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Secret, E> {
+                Err(E::custom(NOT_TEXT))
             }
-            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Secret, E> {
-                Ok(Secret(v.to_string()))
+            fn visit_i128<E: de::Error>(self, _: i128) -> Result<Secret, E> {
+                Err(E::custom(NOT_TEXT))
             }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Secret, E> {
-                Ok(Secret(v.to_string()))
+            fn visit_u128<E: de::Error>(self, _: u128) -> Result<Secret, E> {
+                Err(E::custom(NOT_TEXT))
             }
             fn visit_f64<E: de::Error>(self, _: f64) -> Result<Secret, E> {
-                Err(E::custom("a secret that reads as a number with a point or exponent must be quoted (\"…\")"))
+                Err(E::custom(NOT_TEXT))
             }
         }
         d.deserialize_any(V)
     }
 }
+
+const NOT_TEXT: &str =
+    "a secret must be text; one that reads as a number or true/false must be quoted, e.g. '\"0012\"' in the environment";
 
 #[cfg(test)]
 mod tests {
@@ -86,12 +90,12 @@ mod tests {
     }
 
     #[test]
-    fn numbers_and_bools_from_the_environment_are_kept_as_written() {
+    fn numbers_and_bools_are_refused_without_showing_them() {
         let de = |v: serde_json::Value| serde_json::from_value::<Secret>(v);
-        assert_eq!(de(serde_json::json!(12345)).unwrap().expose(), "12345");
-        assert_eq!(de(serde_json::json!(true)).unwrap().expose(), "true");
-        assert_eq!(de(serde_json::json!("x")).unwrap().expose(), "x");
-        let e = de(serde_json::json!(1.5)).unwrap_err().to_string();
-        assert!(e.contains("quoted") && !e.contains("1.5"), "{e}");
+        assert_eq!(de(serde_json::json!("0012")).unwrap().expose(), "0012");
+        for v in [serde_json::json!(12345), serde_json::json!(true), serde_json::json!(1.5)] {
+            let e = de(v).unwrap_err().to_string();
+            assert!(e.contains("quoted") && !e.contains("12345") && !e.contains("1.5"), "{e}");
+        }
     }
 }
