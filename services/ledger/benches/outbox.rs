@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use async_nats::jetstream::{self, context::ContextBuilder, message::PublishMessage};
 use lofte_ledger::{settings::NatsSettings, App, Settings};
 use lofte_test_support::NatsServer;
+use lofte_web::nats::NatsConnection;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
@@ -68,7 +69,7 @@ async fn outbox(dir: &std::path::Path, nats: &str, events: usize, window: usize)
         listen: "127.0.0.1:0".parse().expect("addr"),
         data_dir: dir.to_owned(),
         ledger_id: "bench".parse().expect("id"),
-        nats: NatsSettings { url: Some(nats.to_owned()), ack_window: window, ..NatsSettings::default() },
+        nats: NatsSettings { connection: NatsConnection::new(nats), ack_window: window, ..NatsSettings::default() },
         ..Settings::default()
     };
     let app = App::build(s).await.expect("ledger");

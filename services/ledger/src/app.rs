@@ -39,6 +39,8 @@ pub enum AppError {
     Join(#[from] tokio::task::JoinError),
     #[error("invalid configuration: {0}")]
     Config(String),
+    #[error(transparent)]
+    Nats(#[from] lofte_web::nats::NatsConnectError),
 }
 
 /// A built, not yet running ledger.
@@ -49,13 +51,13 @@ pub struct App {
     router: Router,
     writer: Writer,
     appends: mpsc::Receiver<AppendRequest>,
-    outbox: Option<(String, Outbox)>,
+    outbox: Option<(async_nats::ConnectOptions, Outbox)>,
 }
 
 impl App {
     /// Opens the log, replays it into memory (verifying the chain), and binds the listener.
     pub async fn build(settings: Settings) -> Result<App, AppError> {
-        if settings.nats.ack_mode == AckMode::Replicated && settings.nats.url.is_none() {
+        if settings.nats.ack_mode == AckMode::Replicated && settings.nats.connection.url.is_none() {
             return Err(AppError::Config("nats.ack_mode = \"replicated\" needs nats.url".into()));
         }
         std::fs::create_dir_all(&settings.data_dir)
@@ -74,7 +76,12 @@ impl App {
         let writer = Writer::new(settings.ledger_id.clone(), store.clone(), state, settings.max_batch, metrics.clone());
         let (published_tx, published) = watch::channel(0);
         let (republish_tx, republish_rx) = mpsc::channel(4);
-        let outbox = settings.nats.url.clone().map(|url| {
+        // Credentials and TLS files are checked now: a wrong setting stops the start.
+        let options = match settings.nats.connection.url {
+            Some(_) => Some(settings.nats.connection.options().await?),
+            None => None,
+        };
+        let outbox = options.map(|options| {
             let outbox = Outbox {
                 ledger: settings.ledger_id.clone(),
                 store: store.clone(),
@@ -84,7 +91,7 @@ impl App {
                 metrics: metrics.clone(),
                 republish: republish_rx,
             };
-            (url, outbox)
+            (options, outbox)
         });
         let nats = outbox.is_some().then_some(Nats { published, republish: republish_tx });
         let listener = TcpListener::bind(settings.listen)
@@ -104,8 +111,8 @@ impl App {
     pub async fn run(self, shutdown: CancellationToken) -> Result<(), AppError> {
         let tracker = TaskTracker::new();
         tracker.spawn(self.writer.run(self.appends, shutdown.child_token()));
-        if let Some((url, outbox)) = self.outbox {
-            tracker.spawn(outbox.run(url, shutdown.child_token()));
+        if let Some((options, outbox)) = self.outbox {
+            tracker.spawn(outbox.run(options, shutdown.child_token()));
         }
         tracker.close();
         let served =

@@ -41,7 +41,7 @@ async fn main() -> anyhow::Result<()> {
     settings.listen = cli.listen.unwrap_or(settings.listen);
     settings.data_dir = cli.data_dir.unwrap_or(settings.data_dir);
     settings.ledger_id = cli.ledger_id.unwrap_or(settings.ledger_id);
-    settings.nats.url = cli.nats_url.or(settings.nats.url);
+    settings.nats.connection.url = cli.nats_url.or(settings.nats.connection.url);
     let app = App::build(settings).await.context("the ledger could not start")?;
     println!("lofte-ledger listening on http://{}", app.addr());
     let shutdown = lofte_web::runtime::shutdown_on_signal();

@@ -5,6 +5,7 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use lofte_proto::ids::LedgerId;
+use lofte_web::nats::NatsConnection;
 use serde::{Deserialize, Serialize};
 
 /// Everything the ledger can be told.
@@ -45,9 +46,10 @@ pub enum AckMode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NatsSettings {
-    /// The NATS server, e.g. `nats://127.0.0.1:4222`; unset: nothing is published.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    /// The servers (`url`; unset: nothing is published), credentials and TLS: the keys every
+    /// service's `nats` table shares, in the same table as the stream settings below.
+    #[serde(flatten)]
+    pub connection: NatsConnection,
     /// The JetStream stream every ledger publishes into.
     pub stream: String,
     /// Stream replicas (1 on a laptop, 3 in production).
@@ -68,7 +70,7 @@ pub struct NatsSettings {
 impl Default for NatsSettings {
     fn default() -> Self {
         Self {
-            url: None,
+            connection: NatsConnection::default(),
             stream: lofte_proto::subject::STREAM.to_owned(),
             replicas: 1,
             duplicate_window_secs: 600,

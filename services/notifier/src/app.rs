@@ -62,13 +62,15 @@ pub struct App {
 impl App {
     /// Opens its state and binds the listener; `now` starts a simulated clock.
     pub async fn build(settings: Settings, now: Option<Timestamp>) -> anyhow::Result<App> {
+        // A bad combination of NATS credentials, or a missing certificate, stops the start.
+        settings.nats.options().await?;
         std::fs::create_dir_all(&settings.data_dir)?;
         let views = Views::open(&settings.data_dir.join("views"), 64 << 20)?;
         let state = sled::open(settings.data_dir.join("state"))?.open_tree("sent")?;
         let mailer = Mailer::new(&settings.smtp, &settings.mail_dir).map_err(anyhow::Error::msg)?;
         let metrics = Arc::new(Metrics::default());
         let follow = lofte_projector::Settings {
-            nats_url: settings.nats_url.clone(),
+            nats: settings.nats.clone(),
             stream: settings.stream.clone(),
             consumer: settings.consumer.clone(),
             ledgers: settings.ledgers.clone(),

@@ -53,7 +53,7 @@ async fn main() -> anyhow::Result<()> {
     let mut s = Settings::load(cli.config.as_deref())?;
     s.listen = cli.listen.unwrap_or(s.listen);
     s.data_dir = cli.data_dir.unwrap_or(s.data_dir);
-    s.nats_url = cli.nats_url.unwrap_or(s.nats_url);
+    s.nats.url = cli.nats_url.or(s.nats.url);
     if let Some(l) = cli.ledger_url {
         s.ledgers = [("local".to_owned(), l.clone())].into();
         s.ledger_url = l;

@@ -1,9 +1,10 @@
 //! The notifier's settings: the `[notifier]` table of `deploy/config/lofte.toml` (every default
 //! documented there), `LOFTE__NOTIFIER__…` variables, and flags.
 
-use std::{collections::BTreeMap, fmt, net::SocketAddr, path::PathBuf};
+use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf};
 
 use lofte_proto::calendar::ReminderPolicy;
+use lofte_web::nats::{NatsConnection, LOCAL_URL};
 use serde::{Deserialize, Serialize};
 
 /// How to reach the mail server.
@@ -19,15 +20,7 @@ pub enum Tls {
 }
 
 /// A password that never shows in logs or error messages.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(pub String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("\"***\"")
-    }
-}
+pub use lofte_web::secret::Secret;
 
 /// The mail server; without a host, mails are written as files into `mail_dir`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,7 +60,8 @@ impl Default for Smtp {
 pub struct Settings {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
-    pub nats_url: String,
+    /// The NATS servers, credentials and TLS.
+    pub nats: NatsConnection,
     pub stream: String,
     /// Its own durable consumer on the stream.
     pub consumer: String,
@@ -94,7 +88,7 @@ impl Default for Settings {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 7430)),
             data_dir: PathBuf::from("var/notifier"),
-            nats_url: "nats://127.0.0.1:4222".into(),
+            nats: NatsConnection::new(LOCAL_URL),
             stream: "LOFTE".into(),
             consumer: "notifier".into(),
             ledgers: BTreeMap::from([("local".to_owned(), "http://127.0.0.1:7410".to_owned())]),

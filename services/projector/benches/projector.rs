@@ -24,6 +24,7 @@ use lofte_proto::{
     upcast::Upcasters,
 };
 use lofte_test_support::NatsServer;
+use lofte_web::nats::NatsConnection;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
@@ -60,7 +61,7 @@ fn main() {
             listen: "127.0.0.1:0".parse().expect("addr"),
             data_dir: ldir.path().to_owned(),
             ledger_id: "eksjo".parse().expect("id"),
-            nats: NatsSettings { url: Some(nats.url()), ..NatsSettings::default() },
+            nats: NatsSettings { connection: NatsConnection::new(nats.url()), ..NatsSettings::default() },
             ..LedgerSettings::default()
         };
         let ledger = Ledger::build(ls).await.expect("ledger");
@@ -115,7 +116,7 @@ fn main() {
         let ps = Settings {
             listen: "127.0.0.1:0".parse().expect("addr"),
             data_dir: pdir.path().to_owned(),
-            nats_url: nats.url(),
+            nats: NatsConnection::new(nats.url()),
             ledgers: BTreeMap::from([("eksjo".to_owned(), lurl.clone())]),
             ..Settings::default()
         };

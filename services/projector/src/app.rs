@@ -25,6 +25,8 @@ pub enum AppError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("server error: {0}")]
     Serve(#[from] std::io::Error),
+    #[error(transparent)]
+    Nats(#[from] lofte_web::nats::NatsConnectError),
 }
 
 /// A built, not yet running projector.
@@ -39,6 +41,8 @@ pub struct App {
 impl App {
     /// Opens the views and binds the listener.
     pub async fn build(settings: Settings) -> Result<App, AppError> {
+        // A bad combination of credentials, or a missing certificate, stops the start.
+        settings.nats.options().await?;
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|source| AppError::DataDir { path: settings.data_dir.display().to_string(), source })?;
         let views = Views::open(&settings.data_dir, settings.cache_bytes)?;

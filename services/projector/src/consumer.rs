@@ -93,8 +93,8 @@ impl Consumer {
 
     /// Follows the stream until cancelled (`false`) or a rebuild asks to start over (`true`).
     async fn follow(&mut self, cancel: &CancellationToken) -> Result<bool, String> {
-        let servers: Vec<&str> = self.settings.nats_url.split(',').map(str::trim).collect();
-        let client = async_nats::connect(servers).await.map_err(|e| format!("cannot connect to NATS: {e}"))?;
+        let name = format!("lofte-{}", self.settings.consumer);
+        let client = self.settings.nats.connect(&name).await.map_err(|e| e.to_string())?;
         let js = jetstream::new(client);
         let consumer = self.consumer(&js).await?;
         // Pull as many as a batch holds, so a replay applies (and flushes) in large batches.

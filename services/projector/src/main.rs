@@ -37,7 +37,7 @@ async fn main() -> anyhow::Result<()> {
     let mut settings = Settings::load(cli.config.as_deref())?;
     settings.listen = cli.listen.unwrap_or(settings.listen);
     settings.data_dir = cli.data_dir.unwrap_or(settings.data_dir);
-    settings.nats_url = cli.nats_url.unwrap_or(settings.nats_url);
+    settings.nats.url = cli.nats_url.or(settings.nats.url);
     if !cli.ledgers.is_empty() {
         settings.ledgers.clear();
         for l in &cli.ledgers {

@@ -4,6 +4,7 @@
 
 use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf};
 
+use lofte_web::nats::{NatsConnection, LOCAL_URL};
 use serde::{Deserialize, Serialize};
 
 /// Everything the projector can be told.
@@ -14,8 +15,8 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// Where the sled database of views lives.
     pub data_dir: PathBuf,
-    /// The NATS server (a comma-separated list for a cluster).
-    pub nats_url: String,
+    /// The NATS servers (`url`, a comma-separated list for a cluster), credentials and TLS.
+    pub nats: NatsConnection,
     /// The stream the ledgers publish into.
     pub stream: String,
     /// The durable consumer's name.
@@ -36,7 +37,7 @@ impl Default for Settings {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 7420)),
             data_dir: PathBuf::from("var/projector"),
-            nats_url: "nats://127.0.0.1:4222".into(),
+            nats: NatsConnection::new(LOCAL_URL),
             stream: "LOFTE".into(),
             consumer: "projector".into(),
             ledgers: BTreeMap::from([("local".to_owned(), "http://127.0.0.1:7410".to_owned())]),

@@ -15,7 +15,7 @@ use std::{sync::Arc, time::Duration};
 
 use async_nats::{
     jetstream::{self, context::ContextBuilder, message::PublishMessage},
-    HeaderMap,
+    ConnectOptions, Event, HeaderMap,
 };
 use axum::body::Bytes;
 use lofte_proto::ids::LedgerId;
@@ -54,17 +54,28 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    /// Runs until `cancel`.
-    pub async fn run(mut self, url: String, cancel: CancellationToken) {
+    /// Runs until `cancel`, connecting with `options` (credentials and TLS from the settings).
+    pub async fn run(mut self, options: ConnectOptions, cancel: CancellationToken) {
         let retry_max = Duration::from_millis(self.settings.retry_max_ms);
         let mut backoff = Backoff::new(Duration::from_millis(50), retry_max);
+        let url = self.settings.connection.display_url();
         let client = loop {
-            let opts = async_nats::ConnectOptions::new()
+            // The client reconnects by itself; what goes wrong meanwhile (a refused password, a
+            // certificate that does not verify) arrives as events, shown in /readyz and /metrics.
+            let metrics = self.metrics.clone();
+            let opts = options
+                .clone()
                 .retry_on_initial_connect()
-                .name(format!("lofte-ledger {}", self.ledger));
-            // A cluster is given as a comma-separated list of its nodes.
-            let servers: Vec<&str> = url.split(',').map(str::trim).filter(|u| !u.is_empty()).collect();
-            match opts.connect(servers).await {
+                .name(format!("lofte-ledger {}", self.ledger))
+                .event_callback(move |event| {
+                    let metrics = metrics.clone();
+                    async move {
+                        if matches!(event, Event::ServerError(_) | Event::ClientError(_)) {
+                            metrics.outbox_error(format!("NATS: {event}"));
+                        }
+                    }
+                });
+            match opts.connect(self.settings.connection.servers()).await {
                 Ok(c) => break c,
                 Err(e) => {
                     self.metrics.outbox_error(format!("cannot connect to {url}: {e}"));

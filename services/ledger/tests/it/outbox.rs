@@ -56,7 +56,7 @@ async fn ledger(dir: &std::path::Path, id: &str, nats: &str, mode: AckMode) -> T
     let (id, nats) = (id.to_owned(), nats.to_owned());
     TestLedger::start_with(dir, move |s| {
         s.ledger_id = id.parse().unwrap();
-        s.nats.url = Some(nats);
+        s.nats.connection.url = Some(nats);
         s.nats.ack_mode = mode;
         s.nats.retry_max_ms = 200;
         s.nats.replicated_timeout_ms = 1500;

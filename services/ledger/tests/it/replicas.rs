@@ -29,7 +29,7 @@ async fn acknowledged_events_survive_the_loss_of_a_node() {
     let dir = tempfile::tempdir().unwrap();
     let l = TestLedger::start_with(dir.path(), move |s| {
         s.ledger_id = "r3".parse().unwrap();
-        s.nats.url = Some(urls);
+        s.nats.connection.url = Some(urls);
         s.nats.replicas = 3;
         s.nats.ack_mode = AckMode::Replicated;
         s.nats.replicated_timeout_ms = 3000;

@@ -35,7 +35,7 @@ async fn killed_mid_batch_it_misses_nothing_and_duplicates_nothing_new() {
         "--data-dir",
         dir.path().to_str().unwrap(),
         "--nats-url",
-        &st.settings.nats_url,
+        st.settings.nats.url.as_deref().unwrap(),
         "--ledger-url",
         &st.ledger,
         "--now",

@@ -14,5 +14,6 @@ fn the_documented_defaults_are_the_defaults() {
 fn passwords_are_not_printed() {
     let mut s = Settings::default();
     s.smtp.password = Some(Secret("hemligt-lösenord".into()));
+    s.nats = s.nats.with_user("lofte", "hemligt-nats-lösen");
     assert!(!format!("{s:?}").contains("hemligt"));
 }

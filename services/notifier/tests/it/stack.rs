@@ -10,6 +10,7 @@ use lofte_notifier::{
 };
 use lofte_proto::{command::new_event, ids::OrgId, planfile};
 use lofte_test_support::{poll_until, NatsServer, SmtpServer};
+use lofte_web::nats::NatsConnection;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
@@ -35,7 +36,7 @@ pub async fn stack() -> Stack {
     let ledger = Ledger::build(LedgerSettings {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: ldir.path().to_owned(),
-        nats: NatsSettings { url: Some(nats.url()), ..NatsSettings::default() },
+        nats: NatsSettings { connection: NatsConnection::new(nats.url()), ..NatsSettings::default() },
         ..LedgerSettings::default()
     })
     .await
@@ -53,7 +54,7 @@ pub async fn stack() -> Stack {
     let mut s = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: ndir.path().to_owned(),
-        nats_url: nats.url(),
+        nats: NatsConnection::new(nats.url()),
         ledgers: BTreeMap::from([("local".to_owned(), lurl.clone())]),
         ledger_url: lurl.clone(),
         from: "Lofte <lofte@jonkoping.example>".into(),

@@ -9,6 +9,7 @@ use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSett
 use lofte_projector::{App as Projector, Settings};
 use lofte_proto::{command::new_event, ids::OrgId, planfile};
 use lofte_test_support::{poll_until, NatsServer};
+use lofte_web::nats::NatsConnection;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
@@ -25,12 +26,17 @@ impl Drop for Running {
 }
 
 pub async fn ledger(id: &str, nats: Option<String>) -> Running {
+    ledger_on(id, NatsConnection { url: nats, ..NatsConnection::default() }).await
+}
+
+/// A ledger publishing through `nats` (servers, credentials, TLS).
+pub async fn ledger_on(id: &str, nats: NatsConnection) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let s = LedgerSettings {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_owned(),
         ledger_id: id.parse().unwrap(),
-        nats: NatsSettings { url: nats, retry_max_ms: 200, ..NatsSettings::default() },
+        nats: NatsSettings { connection: nats, retry_max_ms: 200, ..NatsSettings::default() },
         ..LedgerSettings::default()
     };
     let app = Ledger::build(s).await.unwrap();
@@ -46,11 +52,16 @@ async fn projector(nats: &str, ledgers: BTreeMap<String, String>) -> Running {
 
 /// A projector with its own durable consumer (two sharing a name would share the messages).
 async fn projector_named(nats: &str, ledgers: BTreeMap<String, String>, consumer: &str) -> Running {
+    projector_on(NatsConnection::new(nats), ledgers, consumer).await
+}
+
+/// A projector following the stream through `nats` (servers, credentials, TLS).
+pub async fn projector_on(nats: NatsConnection, ledgers: BTreeMap<String, String>, consumer: &str) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let s = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_owned(),
-        nats_url: nats.to_owned(),
+        nats,
         ledgers,
         consumer: consumer.to_owned(),
         ..Settings::default()
