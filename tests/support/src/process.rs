@@ -34,6 +34,23 @@ impl ServiceProcess {
     /// Starts `bin` with `args` (which should include `--listen 127.0.0.1:0`) and waits up to
     /// 30 s for its address line.
     pub fn start(bin: &Path, args: &[&str]) -> Result<ServiceProcess, StartError> {
+        Self::spawn(bin, args, &[], Stdio::inherit())
+    }
+
+    /// Like [`start`](Self::start), with extra environment variables (`RUST_LOG` among them, if
+    /// wanted) and its log (stderr) written to `log`, for tests that read what it logged.
+    pub fn start_logged(
+        bin: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        log: &Path,
+    ) -> Result<ServiceProcess, StartError> {
+        let file = std::fs::File::create(log)
+            .map_err(|source| StartError::Spawn { bin: log.display().to_string(), source })?;
+        Self::spawn(bin, args, env, Stdio::from(file))
+    }
+
+    fn spawn(bin: &Path, args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Result<ServiceProcess, StartError> {
         let name = bin.display().to_string();
         if !bin.exists() {
             return Err(StartError::Missing { bin: name });
@@ -41,9 +58,10 @@ impl ServiceProcess {
         let mut child = Command::new(bin)
             .args(args)
             .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .map_err(|source| StartError::Spawn { bin: name.clone(), source })?;
         let stdout = child.stdout.take();

@@ -11,6 +11,7 @@ mod common;
 mod crash;
 mod decide;
 mod group_commit;
+mod nats_auth;
 mod outbox;
 mod rejections;
 mod replicas;

@@ -4,4 +4,5 @@
 
 mod crash;
 mod e2e;
+mod nats_auth;
 mod settings;
