@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use lofte_web::{nats::NatsConnection, secret::Secret};
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
@@ -82,6 +83,33 @@ pub struct VerifyArgs {
     /// The stream to compare with.
     #[arg(long, default_value = "LOFTE")]
     pub stream: String,
+    /// NATS user; the password comes from LOFTE_NATS_PASSWORD.
+    #[arg(long, env = "LOFTE_NATS_USER", requires = "nats_password")]
+    pub nats_user: Option<String>,
+    /// NATS password. Prefer the environment variable: a flag's value is visible to every user
+    /// of the machine (ps).
+    #[arg(long, env = "LOFTE_NATS_PASSWORD", hide_env_values = true, requires = "nats_user")]
+    pub nats_password: Option<Secret>,
+    /// A NATS .creds file (user JWT and nkey seed), instead of user and password.
+    #[arg(long, env = "LOFTE_NATS_CREDS", conflicts_with = "nats_user")]
+    pub nats_creds: Option<PathBuf>,
+    /// The CA certificate (PEM) the NATS servers' certificates are checked against; TLS is then
+    /// required.
+    #[arg(long, env = "LOFTE_NATS_CA")]
+    pub nats_ca: Option<PathBuf>,
+}
+
+impl VerifyArgs {
+    /// The connection `--nats` and its credentials describe.
+    pub fn nats_connection(&self) -> Option<NatsConnection> {
+        let url = self.nats.clone()?;
+        let mut c = NatsConnection::new(url);
+        c.user = self.nats_user.clone();
+        c.password = self.nats_password.clone();
+        c.creds_file = self.nats_creds.clone();
+        c.tls.ca_file = self.nats_ca.clone();
+        Some(c)
+    }
 }
 
 #[derive(Debug, Args)]

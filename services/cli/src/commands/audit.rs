@@ -19,6 +19,7 @@ use lofte_proto::{
     verify::Verifier,
     Tertial,
 };
+use lofte_web::nats::NatsConnection;
 use serde_json::Value;
 
 use crate::cli::{Export, Global, Replay, VerifyArgs};
@@ -118,8 +119,8 @@ pub async fn verify(g: &Global, a: &VerifyArgs) -> anyhow::Result<()> {
             return Err(anyhow!("the chain is broken at seq {}: {}", b.seq, b.reason));
         }
     }
-    let stream = match &a.nats {
-        Some(url) => Some(against_stream(url, &a.stream, &recs).await?),
+    let stream = match a.nats_connection() {
+        Some(nats) => Some(against_stream(&nats, &a.stream, &recs).await?),
         None => None,
     };
     if g.json {
@@ -137,12 +138,12 @@ pub async fn verify(g: &Global, a: &VerifyArgs) -> anyhow::Result<()> {
 }
 
 /// Compares the log with its copy in the JetStream stream: every seq once, with the same hash.
-async fn against_stream(url: &str, name: &str, recs: &[(u64, Vec<u8>)]) -> anyhow::Result<u64> {
+async fn against_stream(nats: &NatsConnection, name: &str, recs: &[(u64, Vec<u8>)]) -> anyhow::Result<u64> {
     use async_nats::jetstream::{self, consumer::pull::OrderedConfig, consumer::DeliverPolicy};
     use futures::StreamExt;
     let Some((_, first)) = recs.first() else { return Ok(0) };
     let ledger = serde_json::from_slice::<Value>(first)?["ledger"].as_str().unwrap_or_default().to_owned();
-    let js = jetstream::new(async_nats::connect(url).await.map_err(|e| anyhow!("cannot reach NATS at {url}: {e}"))?);
+    let js = jetstream::new(nats.connect("lofte audit verify").await?);
     let stream = js.get_stream(name).await.map_err(|e| anyhow!("stream {name}: {e}"))?;
     let mut consumer = stream
         .create_consumer(OrderedConfig {

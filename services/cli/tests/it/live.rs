@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSettings};
 use lofte_projector::{App as Projector, Settings as ProjectorSettings};
 use lofte_test_support::NatsServer;
+use lofte_web::nats::NatsConnection;
 use tokio_util::sync::CancellationToken;
 
 use super::plan_import::{lofte, plans, text};
@@ -32,7 +33,7 @@ pub async fn live() -> Live {
     let ledger = Ledger::build(LedgerSettings {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: ldir.path().to_owned(),
-        nats: NatsSettings { url: Some(nats.url()), ..NatsSettings::default() },
+        nats: NatsSettings { connection: NatsConnection::new(nats.url()), ..NatsSettings::default() },
         ..LedgerSettings::default()
     })
     .await
@@ -42,7 +43,7 @@ pub async fn live() -> Live {
     let projector = Projector::build(ProjectorSettings {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: pdir.path().to_owned(),
-        nats_url: nats.url(),
+        nats: NatsConnection::new(nats.url()),
         ledgers: BTreeMap::from([("local".to_owned(), l.clone())]),
         ..ProjectorSettings::default()
     })

@@ -8,6 +8,7 @@ mod audit;
 mod inspect;
 mod live;
 mod log;
+mod nats_auth;
 mod plan_import;
 mod plan_show;
 mod up;
