@@ -141,6 +141,40 @@ async fn wait_nats(monitor: u16) -> anyhow::Result<()> {
     Err(anyhow!("nats-server did not become ready"))
 }
 
+/// The demo NATS login for this data directory: the user "lofte" with a password made on the
+/// first run and kept in `nats/credentials` (readable by its owner only; `. DIR/nats/credentials`
+/// sets LOFTE_NATS_USER and LOFTE_NATS_PASSWORD for `lofte audit verify --nats`), and the server
+/// config that asks for it. Returns the password and the config's path.
+fn nats_login(dir: &Path) -> anyhow::Result<(String, PathBuf)> {
+    use std::{io::Read, os::unix::fs::OpenOptionsExt};
+    let creds = dir.join("credentials");
+    let known = std::fs::read_to_string(&creds)
+        .ok()
+        .and_then(|t| t.lines().find_map(|l| l.strip_prefix("LOFTE_NATS_PASSWORD=")).map(str::to_owned));
+    let password = match known {
+        Some(p) if !p.is_empty() => p,
+        _ => {
+            // Letters only: the services read it from LOFTE__…__PASSWORD, where digits could be
+            // taken for a number.
+            let mut bytes = [0u8; 32];
+            std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+            let p: String = bytes.iter().map(|b| char::from(b'a' + b % 26)).collect();
+            let text = format!(
+                "# lofte up's NATS login for this data directory.\nLOFTE_NATS_USER=lofte\nLOFTE_NATS_PASSWORD={p}\n"
+            );
+            let mut f = std::fs::File::options().create(true).write(true).truncate(true).mode(0o600).open(&creds)?;
+            std::io::Write::write_all(&mut f, text.as_bytes())
+                .with_context(|| format!("cannot write {}", creds.display()))?;
+            p
+        }
+    };
+    let conf = dir.join("lofte-up.conf");
+    let text = "# Written by lofte up: clients log in with nats/credentials.\n\
+                authorization { users: [ { user: lofte, password: $LOFTE_NATS_PASSWORD } ] }\n";
+    std::fs::write(&conf, text)?;
+    Ok((password, conf))
+}
+
 pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
     let plans_dir = u.plans.clone();
     if !plans_dir.is_dir() {
@@ -156,11 +190,15 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
     }
     let (np, mp) = (port(4222)?, port(8222)?);
     let nats_url = format!("nats://127.0.0.1:{np}");
+    let (nats_password, nats_conf) = nats_login(&data.join("nats"))?;
     let s = |p: &Path| p.display().to_string();
     let nats_log = std::fs::File::create(logs.join("nats.log"))?;
     let nats = Service {
         name: "nats",
         child: Command::new(nats_server()?)
+            .arg("-c")
+            .arg(&nats_conf)
+            .env("LOFTE_NATS_PASSWORD", &nats_password)
             .args([
                 "-js",
                 "-a",
@@ -179,6 +217,10 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
             .context("cannot start nats-server")?,
     };
     wait_nats(mp).await?;
+    for service in ["LEDGER", "PROJECTOR", "NOTIFIER"] {
+        std::env::set_var(format!("LOFTE__{service}__NATS__USER"), "lofte");
+        std::env::set_var(format!("LOFTE__{service}__NATS__PASSWORD"), &nats_password);
+    }
     let listen = |p: u16| format!("127.0.0.1:{p}");
     let (lp, pp, op) = (port(7410)?, port(7420)?, port(7430)?);
     let (ledger, lurl) = start(

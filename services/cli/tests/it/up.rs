@@ -67,6 +67,17 @@ async fn the_whole_stack_comes_up_stops_and_resumes() {
     // The sample plans (71 events) and the sample year of Jönköping 2022.
     assert!(text.contains("events deploy/events/jonkoping-2022.jsonl: 118 (118 recorded now"), "{text}");
     assert_eq!(ready["head_seq"], 71 + 118);
+    // NATS wants the login made for this data directory; the ledger has it and publishes.
+    let creds = data.path().join("nats/credentials");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&creds).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600, "the password is its owner's only");
+    assert!(async_nats::connect(url("nats")).await.is_err(), "no password, no entry");
+    lofte_test_support::poll_until("the ledger to publish", Duration::from_secs(30), || async {
+        let r: serde_json::Value = reqwest::get(format!("{ledger}/readyz")).await.unwrap().json().await.unwrap();
+        Ok::<_, String>((r["outbox"]["published_seq"] == 71 + 118).then_some(()))
+    })
+    .await
+    .unwrap();
     assert!(reqwest::get(format!("{projector}/healthz")).await.unwrap().status().is_success());
     assert!(reqwest::get(format!("{notifier}/healthz")).await.unwrap().status().is_success());
     stop(&mut child);
