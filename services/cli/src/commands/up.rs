@@ -12,7 +12,10 @@ use std::{
 
 use anyhow::{anyhow, Context};
 
-use crate::cli::{Global, ImportArgs, Up};
+use crate::{
+    cli::{ImportArgs, Up},
+    global::Global,
+};
 
 /// A child process that is stopped with SIGTERM (then SIGKILL) when dropped.
 struct Service {
@@ -107,12 +110,14 @@ fn start(name: &'static str, bin: &Path, args: &[String], logs: &Path) -> anyhow
 
 /// Records a file of sample events (one `POST /v1/events` body per line; `#` comments), each with
 /// a content-derived idempotency key, so loading it again records nothing twice.
-async fn load_events(ledger: &str, file: &Path) -> anyhow::Result<()> {
+async fn load_events(here: &Global, file: &Path) -> anyhow::Result<()> {
     use lofte_proto::{chain::canonical, Hash, NewEvent};
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let client = crate::client::Ledger::new(ledger)?;
+    let client = crate::client::Ledger::new(here);
     let (mut created, mut existing) = (0, 0);
+    let bar = crate::progress::bar("sample events", text.lines().count() as u64);
     for (i, line) in text.lines().enumerate() {
+        bar.inc(1);
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -126,8 +131,21 @@ async fn load_events(ledger: &str, file: &Path) -> anyhow::Result<()> {
             Err(r) => return Err(anyhow!("{}: refused by the ledger: {r}", at())),
         }
     }
+    bar.finish_and_clear();
     println!("events {}: {} ({created} recorded now, {existing} already there)", file.display(), created + existing);
     Ok(())
+}
+
+/// Writes `DATA/cli.toml`, a CLI config whose default profile points at this stack.
+fn write_profile(data: &Path, ledger: &str, projector: &str) -> anyhow::Result<String> {
+    let path = std::path::absolute(data.join("cli.toml")).context("cannot name the data directory")?;
+    let text = format!(
+        "# Written by lofte up: the CLI's profile for this stack. export LOFTE_CONFIG={}\n\
+         default = \"demo\"\n\n[profiles.demo]\nledger = \"{ledger}\"\nprojector = \"{projector}\"\n",
+        path.display()
+    );
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path.display().to_string())
 }
 
 async fn wait_nats(monitor: u16) -> anyhow::Result<()> {
@@ -231,7 +249,7 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
-    let here = Global { ledger: lurl.clone(), projector: purl.clone(), json: false };
+    let here = Global::at(&lurl, &purl, None)?;
     for f in files {
         super::plan::import(&here, &ImportArgs { file: f, actor: None, dry_run: false }).await?;
     }
@@ -242,7 +260,7 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
             .collect();
         files.sort();
         for f in files {
-            load_events(&lurl, &f).await?;
+            load_events(&here, &f).await?;
         }
     }
     println!(
@@ -252,7 +270,8 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
         s(&data.join("mail")),
         s(&logs)
     );
-    println!("Try:\n  export LOFTE_LEDGER_URL={lurl} LOFTE_PROJECTOR_URL={purl}\n  lofte plan show jonkoping-2022\n  lofte pending --plan jonkoping-2022 --tertial 2022-T1\n  lofte report --plan jonkoping-2022 --tertial 2022-T1\n  curl -X POST '{ourl}/v1/tick?now=2022-05-02T08:00:00Z'\n\nCtrl-C stops.");
+    let profile = write_profile(data, &lurl, &purl)?;
+    println!("Try:\n  export LOFTE_CONFIG={profile}\n  lofte plan show jonkoping-2022\n  lofte pending --plan jonkoping-2022 --tertial 2022-T1\n  lofte report --plan jonkoping-2022 --tertial 2022-T1\n  curl -X POST '{ourl}/v1/tick?now=2022-05-02T08:00:00Z'\n\nCtrl-C stops.");
     let _ = g;
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term.recv() => {} }

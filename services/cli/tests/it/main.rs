@@ -3,11 +3,13 @@
 // Test code: a failed unwrap is a failed test, with the location to look at.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod approval;
 mod audit;
 mod inspect;
 mod live;
 mod log;
 mod plan_import;
 mod plan_show;
+mod profile;
+mod progress;
 mod up;
+mod year;
