@@ -24,20 +24,24 @@ pub const DEFAULT_LEDGER: &str = "http://127.0.0.1:7410";
 pub const DEFAULT_PROJECTOR: &str = "http://127.0.0.1:7420";
 
 /// A config file: named profiles and which one to use when none is named.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
 }
 
 /// One profile: where the services are and who you are.
-#[derive(Default, Deserialize, Clone)]
+#[derive(Default, Deserialize, serde::Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ledger: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub projector: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 

@@ -70,6 +70,9 @@ pub enum Command {
     Deadline(DeadlineCommand),
     /// Print shell completions: lofte completions bash > ~/.local/share/bash-completion/completions/lofte
     Completions { shell: clap_complete::Shell },
+    /// Operators: bearer tokens (stored as hashes in the services' tokens file).
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Which services and profile the commands use, and where each setting came from.
     #[command(subcommand)]
     Profile(ProfileCommand),
@@ -89,6 +92,37 @@ pub struct Up {
     /// Sample events to load (*.jsonl, one POST /v1/events body per line), if the folder exists.
     #[arg(long, default_value = "deploy/events")]
     pub events: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; it is printed once and only its hash is kept.
+    Create {
+        /// reporter, coordinator, auditor or service.
+        #[arg(long)]
+        role: String,
+        /// The organisation a reporter reports for (reporters only), e.g. polisen.
+        #[arg(long)]
+        org: Option<String>,
+        /// Who holds it (kept in the file for people reading it).
+        #[arg(long)]
+        name: Option<String>,
+        /// The services' tokens file.
+        #[arg(long, env = "LOFTE_TOKENS_FILE", default_value = "var/tokens.toml")]
+        tokens_file: PathBuf,
+    },
+    /// List the tokens (ids, roles, organisations; never the tokens).
+    List {
+        #[arg(long, env = "LOFTE_TOKENS_FILE", default_value = "var/tokens.toml")]
+        tokens_file: PathBuf,
+    },
+    /// Revoke a token by its id; the services stop accepting it within a second.
+    Revoke {
+        /// The token's id (lofte token list).
+        id: String,
+        #[arg(long, env = "LOFTE_TOKENS_FILE", default_value = "var/tokens.toml")]
+        tokens_file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,11 +2,13 @@
 
 mod amend;
 mod audit;
+mod demo_tokens;
 mod inspect;
 mod log;
 mod plan;
 mod profile;
 mod read;
+pub mod token;
 mod up;
 
 use serde_json::json;
@@ -24,6 +26,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         clap_complete::generate(*shell, &mut Cli::command(), "lofte", &mut std::io::stdout());
         return Ok(());
     }
+    if let Command::Token(t) = &cli.command {
+        return token::run(t, cli.global.json);
+    }
     let g = &Global::resolve(&cli.global)?;
     match &cli.command {
         Command::Plan(PlanCommand::Import(args)) => plan::import(g, args).await,
@@ -32,7 +37,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             log::record(g, plan, actor, "deadline_set", json!({"tertial": tertial, "due": due})).await
         }
         Command::Up(u) => up::up(g, u).await,
-        Command::Completions { .. } => Ok(()),
+        Command::Completions { .. } | Command::Token(_) => Ok(()),
         Command::Profile(ProfileCommand::Show) => profile::show(g, &cli.global),
         Command::Log(args) => log::log(g, args).await,
         Command::Submit(f) => {

@@ -14,7 +14,8 @@ use super::{
     up::{stop, until_ready, up, ONE_AT_A_TIME},
 };
 
-/// Runs `lofte --config PROFILE args…`; it must succeed. Returns stdout.
+/// Runs `lofte --config CONFIG args…` (as the coordinator, the file's default profile, unless
+/// `args` name another); it must succeed. Returns stdout.
 async fn ok(config: &str, args: &[&str]) -> String {
     let mut all = vec!["--config", config];
     all.extend_from_slice(args);
@@ -25,9 +26,29 @@ async fn ok(config: &str, args: &[&str]) -> String {
 
 /// `log KIND --plan eksjo-2017 --activity A --actor ORG` and the rest.
 fn log<'a>(kind: &'a str, activity: &'a str, actor: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
-    let mut v = vec!["log", kind, "--plan", "eksjo-2017", "--activity", activity, "--actor", actor];
+    let profile = if actor == "polisen" { "reporter-polisen" } else { "reporter-kommunen" };
+    let mut v =
+        vec!["--profile", profile, "log", kind, "--plan", "eksjo-2017", "--activity", activity, "--actor", actor];
     v.extend_from_slice(rest);
     v
+}
+
+/// `submit` by the organisation's reporter.
+fn submit<'a>(activity: &'a str, actor: &'a str, t: &'a str) -> Vec<&'a str> {
+    let profile = if actor == "polisen" { "reporter-polisen" } else { "reporter-kommunen" };
+    vec![
+        "--profile",
+        profile,
+        "submit",
+        "--plan",
+        "eksjo-2017",
+        "--activity",
+        activity,
+        "--actor",
+        actor,
+        "--tertial",
+        t,
+    ]
 }
 
 /// What the reporters of both organisations log in one tertial, as the seed's follow-up tells it.
@@ -48,26 +69,19 @@ fn tertial<'a>(t: &'a str, first: &'a str, controls: &'a str, walks: &'a str) ->
         log("meeting", "samverkansmoten", "polisen", &["--date", first, "--title", "Samverkansmöte"]),
         log("note", "polisiar-narvaro", "polisen", &["--tertial", t, "--text", "Ökad närvaro i östra kommundelen."]),
         log("status", "information-vald-i-nara-relation", "kommunen", &["--tertial", t, "--status", "none"]),
-        vec!["submit", "--plan", "eksjo-2017", "--activity", "trafikkontroller", "--actor", "polisen", "--tertial", t],
-        vec![
-            "submit",
-            "--plan",
-            "eksjo-2017",
-            "--activity",
-            "trygghetsvandringar",
-            "--actor",
-            "kommunen",
-            "--tertial",
-            t,
-        ],
+        submit("trafikkontroller", "polisen", t),
+        submit("trygghetsvandringar", "kommunen", t),
     ]
 }
 
-async fn caught_up(ledger: &str, projector: &str) {
+async fn caught_up(ledger: &str, projector: &str, token: &str) {
     let head: Value = reqwest::get(format!("{ledger}/readyz")).await.unwrap().json().await.unwrap();
     let head = head["head_seq"].as_u64().unwrap();
     poll_until("the projector to catch up", Duration::from_secs(30), || async {
-        let v: Value = reqwest::get(format!("{projector}/v1/plans/eksjo-2017/summary"))
+        let v: Value = reqwest::Client::new()
+            .get(format!("{projector}/v1/plans/eksjo-2017/summary"))
+            .bearer_auth(token)
+            .send()
             .await
             .map_err(|e| e.to_string())?
             .json()
@@ -87,8 +101,10 @@ async fn a_year_logged_approved_amended_and_replayed_across_real_processes() {
     let lines = until_ready(&rx);
     let config = lines.iter().find_map(|l| l.trim().strip_prefix("export LOFTE_CONFIG=")).unwrap().to_owned();
     let shown: Value = serde_json::from_str(&ok(&config, &["profile", "show", "--json"]).await).unwrap();
-    assert_eq!(shown["profile"], "demo");
+    assert_eq!(shown["profile"], "coordinator");
     let (ledger, projector) = (shown["ledger"].as_str().unwrap(), shown["projector"].as_str().unwrap());
+    let demo: Value = toml::from_str(&std::fs::read_to_string(data.path().join("demo-tokens.toml")).unwrap()).unwrap();
+    let coordinator = demo["coordinator"].as_str().unwrap().to_owned();
 
     for step in tertial("2017-T1", "2017-02-01", "minst 8", "1") {
         ok(&config, &step).await;
@@ -100,7 +116,7 @@ async fn a_year_logged_approved_amended_and_replayed_across_real_processes() {
     {
         ok(&config, &step).await;
     }
-    caught_up(ledger, projector).await;
+    caught_up(ledger, projector, &coordinator).await;
     let report = |t: &'static str, as_of: Option<String>| {
         let config = config.clone();
         async move {
@@ -127,9 +143,24 @@ async fn a_year_logged_approved_amended_and_replayed_across_real_processes() {
         ),
     )
     .await;
-    caught_up(ledger, projector).await;
+    caught_up(ledger, projector, &coordinator).await;
     let now = report("2017-T1", None).await;
     assert!(now.contains("minst 10") && now.contains("Sent tillägg efter godkännandet: 1 händelse."), "{now}");
+
+    // The public, without a token, reads the approved T1 report as approved, and nothing else.
+    assert_eq!(
+        ok(&config, &["--profile", "public", "report", "--plan", "eksjo-2017", "--tertial", "2017-T1"]).await,
+        approved
+    );
+    for args in [
+        vec!["--config", &config, "--profile", "public", "report", "--plan", "eksjo-2017", "--tertial", "2017-T2"],
+        vec!["--config", &config, "--profile", "public", "report", "--plan", "no-such-plan", "--tertial", "2017-T1"],
+        vec!["--config", &config, "--profile", "public", "pending", "--plan", "eksjo-2017"],
+    ] {
+        let out = lofte(&args).await;
+        let err = text(&out.stderr);
+        assert!(!out.status.success() && err.contains("only approved reports are public"), "{args:?}: {err}");
+    }
 
     // The auditor's replay of the raw log as of the approval equals the approved report.
     let replay = ok(
@@ -138,7 +169,7 @@ async fn a_year_logged_approved_amended_and_replayed_across_real_processes() {
     )
     .await;
     assert_eq!(replay, approved);
-    let verify = ok(&config, &["audit", "verify"]).await;
+    let verify = ok(&config, &["--profile", "auditor", "audit", "verify"]).await;
     assert!(verify.starts_with("ok: ") && verify.contains("the chain verifies"), "{verify}");
     stop(&mut stack);
 }

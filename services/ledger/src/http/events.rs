@@ -9,6 +9,7 @@ use axum::{
     response::{IntoResponse, Response},
     Extension,
 };
+use lofte_proto::auth::Role;
 use lofte_proto::{chain::canonical, command::parse_command, Hash};
 use lofte_web::auth::Principal;
 use serde::{Deserialize, Serialize};
@@ -155,6 +156,10 @@ pub async fn post_event(
         Ok(Appended::Replayed(rec)) => {
             replicated(&st, rec.seq).await?;
             Ok(event_response(StatusCode::OK, &rec))
+        }
+        // A reporter whose organisation takes no part in the activity is refused, not corrected.
+        Err(AppendError::Rejected(r)) if r.code == "not-involved" && who.role() == Some(Role::Reporter) => {
+            Err(lofte_web::auth::forbidden(r.detail).field(r.field))
         }
         Err(AppendError::Rejected(r)) => {
             Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, r.code, r.detail).field(r.field))
