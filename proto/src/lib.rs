@@ -17,6 +17,7 @@
 //! - [`calendar`]: follow-up due dates (Swedish holidays computed) and reminder occasions.
 //! - [`subject`]: NATS subjects.
 
+pub mod auth;
 pub mod calendar;
 pub mod chain;
 pub mod command;

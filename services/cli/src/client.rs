@@ -1,10 +1,12 @@
 //! A small HTTP client for the ledger. Every failure becomes an error with one clear line: the
 //! service's problem detail and the field at fault, or why the service could not be reached.
 
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use lofte_proto::NewEvent;
 use reqwest::StatusCode;
 use serde_json::Value;
+
+use crate::global::Global;
 
 /// The ledger at a base URL.
 #[derive(Debug, Clone)]
@@ -33,17 +35,9 @@ pub struct Refusal {
 }
 
 impl Ledger {
-    pub fn new(base: &str) -> anyhow::Result<Ledger> {
-        let base = base.trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(anyhow!("--ledger must be an http:// or https:// URL, got {base:?}"));
-        }
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
-            .user_agent(concat!("lofte/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .context("cannot set up HTTP")?;
-        Ok(Ledger { base, http })
+    /// The ledger `g` points at, asked with `g`'s client (and token).
+    pub fn new(g: &Global) -> Ledger {
+        Ledger { base: g.ledger.clone(), http: g.http.clone() }
     }
 
     /// The base URL.
@@ -71,7 +65,8 @@ impl Ledger {
     }
 }
 
-fn refusal(status: StatusCode, body: &Value) -> Refusal {
+/// The refusal a problem document describes.
+pub fn refusal(status: StatusCode, body: &Value) -> Refusal {
     let s = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
     Refusal {
         status: status.as_u16(),

@@ -7,6 +7,9 @@
 mod cli;
 mod client;
 mod commands;
+mod global;
+mod profile;
+mod progress;
 
 use std::process::ExitCode;
 

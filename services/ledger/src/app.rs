@@ -98,7 +98,9 @@ impl App {
             .await
             .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
         let addr = listener.local_addr()?;
-        let router = router(AppState { store, appends: tx, metrics, settings: Arc::new(settings), chain_ok, nats });
+        let auth = lofte_web::auth::Auth::new(&settings.auth).map_err(AppError::Config)?;
+        let router =
+            router(AppState { store, appends: tx, metrics, settings: Arc::new(settings), chain_ok, nats }, auth);
         Ok(App { listener, addr, router, writer, appends: rx, outbox })
     }
 

@@ -31,6 +31,10 @@ struct Cli {
     /// NATS server to publish the log to, e.g. nats://127.0.0.1:4222 (default: none).
     #[arg(long)]
     nats_url: Option<String>,
+    /// The bearer tokens, as hashes (`lofte token create` writes it). Without one the ledger
+    /// refuses to start unless LOFTE__LEDGER__AUTH__OPEN=true.
+    #[arg(long)]
+    tokens_file: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -42,6 +46,10 @@ async fn main() -> anyhow::Result<()> {
     settings.data_dir = cli.data_dir.unwrap_or(settings.data_dir);
     settings.ledger_id = cli.ledger_id.unwrap_or(settings.ledger_id);
     settings.nats.connection.url = cli.nats_url.or(settings.nats.connection.url);
+    settings.auth.tokens_file = cli.tokens_file.or(settings.auth.tokens_file);
+    if let Err(e) = settings.auth.check_for_service("ledger") {
+        anyhow::bail!("the ledger could not start: {e}");
+    }
     let app = App::build(settings).await.context("the ledger could not start")?;
     println!("lofte-ledger listening on http://{}", app.addr());
     let shutdown = lofte_web::runtime::shutdown_on_signal();

@@ -1,18 +1,69 @@
-//! Who sent a request. Authentication comes later; this is the seam it plugs into. For now the
-//! principal is the organisation named in the command, and every request carries one.
+//! Who may write and read what in the ledger. The principal comes from `lofte_web::auth` (a
+//! bearer token looked up by its hash); these are the ledger's rules for it:
+//!
+//! - reporters record occurrences, notes, submissions, corrections and retractions, only for
+//!   their own organisation (and, by the plan rules, only in activities it takes part in); they
+//!   read single events their organisation recorded (to correct them), not the raw log;
+//! - coordinators record plan changes, deadlines and approvals, and read everything;
+//! - auditors read everything and record nothing; services record reminders and read the log;
+//! - anonymous requests get nothing here (401).
 
-use lofte_proto::Command;
+use lofte_proto::{auth::Role, Command};
+use lofte_web::auth::{forbidden, Principal};
 
-/// The authenticated sender of a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    /// Recorded as the event's `author`.
-    pub name: String,
+use crate::problem::Problem;
+
+/// Before looking at a body: anonymous and auditor requests cannot record anything.
+pub fn may_append(p: &Principal) -> Result<(), Problem> {
+    p.authenticated()?;
+    match p.role() {
+        Some(Role::Auditor) => Err(forbidden("an auditor token reads; it records nothing")),
+        _ => Ok(()),
+    }
 }
 
-impl Principal {
-    /// The principal of an unauthenticated command: its organisation.
-    pub fn of(cmd: &Command) -> Principal {
-        Principal { name: cmd.actor.to_string() }
+/// Whether `p` may record `cmd`; if so, the author to record.
+pub fn author(p: &Principal, cmd: &Command) -> Result<String, Problem> {
+    match p {
+        Principal::Open => Ok(cmd.actor.to_string()),
+        Principal::Anonymous => {
+            p.authenticated()?;
+            Ok(String::new())
+        }
+        Principal::Token(t) => {
+            let kind = cmd.event.kind();
+            if !t.role.may_record(kind) {
+                return Err(forbidden(format!("a {} token may not record {kind}", t.role)).field("kind"));
+            }
+            if let Some(org) = &t.org {
+                if *org != cmd.actor {
+                    return Err(forbidden(format!("a reporter token for {org} records only for {org}")).field("actor"));
+                }
+            }
+            Ok(t.author())
+        }
     }
+}
+
+/// Reading the raw log (`GET /v1/events`, `/v1/verify`).
+pub fn may_read_log(p: &Principal) -> Result<(), Problem> {
+    p.require(&[Role::Coordinator, Role::Auditor, Role::Service], "read the raw log")
+}
+
+/// Reading one event: everything for those who read everything; a reporter only what its
+/// organisation recorded. The refusal is the same whether the event exists or not.
+pub fn may_read_event(p: &Principal, recorded_by: Option<&str>) -> Result<(), Problem> {
+    p.authenticated()?;
+    if p.reads_everything() {
+        return Ok(());
+    }
+    match p {
+        Principal::Token(t) if t.org.as_ref().is_some_and(|o| recorded_by == Some(o.as_str())) => Ok(()),
+        _ => Err(forbidden("a reporter token reads only the events its organisation recorded")),
+    }
+}
+
+/// Operations (`POST /v1/admin/republish`).
+pub fn may_operate(p: &Principal) -> Result<(), Problem> {
+    p.require(&[Role::Coordinator], "run ledger operations")
 }

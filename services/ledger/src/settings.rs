@@ -30,6 +30,8 @@ pub struct Settings {
     pub cache_bytes: u64,
     /// Publishing the log to NATS JetStream.
     pub nats: NatsSettings,
+    /// Bearer tokens and rate limits.
+    pub auth: lofte_web::auth::AuthSettings,
 }
 
 /// When a `201` is sent.
@@ -94,6 +96,7 @@ impl Default for Settings {
             max_page: 1000,
             cache_bytes: 256 * 1024 * 1024,
             nats: NatsSettings::default(),
+            auth: lofte_web::auth::AuthSettings::default(),
         }
     }
 }

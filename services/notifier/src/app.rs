@@ -57,6 +57,7 @@ pub struct App {
     state: AppState,
     consumer: Consumer,
     tick_every: Duration,
+    auth: Arc<lofte_web::auth::Auth>,
 }
 
 impl App {
@@ -74,6 +75,7 @@ impl App {
             stream: settings.stream.clone(),
             consumer: settings.consumer.clone(),
             ledgers: settings.ledgers.clone(),
+            ledger_token: settings.ledger_token.clone(),
             ..lofte_projector::Settings::default()
         };
         let (consumer, _rebuild) = Consumer::new(follow, views.clone(), metrics.clone());
@@ -84,11 +86,18 @@ impl App {
             clock.set(t);
         }
         let tick_every = Duration::from_secs(settings.tick_secs.max(1));
-        let notifier = Notifier { settings, views, mailer, state, http: reqwest::Client::new() };
+        let auth = lofte_web::auth::Auth::new(&settings.auth).map_err(anyhow::Error::msg)?;
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(v) = settings.ledger_token.as_ref().and_then(lofte_web::auth::Secret::bearer) {
+            headers.insert(reqwest::header::AUTHORIZATION, v);
+        }
+        let http = reqwest::Client::builder().default_headers(headers).build()?;
+        let notifier = Notifier { settings, views, mailer, state, http };
         Ok(App {
             listener,
             addr,
             state: AppState { notifier: Arc::new(notifier), clock, metrics },
+            auth,
             consumer,
             tick_every,
         })
@@ -125,6 +134,7 @@ impl App {
             .route("/metrics", get(|State(st): State<AppState>| async move { st.metrics.render() }))
             .fallback(lofte_web::problem::not_found)
             .method_not_allowed_fallback(lofte_web::problem::method_not_allowed)
+            .layer(axum::middleware::from_fn_with_state(self.auth, lofte_web::auth::authenticate))
             .with_state(self.state);
         let served =
             axum::serve(self.listener, router).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await;
@@ -143,8 +153,13 @@ struct TickQuery {
 
 async fn tick(
     State(st): State<AppState>,
+    axum::Extension(who): axum::Extension<lofte_web::auth::Principal>,
     q: Result<Query<TickQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
+    use lofte_proto::auth::Role;
+    if let Err(p) = who.require(&[Role::Coordinator, Role::Service], "move the notifier's clock") {
+        return p.into_response();
+    }
     let q = match q {
         Ok(Query(q)) => q,
         Err(e) => {

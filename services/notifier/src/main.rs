@@ -44,6 +44,10 @@ struct Cli {
     /// SMTP security: starttls (default), tls, or none (a local relay or test server only).
     #[arg(long, value_enum)]
     smtp_tls: Option<Tls>,
+    /// The bearer tokens, as hashes (`lofte token create` writes it). Without one the notifier
+    /// refuses to start unless LOFTE__NOTIFIER__AUTH__OPEN=true.
+    #[arg(long)]
+    tokens_file: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -61,6 +65,10 @@ async fn main() -> anyhow::Result<()> {
     s.smtp.host = cli.smtp_host.or(s.smtp.host);
     s.smtp.port = cli.smtp_port.unwrap_or(s.smtp.port);
     s.smtp.tls = cli.smtp_tls.unwrap_or(s.smtp.tls);
+    s.auth.tokens_file = cli.tokens_file.or(s.auth.tokens_file);
+    if let Err(e) = s.auth.check_for_service("notifier") {
+        anyhow::bail!("the notifier could not start: {e}");
+    }
     let app = App::build(s, cli.now).await.context("the notifier could not start")?;
     println!("lofte-notifier listening on http://{}", app.addr());
     app.run(lofte_web::runtime::shutdown_on_signal()).await

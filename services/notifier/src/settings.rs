@@ -81,6 +81,12 @@ pub struct Settings {
     /// Seconds between ticks when following the real clock.
     pub tick_secs: u64,
     pub reminders: ReminderPolicy,
+    /// The `service` token it records reminders and reads the ledger's log with, when the
+    /// ledger requires tokens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger_token: Option<lofte_web::auth::Secret>,
+    /// Bearer tokens and rate limits for its own routes (`POST /v1/tick`).
+    pub auth: lofte_web::auth::AuthSettings,
 }
 
 impl Default for Settings {
@@ -100,6 +106,8 @@ impl Default for Settings {
             max_attempts: 5,
             tick_secs: 60,
             reminders: ReminderPolicy::default(),
+            ledger_token: None,
+            auth: lofte_web::auth::AuthSettings::default(),
         }
     }
 }

@@ -27,6 +27,8 @@ pub enum AppError {
     Serve(#[from] std::io::Error),
     #[error(transparent)]
     Nats(#[from] lofte_web::nats::NatsConnectError),
+    #[error("authentication: {0}")]
+    Auth(String),
 }
 
 /// A built, not yet running projector.
@@ -51,8 +53,9 @@ impl App {
             .await
             .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
         let addr = listener.local_addr()?;
+        let auth = lofte_web::auth::Auth::new(&settings.auth).map_err(AppError::Auth)?;
         let (consumer, rebuild) = Consumer::new(settings, views.clone(), metrics.clone());
-        let router = router(AppState { views, metrics, rebuild });
+        let router = router(AppState { views, metrics, rebuild }, auth);
         Ok(App { listener, addr, router, consumer })
     }
 

@@ -18,8 +18,17 @@ struct Page {
 }
 
 impl Backfill {
-    pub fn new(ledgers: BTreeMap<String, String>) -> Self {
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default();
+    /// Reads `ledgers` (name → base URL), sending `token` (a `service` token) if the ledgers want one.
+    pub fn new(ledgers: BTreeMap<String, String>, token: Option<&lofte_web::auth::Secret>) -> Self {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(v) = token.and_then(lofte_web::auth::Secret::bearer) {
+            headers.insert(reqwest::header::AUTHORIZATION, v);
+        }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .default_headers(headers)
+            .build()
+            .unwrap_or_default();
         Self { http, ledgers }
     }
 

@@ -51,7 +51,16 @@ impl Consumer {
     /// the handle that asks it to rebuild.
     pub fn new(settings: Settings, views: Views, metrics: Arc<Metrics>) -> (Consumer, mpsc::Sender<Rebuild>) {
         let (tx, rebuild) = mpsc::channel(4);
-        (Consumer { backfill: Backfill::new(settings.ledgers.clone()), settings, views, metrics, rebuild }, tx)
+        (
+            Consumer {
+                backfill: Backfill::new(settings.ledgers.clone(), settings.ledger_token.as_ref()),
+                settings,
+                views,
+                metrics,
+                rebuild,
+            },
+            tx,
+        )
     }
 
     /// Runs until `cancel`, reconnecting after errors.

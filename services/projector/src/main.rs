@@ -28,6 +28,10 @@ struct Cli {
     /// A ledger to back-fill gaps from, as ID=URL (repeatable; default local=http://127.0.0.1:7410).
     #[arg(long = "ledger", value_name = "ID=URL")]
     ledgers: Vec<String>,
+    /// The bearer tokens, as hashes (`lofte token create` writes it). Without one the projector
+    /// refuses to start unless LOFTE__PROJECTOR__AUTH__OPEN=true.
+    #[arg(long)]
+    tokens_file: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -44,6 +48,10 @@ async fn main() -> anyhow::Result<()> {
             let (id, url) = l.split_once('=').with_context(|| format!("--ledger {l:?}: expected ID=URL"))?;
             settings.ledgers.insert(id.to_owned(), url.to_owned());
         }
+    }
+    settings.auth.tokens_file = cli.tokens_file.or(settings.auth.tokens_file);
+    if let Err(e) = settings.auth.check_for_service("projector") {
+        anyhow::bail!("the projector could not start: {e}");
     }
     let app = App::build(settings).await.context("the projector could not start")?;
     println!("lofte-projector listening on http://{}", app.addr());

@@ -30,6 +30,11 @@ pub struct Settings {
     pub ack_wait_secs: u64,
     /// sled's page cache, in bytes.
     pub cache_bytes: u64,
+    /// A `service` token to read the ledgers' logs with (back-fill), when they require tokens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger_token: Option<lofte_web::auth::Secret>,
+    /// Bearer tokens and rate limits for this projector's own routes.
+    pub auth: lofte_web::auth::AuthSettings,
 }
 
 impl Default for Settings {
@@ -44,6 +49,8 @@ impl Default for Settings {
             batch: 512,
             ack_wait_secs: 5,
             cache_bytes: 128 * 1024 * 1024,
+            ledger_token: None,
+            auth: lofte_web::auth::AuthSettings::default(),
         }
     }
 }

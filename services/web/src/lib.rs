@@ -4,6 +4,7 @@
 //! layered settings; [`secret`], passwords that never print; [`nats`], the NATS connection
 //! (servers, credentials, TLS); [`runtime`], logging and shutdown on signals.
 
+pub mod auth;
 pub mod config;
 pub mod nats;
 pub mod problem;

@@ -34,12 +34,21 @@ pub struct Problem {
     field: Option<String>,
     current_version: Option<u64>,
     retry_after: Option<u32>,
+    challenge: bool,
 }
 
 impl Problem {
     /// A problem of kind `code` (kebab-case) with `status`.
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, code, detail: detail.into(), field: None, current_version: None, retry_after: None }
+        Self {
+            status,
+            code,
+            detail: detail.into(),
+            field: None,
+            current_version: None,
+            retry_after: None,
+            challenge: false,
+        }
     }
 
     /// Names the field at fault.
@@ -59,6 +68,17 @@ impl Problem {
     pub fn retry_after(mut self, secs: u32) -> Self {
         self.retry_after = Some(secs);
         self
+    }
+
+    /// Adds `WWW-Authenticate: Bearer` (for 401).
+    pub fn challenge(mut self) -> Self {
+        self.challenge = true;
+        self
+    }
+
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
     }
 
     /// 404 for a route or resource that does not exist.
@@ -103,6 +123,9 @@ impl IntoResponse for Problem {
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if let Some(s) = self.retry_after {
             h.insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        if self.challenge {
+            h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"lofte\""));
         }
         resp
     }

@@ -58,6 +58,11 @@ impl ServiceProcess {
         let mut child = Command::new(bin)
             .args(args)
             .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+            // Without authentication unless the test passes a tokens file (--tokens-file), which
+            // then takes precedence: these tests are about crashes, not about who may write.
+            .env("LOFTE__LEDGER__AUTH__OPEN", "true")
+            .env("LOFTE__PROJECTOR__AUTH__OPEN", "true")
+            .env("LOFTE__NOTIFIER__AUTH__OPEN", "true")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

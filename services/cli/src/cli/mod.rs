@@ -17,20 +17,27 @@ pub use record::*;
 #[command(name = "lofte", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     #[command(flatten)]
-    pub global: Global,
+    pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes. Unset values come from the environment, then the config profile
+/// (see `profile`), then the defaults.
 #[derive(Debug, Args)]
-pub struct Global {
-    /// The ledger's base URL.
-    #[arg(long, global = true, env = "LOFTE_LEDGER_URL", default_value = "http://127.0.0.1:7410")]
-    pub ledger: String,
-    /// The projector's base URL.
-    #[arg(long, global = true, env = "LOFTE_PROJECTOR_URL", default_value = "http://127.0.0.1:7420")]
-    pub projector: String,
+pub struct GlobalArgs {
+    /// The ledger's base URL [env: LOFTE_LEDGER_URL; profile; default: http://127.0.0.1:7410].
+    #[arg(long, global = true, env = "LOFTE_LEDGER_URL", hide_env = true)]
+    pub ledger: Option<String>,
+    /// The projector's base URL [env: LOFTE_PROJECTOR_URL; profile; default: http://127.0.0.1:7420].
+    #[arg(long, global = true, env = "LOFTE_PROJECTOR_URL", hide_env = true)]
+    pub projector: Option<String>,
+    /// The profile of the config file to use [env: LOFTE_PROFILE; default: the file's `default`].
+    #[arg(long, global = true, env = "LOFTE_PROFILE", hide_env = true)]
+    pub profile: Option<String>,
+    /// The config file with the profiles [env: LOFTE_CONFIG; default: ~/.config/lofte/config.toml].
+    #[arg(long, global = true, env = "LOFTE_CONFIG", hide_env = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
@@ -63,6 +70,12 @@ pub enum Command {
     Deadline(DeadlineCommand),
     /// Print shell completions: lofte completions bash > ~/.local/share/bash-completion/completions/lofte
     Completions { shell: clap_complete::Shell },
+    /// Operators: bearer tokens (stored as hashes in the services' tokens file).
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Which services and profile the commands use, and where each setting came from.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
     /// Auditors: export, verify and replay the log without trusting the services.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -79,6 +92,43 @@ pub struct Up {
     /// Sample events to load (*.jsonl, one POST /v1/events body per line), if the folder exists.
     #[arg(long, default_value = "deploy/events")]
     pub events: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; it is printed once and only its hash is kept.
+    Create {
+        /// reporter, coordinator, auditor or service.
+        #[arg(long)]
+        role: String,
+        /// The organisation a reporter reports for (reporters only), e.g. polisen.
+        #[arg(long)]
+        org: Option<String>,
+        /// Who holds it (kept in the file for people reading it).
+        #[arg(long)]
+        name: Option<String>,
+        /// The services' tokens file.
+        #[arg(long, env = "LOFTE_TOKENS_FILE", default_value = "var/tokens.toml")]
+        tokens_file: PathBuf,
+    },
+    /// List the tokens (ids, roles, organisations; never the tokens).
+    List {
+        #[arg(long, env = "LOFTE_TOKENS_FILE", default_value = "var/tokens.toml")]
+        tokens_file: PathBuf,
+    },
+    /// Revoke a token by its id; the services stop accepting it within a second.
+    Revoke {
+        /// The token's id (lofte token list).
+        id: String,
+        #[arg(long, env = "LOFTE_TOKENS_FILE", default_value = "var/tokens.toml")]
+        tokens_file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Show the settings in use (the token itself is never printed).
+    Show,
 }
 
 #[derive(Debug, Subcommand)]

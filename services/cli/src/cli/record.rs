@@ -30,14 +30,19 @@ pub enum LogKind {
     Dialogue {
         #[command(flatten)]
         target: Target,
+        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
         #[arg(long)]
         date: String,
+        /// Where, e.g. Österängens bibliotek.
         #[arg(long)]
         place: String,
+        /// What it was about.
         #[arg(long)]
         topic: String,
+        /// The plan's area, e.g. raslatt.
         #[arg(long)]
         area: Option<String>,
+        /// How many took part: 35, "ca 35", "ett 20-tal", "15-20".
         #[arg(long)]
         participants: Option<String>,
     },
@@ -45,14 +50,19 @@ pub enum LogKind {
     Meeting {
         #[command(flatten)]
         target: Target,
+        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
         #[arg(long)]
         date: String,
+        /// What it is called.
         #[arg(long)]
         title: Option<String>,
+        /// Where, e.g. Österängens bibliotek.
         #[arg(long)]
         place: Option<String>,
+        /// The plan's area, e.g. raslatt.
         #[arg(long)]
         area: Option<String>,
+        /// How many took part: 35, "ca 35", "ett 20-tal", "15-20".
         #[arg(long)]
         participants: Option<String>,
     },
@@ -60,12 +70,16 @@ pub enum LogKind {
     Workshop {
         #[command(flatten)]
         target: Target,
+        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
         #[arg(long)]
         date: String,
+        /// What it is called.
         #[arg(long)]
         title: String,
+        /// The plan's area, e.g. raslatt.
         #[arg(long)]
         area: Option<String>,
+        /// How many took part: 35, "ca 35", "ett 20-tal", "15-20".
         #[arg(long)]
         participants: Option<String>,
     },
@@ -73,12 +87,16 @@ pub enum LogKind {
     Training {
         #[command(flatten)]
         target: Target,
+        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
         #[arg(long)]
         date: String,
+        /// What it is called.
         #[arg(long)]
         title: String,
+        /// The plan's area, e.g. raslatt.
         #[arg(long)]
         area: Option<String>,
+        /// How many took part: 35, "ca 35", "ett 20-tal", "15-20".
         #[arg(long)]
         participants: Option<String>,
     },
@@ -86,14 +104,19 @@ pub enum LogKind {
     Measure {
         #[command(flatten)]
         target: Target,
+        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
         #[arg(long)]
         date: String,
+        /// What is counted: the target's metric, e.g. fotpatrullering.
         #[arg(long)]
         metric: String,
+        /// How many: 312, "ca 35", "minst 8", "15-20".
         #[arg(long)]
         count: String,
+        /// Hours spent, e.g. 96 or 12.5.
         #[arg(long)]
         hours: Option<f64>,
+        /// The plan's area, e.g. raslatt.
         #[arg(long)]
         area: Option<String>,
         /// A sub-count, NAME=COUNT (repeatable).
@@ -104,10 +127,13 @@ pub enum LogKind {
     Lagesbild {
         #[command(flatten)]
         target: Target,
+        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
         #[arg(long)]
         date: String,
+        /// The plan's area, e.g. raslatt.
         #[arg(long)]
         area: String,
+        /// The days it covers: 2024-01-01..2024-01-31.
         #[arg(long)]
         period: String,
     },
@@ -115,8 +141,10 @@ pub enum LogKind {
     Milestone {
         #[command(flatten)]
         target: Target,
+        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
         #[arg(long)]
         date: String,
+        /// What it is called.
         #[arg(long)]
         title: String,
     },
@@ -124,12 +152,16 @@ pub enum LogKind {
     Status {
         #[command(flatten)]
         target: Target,
+        /// The tertial, e.g. 2024-T1.
         #[arg(long)]
         tertial: String,
+        /// none, planned, ongoing, done, postponed or cancelled.
         #[arg(long)]
         status: String,
+        /// With postponed: the new date.
         #[arg(long)]
         until: Option<String>,
+        /// A note for the tertial's cell.
         #[arg(long)]
         note: Option<String>,
     },
@@ -137,8 +169,10 @@ pub enum LogKind {
     Note {
         #[command(flatten)]
         target: Target,
+        /// The tertial, e.g. 2024-T1.
         #[arg(long)]
         tertial: String,
+        /// The text, in Swedish, as it should read in the report.
         #[arg(long)]
         text: String,
     },
@@ -166,6 +200,7 @@ pub struct FollowUp {
     #[command(flatten)]
     pub target: Target,
     /// The tertial, e.g. 2022-T1.
+    /// The tertial, e.g. 2024-T1.
     #[arg(long)]
     pub tertial: String,
 }
@@ -177,26 +212,37 @@ pub struct Correct {
     /// Why (kept in the log).
     #[arg(long)]
     pub reason: String,
+    /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
     #[arg(long)]
     pub date: Option<String>,
+    /// How many: 312, "ca 35", "minst 8", "15-20".
     #[arg(long)]
     pub count: Option<String>,
+    /// Hours spent, e.g. 96 or 12.5.
     #[arg(long)]
     pub hours: Option<f64>,
+    /// The plan's area, e.g. raslatt.
     #[arg(long)]
     pub area: Option<String>,
+    /// Where, e.g. Österängens bibliotek.
     #[arg(long)]
     pub place: Option<String>,
+    /// What it was about.
     #[arg(long)]
     pub topic: Option<String>,
+    /// What it is called.
     #[arg(long)]
     pub title: Option<String>,
+    /// How many took part: 35, "ca 35", "ett 20-tal", "15-20".
     #[arg(long)]
     pub participants: Option<String>,
+    /// The text, in Swedish, as it should read in the report.
     #[arg(long)]
     pub text: Option<String>,
+    /// none, planned, ongoing, done, postponed or cancelled.
     #[arg(long)]
     pub status: Option<String>,
+    /// With postponed: the new date.
     #[arg(long)]
     pub until: Option<String>,
 }

@@ -6,12 +6,15 @@ use anyhow::{anyhow, Context};
 use serde_json::{json, Value};
 
 use super::log::record;
-use crate::cli::{Correct, Global, Retract};
+use crate::{
+    cli::{Correct, Retract},
+    global::Global,
+};
 
 async fn original(g: &Global, id: &str) -> anyhow::Result<Value> {
     uuid_like(id)?;
     let url = format!("{}/v1/events/{id}", g.ledger.trim_end_matches('/'));
-    let resp = reqwest::get(&url).await.map_err(|e| anyhow!("cannot reach the ledger at {}: {e}", g.ledger))?;
+    let resp = g.http.get(&url).send().await.map_err(|e| anyhow!("cannot reach the ledger at {}: {e}", g.ledger))?;
     if resp.status() == reqwest::StatusCode::NOT_FOUND {
         return Err(anyhow!("no event {id} in the ledger at {}", g.ledger));
     }

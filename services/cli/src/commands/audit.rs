@@ -22,31 +22,39 @@ use lofte_proto::{
 use lofte_web::nats::NatsConnection;
 use serde_json::Value;
 
-use crate::cli::{Export, Global, Replay, VerifyArgs};
+use crate::{
+    cli::{Export, Replay, VerifyArgs},
+    global::Global,
+};
 
-/// Reads the ledger's log after `after`, page by page, calling `each` with the stored bytes.
+/// Reads the ledger's log after `after`, page by page, calling `each` with the stored bytes; a
+/// progress bar counts the events towards the head the ledger reported on the first page.
 async fn walk(g: &Global, after: u64, mut each: impl FnMut(u64, Vec<u8>) -> anyhow::Result<()>) -> anyhow::Result<u64> {
     let base = g.ledger.trim_end_matches('/');
-    let http = reqwest::Client::new();
     let mut cursor = after;
+    let mut bar = None;
     loop {
         let url = format!("{base}/v1/events?after={cursor}&limit=1000");
-        let page: Value = http
-            .get(&url)
-            .send()
-            .await
-            .map_err(|e| anyhow!("cannot reach the ledger at {base}: {e}"))?
-            .json()
-            .await
-            .context("reading the ledger's answer")?;
+        let resp = g.http.get(&url).send().await.map_err(|e| anyhow!("cannot reach the ledger at {base}: {e}"))?;
+        let status = resp.status();
+        let page: Value = resp.json().await.context("reading the ledger's answer")?;
+        if !status.is_success() {
+            return Err(anyhow!("the ledger refused to read its log: {}", crate::client::refusal(status, &page)));
+        }
+        let bar = bar.get_or_insert_with(|| {
+            let head = page["head_seq"].as_u64().unwrap_or(0);
+            crate::progress::bar("events", head.saturating_sub(after))
+        });
         let events = page["events"].as_array().cloned().unwrap_or_default();
         if events.is_empty() {
+            bar.finish_and_clear();
             return Ok(cursor);
         }
         for e in events {
             let seq = e["seq"].as_u64().ok_or_else(|| anyhow!("an event without seq"))?;
             each(seq, canonical(&e))?;
             cursor = seq;
+            bar.inc(1);
         }
     }
 }

@@ -18,7 +18,10 @@ use lofte_proto::{
 use serde_json::json;
 
 use super::audit::records;
-use crate::cli::{Diff, Global, Trace, Who};
+use crate::{
+    cli::{Diff, Trace, Who},
+    global::Global,
+};
 
 async fn events(g: &Global, from: &Option<std::path::PathBuf>) -> anyhow::Result<Vec<Envelope>> {
     let up = Upcasters::standard();

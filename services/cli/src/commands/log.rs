@@ -12,8 +12,9 @@ use lofte_proto::{
 use serde_json::{json, Map, Value};
 
 use crate::{
-    cli::{Global, LogArgs, LogKind},
+    cli::{LogArgs, LogKind},
     client::{Ledger, Outcome},
+    global::Global,
 };
 
 fn put(m: &mut Map<String, Value>, k: &str, v: &Option<String>) {
@@ -118,7 +119,7 @@ pub async fn record(global: &Global, plan: &str, actor: &str, kind: &str, data: 
         .map_err(|e| anyhow!("--{}: {}", e.field.trim_start_matches("data.").replace('_', "-"), e.message))?;
     let body = NewEvent { plan, actor, kind: kind.to_owned(), data, correlation_id: None, causation_id: None };
     let key = format!("cli:{}", &Hash::of(&canonical(&serde_json::to_value(&body)?)).to_string()[..32]);
-    let ledger = Ledger::new(&global.ledger)?;
+    let ledger = Ledger::new(global);
     let ev = match ledger.append(&body, &key).await? {
         Ok(Outcome::Created(ev)) => ev,
         Ok(Outcome::Existing(ev)) => ev,

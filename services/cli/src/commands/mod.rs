@@ -2,21 +2,34 @@
 
 mod amend;
 mod audit;
+mod demo_tokens;
 mod inspect;
 mod log;
 mod plan;
+mod profile;
 mod read;
+pub mod token;
 mod up;
 
 use serde_json::json;
 
 use clap::CommandFactory;
 
-use crate::cli::{AuditCommand, Cli, Command, DeadlineCommand, PlanCommand};
+use crate::{
+    cli::{AuditCommand, Cli, Command, DeadlineCommand, PlanCommand, ProfileCommand},
+    global::Global,
+};
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let g = &cli.global;
+    if let Command::Completions { shell } = &cli.command {
+        clap_complete::generate(*shell, &mut Cli::command(), "lofte", &mut std::io::stdout());
+        return Ok(());
+    }
+    if let Command::Token(t) = &cli.command {
+        return token::run(t, cli.global.json);
+    }
+    let g = &Global::resolve(&cli.global)?;
     match &cli.command {
         Command::Plan(PlanCommand::Import(args)) => plan::import(g, args).await,
         Command::Plan(PlanCommand::Show { plan }) => plan::show(g, plan).await,
@@ -24,10 +37,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             log::record(g, plan, actor, "deadline_set", json!({"tertial": tertial, "due": due})).await
         }
         Command::Up(u) => up::up(g, u).await,
-        Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "lofte", &mut std::io::stdout());
-            Ok(())
-        }
+        Command::Completions { .. } | Command::Token(_) => Ok(()),
+        Command::Profile(ProfileCommand::Show) => profile::show(g, &cli.global),
         Command::Log(args) => log::log(g, args).await,
         Command::Submit(f) => {
             let data = json!({"activity": f.target.activity, "tertial": f.tertial});

@@ -13,8 +13,9 @@ use lofte_proto::{
 use serde_json::{json, Value};
 
 use crate::{
-    cli::{Global, ImportArgs},
+    cli::ImportArgs,
     client::{Ledger, Outcome},
+    global::Global,
 };
 
 /// The idempotency key of one plan event: the plan and a hash of the event's content.
@@ -59,11 +60,13 @@ pub async fn import(global: &Global, args: &ImportArgs) -> anyhow::Result<()> {
         return Ok(());
     }
 
-    let ledger = Ledger::new(&global.ledger)?;
+    let ledger = Ledger::new(global);
     let (mut created, mut existing) = (0usize, 0usize);
     let mut recorded = Vec::with_capacity(events.len());
+    let bar = crate::progress::bar("plan events", events.len() as u64);
     for (i, e) in events.iter().enumerate() {
         let outcome = ledger.append(e, &key_of(id.as_str(), e)).await?;
+        bar.inc(1);
         let ev = match outcome {
             Ok(Outcome::Created(ev)) => {
                 created += 1;
@@ -92,6 +95,7 @@ pub async fn import(global: &Global, args: &ImportArgs) -> anyhow::Result<()> {
         };
         recorded.push(json!({"seq": ev["seq"], "id": ev["id"], "kind": ev["kind"]}));
     }
+    bar.finish_and_clear();
     if global.json {
         let out =
             json!({"plan": id, "ledger": ledger.url(), "created": created, "existing": existing, "events": recorded});

@@ -3,10 +3,13 @@
 use anyhow::{anyhow, Context};
 use serde_json::Value;
 
-use crate::cli::{Global, PlanTertial, ReportArgs};
+use crate::{
+    cli::{PlanTertial, ReportArgs},
+    global::Global,
+};
 
-async fn get(url: &str) -> anyhow::Result<(reqwest::StatusCode, String)> {
-    let resp = reqwest::get(url).await.map_err(|e| {
+async fn get(g: &Global, url: &str) -> anyhow::Result<(reqwest::StatusCode, String)> {
+    let resp = g.http.get(url).send().await.map_err(|e| {
         if e.is_connect() {
             anyhow!("cannot reach the projector: connection refused (is lofte-projector running? set --projector or LOFTE_PROJECTOR_URL)")
         } else {
@@ -31,7 +34,7 @@ pub async fn pending(g: &Global, p: &PlanTertial) -> anyhow::Result<()> {
     if let Some(t) = &p.tertial {
         url.push_str(&format!("?tertial={t}"));
     }
-    let (status, body) = get(&url).await?;
+    let (status, body) = get(g, &url).await?;
     if !status.is_success() {
         return Err(refusal(&body, status));
     }
@@ -64,7 +67,7 @@ pub async fn report(g: &Global, r: &ReportArgs) -> anyhow::Result<()> {
     if let Some(a) = &r.as_of {
         url.push_str(&format!("&as_of={a}"));
     }
-    let (status, body) = get(&url).await?;
+    let (status, body) = get(g, &url).await?;
     if !status.is_success() {
         return Err(refusal(&body, status));
     }

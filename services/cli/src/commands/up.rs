@@ -12,7 +12,10 @@ use std::{
 
 use anyhow::{anyhow, Context};
 
-use crate::cli::{Global, ImportArgs, Up};
+use crate::{
+    cli::{ImportArgs, Up},
+    global::Global,
+};
 
 /// A child process that is stopped with SIGTERM (then SIGKILL) when dropped.
 struct Service {
@@ -107,12 +110,14 @@ fn start(name: &'static str, bin: &Path, args: &[String], logs: &Path) -> anyhow
 
 /// Records a file of sample events (one `POST /v1/events` body per line; `#` comments), each with
 /// a content-derived idempotency key, so loading it again records nothing twice.
-async fn load_events(ledger: &str, file: &Path) -> anyhow::Result<()> {
+async fn load_events(here: &Global, demo: &super::demo_tokens::DemoTokens, file: &Path) -> anyhow::Result<()> {
     use lofte_proto::{chain::canonical, Hash, NewEvent};
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let client = crate::client::Ledger::new(ledger)?;
+    let mut clients = std::collections::HashMap::new();
     let (mut created, mut existing) = (0, 0);
+    let bar = crate::progress::bar("sample events", text.lines().count() as u64);
     for (i, line) in text.lines().enumerate() {
+        bar.inc(1);
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -120,12 +125,20 @@ async fn load_events(ledger: &str, file: &Path) -> anyhow::Result<()> {
         let at = || format!("{}:{}", file.display(), i + 1);
         let body: NewEvent = serde_json::from_str(line).map_err(|e| anyhow!("{}: {e}", at()))?;
         let key = format!("sample:{}", &Hash::of(&canonical(&serde_json::to_value(&body)?)).to_string()[..32]);
+        let token = demo.for_event(&body.kind, body.actor.as_str());
+        let client = match clients.entry(token.map(str::to_owned)) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(crate::client::Ledger::new(&Global::at(&here.ledger, &here.projector, token)?))
+            }
+        };
         match client.append(&body, &key).await? {
             Ok(crate::client::Outcome::Created(_)) => created += 1,
             Ok(crate::client::Outcome::Existing(_)) => existing += 1,
             Err(r) => return Err(anyhow!("{}: refused by the ledger: {r}", at())),
         }
     }
+    bar.finish_and_clear();
     println!("events {}: {} ({created} recorded now, {existing} already there)", file.display(), created + existing);
     Ok(())
 }
@@ -188,6 +201,14 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
     for d in ["nats", "ledger", "projector", "notifier", "mail", "logs"] {
         std::fs::create_dir_all(data.join(d)).with_context(|| format!("cannot create {}", data.join(d).display()))?;
     }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&plans_dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    let demo = super::demo_tokens::ensure(data, &files)?;
+    let tokens_file = data.join("tokens.toml").display().to_string();
+    let service_token = demo.get("service").unwrap_or_default().to_owned();
     let (np, mp) = (port(4222)?, port(8222)?);
     let nats_url = format!("nats://127.0.0.1:{np}");
     let (nats_password, nats_conf) = nats_login(&data.join("nats"))?;
@@ -233,9 +254,12 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
             s(&data.join("ledger")),
             "--nats-url".into(),
             nats_url.clone(),
+            "--tokens-file".into(),
+            tokens_file.clone(),
         ],
         &logs,
     )?;
+    std::env::set_var("LOFTE__PROJECTOR__LEDGER_TOKEN", &service_token);
     let (projector, purl) = start(
         "projector",
         &sibling("lofte-projector")?,
@@ -248,11 +272,14 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
             nats_url.clone(),
             "--ledger".into(),
             format!("local={lurl}"),
+            "--tokens-file".into(),
+            tokens_file.clone(),
         ],
         &logs,
     )?;
     std::env::set_var("LOFTE__NOTIFIER__MAIL_DIR", data.join("mail"));
     std::env::set_var("LOFTE__NOTIFIER__PROJECTOR_URL", &purl);
+    std::env::set_var("LOFTE__NOTIFIER__LEDGER_TOKEN", &service_token);
     let (notifier, ourl) = start(
         "notifier",
         &sibling("lofte-notifier")?,
@@ -265,15 +292,12 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
             nats_url.clone(),
             "--ledger-url".into(),
             lurl.clone(),
+            "--tokens-file".into(),
+            tokens_file.clone(),
         ],
         &logs,
     )?;
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&plans_dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    let here = Global { ledger: lurl.clone(), projector: purl.clone(), json: false };
+    let here = Global::at(&lurl, &purl, demo.get("coordinator"))?;
     for f in files {
         super::plan::import(&here, &ImportArgs { file: f, actor: None, dry_run: false }).await?;
     }
@@ -284,7 +308,7 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
             .collect();
         files.sort();
         for f in files {
-            load_events(&lurl, &f).await?;
+            load_events(&here, &demo, &f).await?;
         }
     }
     println!(
@@ -294,10 +318,14 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
         s(&data.join("mail")),
         s(&logs)
     );
-    println!("Try:\n  export LOFTE_LEDGER_URL={lurl} LOFTE_PROJECTOR_URL={purl}\n  lofte plan show jonkoping-2022\n  lofte pending --plan jonkoping-2022 --tertial 2022-T1\n  lofte report --plan jonkoping-2022 --tertial 2022-T1\n  curl -X POST '{ourl}/v1/tick?now=2022-05-02T08:00:00Z'\n\nCtrl-C stops.");
+    // Listen for Ctrl-C and SIGTERM before saying so.
+    use tokio::signal::unix::{signal, SignalKind};
+    let (mut int, mut term) = (signal(SignalKind::interrupt())?, signal(SignalKind::terminate())?);
+    let profile = super::demo_tokens::write_profiles(data, &lurl, &purl, &demo)?;
+    println!("Demo tokens (profiles in {profile}): coordinator (the default), auditor, public (none),\nreporter-ORG for every organisation, e.g. reporter-polisen; the hashes are in {tokens_file}.\n");
+    println!("Try:\n  export LOFTE_CONFIG={profile}\n  lofte --profile reporter-polisen log measure --plan jonkoping-2022 --activity fotpatrullering --actor polisen --date 2022-05-03 --metric fotpatrullering --count 4 --area raslatt\n  lofte plan show jonkoping-2022\n  lofte pending --plan jonkoping-2022 --tertial 2022-T1\n  lofte report --plan jonkoping-2022 --tertial 2022-T1\n  curl -X POST '{ourl}/v1/tick?now=2022-05-02T08:00:00Z'\n\nCtrl-C stops.");
     let _ = g;
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term.recv() => {} }
+    tokio::select! { _ = int.recv() => {}, _ = term.recv() => {} }
     // Stop in reverse order: the writers first, NATS last.
     for mut svc in [notifier, projector, ledger, nats] {
         svc.stop();

@@ -3,7 +3,6 @@
 // Test code: a failed unwrap is a failed test, with the location to look at.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod approval;
 mod audit;
 mod inspect;
 mod live;
@@ -11,4 +10,7 @@ mod log;
 mod nats_auth;
 mod plan_import;
 mod plan_show;
+mod profile;
+mod progress;
 mod up;
+mod year;

@@ -8,10 +8,15 @@ use std::{
     time::Duration,
 };
 
-fn up(data: &std::path::Path) -> (std::process::Child, mpsc::Receiver<String>) {
+/// `lofte up` prefers the services' usual ports: tests that run it take turns.
+pub static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Starts `lofte up` on `data` (with `extra` arguments) from the repository root.
+pub fn up(data: &std::path::Path, extra: &[&str]) -> (std::process::Child, mpsc::Receiver<String>) {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let mut child = Command::new(env!("CARGO_BIN_EXE_lofte"))
         .args(["up", "--data-dir", data.to_str().unwrap()])
+        .args(extra)
         .current_dir(root)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -28,7 +33,7 @@ fn up(data: &std::path::Path) -> (std::process::Child, mpsc::Receiver<String>) {
 }
 
 /// Lines up to "Ctrl-C stops.".
-fn until_ready(rx: &mpsc::Receiver<String>) -> Vec<String> {
+pub fn until_ready(rx: &mpsc::Receiver<String>) -> Vec<String> {
     let mut lines = vec![];
     loop {
         let l = rx.recv_timeout(Duration::from_secs(90)).expect("lofte up prints its URLs");
@@ -40,7 +45,8 @@ fn until_ready(rx: &mpsc::Receiver<String>) -> Vec<String> {
     }
 }
 
-fn stop(child: &mut std::process::Child) {
+/// Stops `lofte up` with SIGINT; it must end cleanly.
+pub fn stop(child: &mut std::process::Child) {
     Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     for _ in 0..300 {
         if let Some(status) = child.try_wait().unwrap() {
@@ -54,8 +60,9 @@ fn stop(child: &mut std::process::Child) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_stack_comes_up_stops_and_resumes() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let data = tempfile::tempdir().unwrap();
-    let (mut child, rx) = up(data.path());
+    let (mut child, rx) = up(data.path(), &[]);
     let lines = until_ready(&rx);
     let text = lines.join("\n");
     assert!(text.contains("plan jonkoping-2022: 37 events") && text.contains("37 recorded now"), "{text}");
@@ -84,7 +91,7 @@ async fn the_whole_stack_comes_up_stops_and_resumes() {
     assert!(reqwest::get(format!("{ledger}/healthz")).await.is_err(), "the ledger stopped with it");
 
     // Again on the same data: the plans are recognised, nothing is recorded twice.
-    let (mut child, rx) = up(data.path());
+    let (mut child, rx) = up(data.path(), &[]);
     let text = until_ready(&rx).join("\n");
     assert!(text.contains("0 recorded now, 37 already there"), "{text}");
     assert!(text.contains("118 (0 recorded now, 118 already there)"), "{text}");

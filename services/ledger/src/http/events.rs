@@ -7,15 +7,18 @@ use axum::{
     extract::{rejection::BytesRejection, Path, Query, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
+    Extension,
 };
+use lofte_proto::auth::Role;
 use lofte_proto::{chain::canonical, command::parse_command, Hash};
+use lofte_web::auth::Principal;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc::error::TrySendError, oneshot};
 use uuid::Uuid;
 
 use super::AppState;
 use crate::{
-    principal::Principal,
+    principal,
     problem::Problem,
     settings::AckMode,
     writer::{AppendError, AppendRequest, Appended, Record},
@@ -88,9 +91,11 @@ fn event_response(status: StatusCode, rec: &Record) -> Response {
     ))]
 pub async fn post_event(
     State(st): State<AppState>,
+    Extension(who): Extension<Principal>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
+    principal::may_append(&who)?;
     let body = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             st.metrics.too_large.fetch_add(1, Ordering::Relaxed);
@@ -129,7 +134,7 @@ pub async fn post_event(
             Some((k, Hash::of(&canonical(&v))))
         }
     };
-    let author = Principal::of(&cmd).name;
+    let author = principal::author(&who, &cmd)?;
     let (tx, rx) = oneshot::channel();
     let req = AppendRequest { cmd, author, idempotency, if_match: expected, reply: tx };
     st.appends.try_send(req).map_err(|e| {
@@ -151,6 +156,10 @@ pub async fn post_event(
         Ok(Appended::Replayed(rec)) => {
             replicated(&st, rec.seq).await?;
             Ok(event_response(StatusCode::OK, &rec))
+        }
+        // A reporter whose organisation takes no part in the activity is refused, not corrected.
+        Err(AppendError::Rejected(r)) if r.code == "not-involved" && who.role() == Some(Role::Reporter) => {
+            Err(lofte_web::auth::forbidden(r.detail).field(r.field))
         }
         Err(AppendError::Rejected(r)) => {
             Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, r.code, r.detail).field(r.field))
@@ -213,8 +222,10 @@ pub struct EventPage {
     (status = 422, description = "Bad query", body = crate::problem::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn list_events(
     State(st): State<AppState>,
+    Extension(who): Extension<Principal>,
     q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
+    principal::may_read_log(&who)?;
     let Query(q) = q.map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-query", e.body_text()))?;
     let max = st.settings.max_page;
     let limit = q.limit.unwrap_or(100.min(max));
@@ -256,7 +267,23 @@ pub async fn list_events(
         (status = 200, description = "The event", body = lofte_proto::Envelope),
         (status = 404, description = "No such event", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Not a UUID", body = crate::problem::ProblemDoc, content_type = "application/problem+json")))]
-pub async fn get_event(State(st): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
+pub async fn get_event(
+    State(st): State<AppState>,
+    Extension(who): Extension<Principal>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    who.authenticated()?;
+    if !who.reads_everything() {
+        // Look first, answer the same whether it exists or not.
+        let bytes = match st.store.seq_of(&Uuid::parse_str(&id).unwrap_or_default()).map_err(Problem::internal)? {
+            Some(seq) => st.store.event(seq).map_err(Problem::internal)?,
+            None => None,
+        };
+        let actor = bytes
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v["actor"].as_str().map(str::to_owned));
+        principal::may_read_event(&who, actor.as_deref())?;
+    }
     let id = Uuid::parse_str(&id).map_err(|e| {
         Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-id", format!("not a UUID: {e}")).field("id")
     })?;

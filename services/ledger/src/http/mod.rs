@@ -62,7 +62,7 @@ pub struct Nats {
 pub struct ApiDoc;
 
 /// The router with every route.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, auth: Arc<lofte_web::auth::Auth>) -> Router {
     let limit = state.settings.max_body_bytes;
     Router::new()
         .route("/v1/events", post(events::post_event).get(events::list_events))
@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(ops::openapi))
         .fallback(lofte_web::problem::not_found)
         .method_not_allowed_fallback(lofte_web::problem::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(auth, lofte_web::auth::authenticate))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }

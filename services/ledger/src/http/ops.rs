@@ -61,7 +61,13 @@ pub async fn readyz(State(st): State<AppState>) -> Response {
     (status = 202, description = "Republishing from the seq given"),
     (status = 409, description = "This ledger does not publish to NATS", body = ProblemDoc, content_type = "application/problem+json"),
     (status = 503, description = "NATS cannot be asked now", body = ProblemDoc, content_type = "application/problem+json")))]
-pub async fn republish(State(st): State<AppState>) -> Response {
+pub async fn republish(
+    State(st): State<AppState>,
+    axum::Extension(who): axum::Extension<lofte_web::auth::Principal>,
+) -> Response {
+    if let Err(p) = crate::principal::may_operate(&who) {
+        return p.into_response();
+    }
     let Some(n) = &st.nats else {
         return Problem::new(StatusCode::CONFLICT, "no-outbox", "this ledger has no nats.url; it publishes nothing")
             .into_response();

@@ -1,7 +1,8 @@
 //! `GET /v1/verify`: walk the whole log and name the first bad seq.
 
-use axum::{extract::State, Json};
+use axum::{extract::State, Extension, Json};
 use lofte_proto::verify::{ChainBreak, Verifier};
+use lofte_web::auth::Principal;
 use serde::Serialize;
 
 use super::AppState;
@@ -24,7 +25,11 @@ pub struct VerifyReport {
 /// Walks the chain: canonical bytes, gapless seq, prev_hash links, recomputed hashes.
 #[utoipa::path(get, path = "/v1/verify", responses(
     (status = 200, description = "The verification report (ok or not)", body = VerifyReport)))]
-pub async fn verify(State(st): State<AppState>) -> Result<Json<VerifyReport>, Problem> {
+pub async fn verify(
+    State(st): State<AppState>,
+    Extension(who): Extension<Principal>,
+) -> Result<Json<VerifyReport>, Problem> {
+    crate::principal::may_read_log(&who)?;
     let store = st.store.clone();
     let report = tokio::task::spawn_blocking(move || -> Result<VerifyReport, crate::store::StoreError> {
         let head = store.head()?;

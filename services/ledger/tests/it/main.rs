@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::result_large_err, clippy::type_complexity)]
 
 mod api;
+mod auth;
 mod common;
 mod crash;
 mod decide;

@@ -1,6 +1,7 @@
 //! The projector's HTTP API: plans, summaries, reports, provenance, pending follow-ups, and the
 //! operations routes.
 
+mod access;
 mod ops;
 mod plans;
 
@@ -43,7 +44,7 @@ pub struct AppState {
 pub struct ApiDoc;
 
 /// The router with every route.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, auth: Arc<lofte_web::auth::Auth>) -> Router {
     Router::new()
         .route("/v1/plans", get(plans::list))
         .route("/v1/plans/{plan}/summary", get(plans::summary))
@@ -57,5 +58,6 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(ops::openapi))
         .fallback(lofte_web::problem::not_found)
         .method_not_allowed_fallback(lofte_web::problem::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(auth, lofte_web::auth::authenticate))
         .with_state(state)
 }

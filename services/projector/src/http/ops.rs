@@ -44,7 +44,13 @@ pub async fn metrics(State(st): State<AppState>) -> Response {
 #[utoipa::path(post, path = "/v1/admin/rebuild", responses(
     (status = 202, description = "Rebuilding"),
     (status = 503, description = "Cannot rebuild now", body = ProblemDoc, content_type = "application/problem+json")))]
-pub async fn rebuild(State(st): State<AppState>) -> Response {
+pub async fn rebuild(
+    State(st): State<AppState>,
+    axum::Extension(who): axum::Extension<lofte_web::auth::Principal>,
+) -> Response {
+    if let Err(p) = who.require(&[lofte_proto::auth::Role::Coordinator], "rebuild the views") {
+        return p.into_response();
+    }
     let (tx, rx) = tokio::sync::oneshot::channel();
     if st.rebuild.send(crate::consumer::Rebuild { reply: tx }).await.is_err() {
         return Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the consumer has stopped")

@@ -6,7 +6,7 @@ use axum::{
     extract::{rejection::QueryRejection, Path, Query, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
-    Json,
+    Extension, Json,
 };
 use jiff::Timestamp;
 use lofte_proto::{
@@ -17,11 +17,11 @@ use lofte_proto::{
     report::{render, Format},
     tertial::Tertial,
 };
-use lofte_web::{Problem, ProblemDoc};
+use lofte_web::{auth::Principal, Problem, ProblemDoc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::AppState;
+use super::{access, AppState};
 
 /// Query parameters the plan routes take.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -83,6 +83,11 @@ async fn summary_of(st: &AppState, p: &Parsed) -> Result<PlanSummary, Problem> {
     fold(p, &events_of(st, &p.plan).await?)
 }
 
+/// The plan folded, if `who` may read it.
+async fn summary_for(st: &AppState, who: &Principal, p: &Parsed) -> Result<PlanSummary, Problem> {
+    access::member(who, summary_of(st, p).await)
+}
+
 fn only_tertial(mut s: PlanSummary, t: Option<Tertial>) -> Result<PlanSummary, Problem> {
     let Some(t) = t else { return Ok(s) };
     if !s.tertials.contains(&t) {
@@ -99,12 +104,15 @@ fn only_tertial(mut s: PlanSummary, t: Option<Tertial>) -> Result<PlanSummary, P
 
 /// The plans known, with their titles.
 #[utoipa::path(get, path = "/v1/plans", responses((status = 200, description = "Plans")))]
-pub async fn list(State(st): State<AppState>) -> Result<Json<Value>, Problem> {
+pub async fn list(State(st): State<AppState>, Extension(who): Extension<Principal>) -> Result<Json<Value>, Problem> {
     let plans = st.views.plans().map_err(Problem::internal)?;
     let mut out = vec![];
     for p in plans {
         let parsed = Parsed { plan: p, tertial: None, as_of: None };
-        if let Ok(s) = summary_of(&st, &parsed).await {
+        let Ok(s) = summary_of(&st, &parsed).await else { continue };
+        // Anyone sees the plans with an approved report; the others only those they may read.
+        let visible = !s.approved.is_empty() || access::member(&who, Ok(s.clone())).is_ok();
+        if visible {
             out.push(json!({"plan": s.plan, "title": s.title, "municipality": s.municipality, "period": s.period, "last_seq": s.last_seq}));
         }
     }
@@ -119,11 +127,12 @@ pub async fn list(State(st): State<AppState>) -> Result<Json<Value>, Problem> {
     (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]
 pub async fn summary(
     State(st): State<AppState>,
+    Extension(who): Extension<Principal>,
     Path(plan): Path<String>,
     q: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<Json<PlanSummary>, Problem> {
     let p = parse(&plan, &query(q)?)?;
-    Ok(Json(only_tertial(summary_of(&st, &p).await?, p.tertial)?))
+    Ok(Json(only_tertial(summary_for(&st, &who, &p).await?, p.tertial)?))
 }
 
 /// The published follow-up: per promise a table Aktivitet | Tertial 1 | Tertial 2 | Tertial 3.
@@ -133,13 +142,23 @@ pub async fn summary(
     (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]
 pub async fn report(
     State(st): State<AppState>,
+    Extension(who): Extension<Principal>,
     Path(plan): Path<String>,
     q: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let q = query(q)?;
     let p = parse(&plan, &q)?;
     let format = q.format.as_deref().unwrap_or("md").parse::<Format>().map_err(|e| bad("format", e.to_string()))?;
-    let s = summary_of(&st, &p).await?;
+    let s = match summary_for(&st, &who, &p).await {
+        Ok(s) => s,
+        Err(refused) if matches!(refused.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) => {
+            // Not a reader of this plan: only an approved tertial's report, as approved.
+            let now = summary_of(&st, &Parsed { as_of: None, ..p }).await.map_err(|_| refused.clone())?;
+            let at = access::public_report(&who, &now, p.tertial, p.as_of).map_err(|_| refused)?;
+            summary_of(&st, &Parsed { as_of: Some(at), plan: now.plan.clone(), tertial: p.tertial }).await?
+        }
+        Err(e) => return Err(e),
+    };
     if let Some(t) = p.tertial {
         if !s.tertials.contains(&t) {
             return Err(bad("tertial", format!("{t} is not a tertial of plan {}", s.plan)));
@@ -155,6 +174,7 @@ pub async fn report(
     (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]
 pub async fn provenance(
     State(st): State<AppState>,
+    Extension(who): Extension<Principal>,
     Path(plan): Path<String>,
     q: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<Json<Value>, Problem> {
@@ -164,7 +184,7 @@ pub async fn provenance(
     let activity = ActivityId::new(activity).map_err(|e| bad("activity", e.to_string()))?;
     let events = events_of(&st, &p.plan).await?;
     let by_id: std::collections::HashMap<uuid::Uuid, &Envelope> = events.iter().map(|e| (e.id, e)).collect();
-    let s = only_tertial(fold(&p, &events)?, p.tertial)?;
+    let s = only_tertial(access::member(&who, fold(&p, &events))?, p.tertial)?;
     let a: &ActivitySummary = s
         .promises
         .iter()
@@ -194,11 +214,12 @@ pub async fn provenance(
     (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]
 pub async fn pending(
     State(st): State<AppState>,
+    Extension(who): Extension<Principal>,
     Path(plan): Path<String>,
     q: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<Json<Value>, Problem> {
     let p = parse(&plan, &query(q)?)?;
-    let s = only_tertial(summary_of(&st, &p).await?, p.tertial)?;
+    let s = only_tertial(summary_for(&st, &who, &p).await?, p.tertial)?;
     let mut out = vec![];
     for a in s.promises.iter().flat_map(|p| &p.activities) {
         for (t, cell) in &a.cells {

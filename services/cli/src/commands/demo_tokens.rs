@@ -1,0 +1,93 @@
+//! `lofte up`'s demo tokens: on the first run, one coordinator, one auditor, one service token
+//! and a reporter token for every organisation of the sample plans, written (hashed) into
+//! `DATA/tokens.toml` for the services and, in the clear, as profiles of `DATA/cli.toml` (owner
+//! only) for the CLI. Later runs keep them.
+
+use std::{collections::BTreeMap, path::Path};
+
+use anyhow::{anyhow, Context};
+use lofte_proto::{auth::Role, planfile, Kind};
+
+use crate::profile::{ConfigFile, Profile};
+
+/// Profile name → token.
+#[derive(Debug, Default)]
+pub struct DemoTokens {
+    pub tokens: BTreeMap<String, String>,
+}
+
+impl DemoTokens {
+    /// The token a sample event of `kind` recorded for `actor` is sent with.
+    pub fn for_event(&self, kind: &str, actor: &str) -> Option<&str> {
+        let coordinator = kind.parse::<Kind>().is_ok_and(|k| Role::Coordinator.may_record(k));
+        let profile = if coordinator { "coordinator".to_owned() } else { format!("reporter-{actor}") };
+        self.tokens.get(&profile).map(String::as_str)
+    }
+
+    pub fn get(&self, profile: &str) -> Option<&str> {
+        self.tokens.get(profile).map(String::as_str)
+    }
+}
+
+/// Reads the demo tokens kept in `DATA/demo-tokens.toml`, or creates them.
+pub fn ensure(data: &Path, plans: &[std::path::PathBuf]) -> anyhow::Result<DemoTokens> {
+    let kept = data.join("demo-tokens.toml");
+    if kept.is_file() {
+        let text = std::fs::read_to_string(&kept)?;
+        let tokens: BTreeMap<String, String> = toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", kept.display()))?;
+        return Ok(DemoTokens { tokens });
+    }
+    let file = data.join("tokens.toml");
+    let mut tokens = BTreeMap::new();
+    for (profile, role, org) in
+        [("coordinator", "coordinator", None), ("auditor", "auditor", None), ("service", "service", None)]
+    {
+        let (t, _) = super::token::create(&file, role, org, Some(format!("lofte up: {profile}")))?;
+        tokens.insert(profile.to_owned(), t);
+    }
+    let mut orgs = std::collections::BTreeSet::new();
+    for p in plans {
+        let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+        let plan = planfile::parse(&text).map_err(|e| anyhow!("{}: {e}", p.display()))?;
+        orgs.extend(plan.adopted().actors.iter().map(|a| a.id.to_string()));
+    }
+    for org in orgs {
+        let (t, _) =
+            super::token::create(&file, "reporter", Some(&org), Some(format!("lofte up: reporter for {org}")))?;
+        tokens.insert(format!("reporter-{org}"), t);
+    }
+    write_private(&kept, &toml::to_string(&tokens)?)?;
+    Ok(DemoTokens { tokens })
+}
+
+/// Writes `DATA/cli.toml`: a profile per demo token, `coordinator` by default.
+pub fn write_profiles(data: &Path, ledger: &str, projector: &str, demo: &DemoTokens) -> anyhow::Result<String> {
+    let path = std::path::absolute(data.join("cli.toml")).context("cannot name the data directory")?;
+    let mut file = ConfigFile { default: Some("coordinator".into()), profiles: BTreeMap::new() };
+    let at = |token: Option<String>| Profile { ledger: Some(ledger.into()), projector: Some(projector.into()), token };
+    file.profiles.insert("public".into(), at(None));
+    for (name, token) in &demo.tokens {
+        file.profiles.insert(name.clone(), at(Some(token.clone())));
+    }
+    let text = format!(
+        "# Written by lofte up: the CLI's profiles for this stack, with its demo tokens (keep private).\n\
+         # export LOFTE_CONFIG={}   then   lofte --profile reporter-polisen log …\n\n{}",
+        path.display(),
+        toml::to_string(&file)?
+    );
+    write_private(&path, &text)?;
+    Ok(path.display().to_string())
+}
+
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::{io::Write, os::unix::fs::OpenOptionsExt};
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    f.write_all(text.as_bytes())?;
+    Ok(())
+}
