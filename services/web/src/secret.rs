@@ -1,12 +1,12 @@
-//! [`Secret`]: a password or token in the settings that never shows in logs, `Debug` output or
-//! error messages. It has no `Display`; the one way to the text is [`Secret::expose`], called
-//! where the secret is handed to the library that needs it.
+//! [`Secret`]: a password or token in the settings (NATS, SMTP, bearer tokens) that never shows
+//! in logs, `Debug` output or error messages. It has no `Display`; the ways to the text are
+//! [`Secret::expose`] and [`Secret::bearer`], called where the secret is handed on.
 
 use std::{convert::Infallible, fmt, str::FromStr};
 
 use serde::{de, Deserialize, Deserializer, Serialize};
 
-/// A password or token; `Debug` prints `"***"`.
+/// A password or token; `Debug` prints `<redacted>`.
 #[derive(Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(transparent)]
 pub struct Secret(pub String);
@@ -16,11 +16,18 @@ impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// An `Authorization: Bearer …` header value, marked sensitive.
+    pub fn bearer(&self) -> Option<axum::http::HeaderValue> {
+        let mut v = axum::http::HeaderValue::from_str(&format!("Bearer {}", self.0)).ok()?;
+        v.set_sensitive(true);
+        Some(v)
+    }
 }
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("\"***\"")
+        f.write_str("<redacted>")
     }
 }
 
@@ -85,8 +92,8 @@ mod tests {
     #[test]
     fn debug_hides_it() {
         let s = Secret("hemligt".into());
-        assert_eq!(format!("{s:?}"), "\"***\"");
-        assert_eq!(format!("{:?}", Some(&s)), "Some(\"***\")");
+        assert_eq!(format!("{s:?}"), "<redacted>");
+        assert_eq!(format!("{:?}", Some(&s)), "Some(<redacted>)");
     }
 
     #[test]

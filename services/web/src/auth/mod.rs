@@ -64,31 +64,8 @@ impl AuthSettings {
     }
 }
 
-/// A secret from the config (a bearer token, a password): shown as `<redacted>` in `Debug`, so it
-/// never reaches a log line.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(pub String);
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl Secret {
-    /// The secret itself, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// An `Authorization: Bearer …` header value, marked sensitive.
-    pub fn bearer(&self) -> Option<axum::http::HeaderValue> {
-        let mut v = axum::http::HeaderValue::from_str(&format!("Bearer {}", self.0)).ok()?;
-        v.set_sensitive(true);
-        Some(v)
-    }
-}
+/// A secret from the config (a bearer token, a password): see [`crate::secret`].
+pub use crate::secret::Secret;
 
 /// Who sent a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
