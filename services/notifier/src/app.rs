@@ -9,19 +9,9 @@ use std::{
     time::Duration,
 };
 
-use axum::{
-    extract::{Query, State},
-    http::StatusCode,
-    response::{IntoResponse, Response},
-    routing::{get, post},
-    Json, Router,
-};
 use jiff::Timestamp;
 use lofte_projector::{consumer::Consumer, metrics::Metrics, views::Views};
 use lofte_proto::date::local_date;
-use lofte_web::Problem;
-use serde::Deserialize;
-use serde_json::json;
 use tokio::net::TcpListener;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
@@ -42,11 +32,12 @@ impl Clock {
     }
 }
 
+/// What the HTTP handlers reach.
 #[derive(Debug, Clone)]
-struct AppState {
-    notifier: Arc<Notifier>,
-    clock: Clock,
-    metrics: Arc<Metrics>,
+pub(crate) struct AppState {
+    pub(crate) notifier: Arc<Notifier>,
+    pub(crate) clock: Clock,
+    pub(crate) metrics: Arc<Metrics>,
 }
 
 /// A built, not yet running notifier.
@@ -127,75 +118,12 @@ impl App {
             }
         });
         tracker.close();
-        let router = Router::new()
-            .route("/v1/tick", post(tick))
-            .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
-            .route("/readyz", get(readyz))
-            .route("/metrics", get(|State(st): State<AppState>| async move { st.metrics.render() }))
-            .fallback(lofte_web::problem::not_found)
-            .method_not_allowed_fallback(lofte_web::problem::method_not_allowed)
-            .layer(axum::middleware::from_fn_with_state(self.auth, lofte_web::auth::authenticate))
-            .with_state(self.state);
+        let router = crate::http::router(self.state, self.auth);
         let served =
             axum::serve(self.listener, router).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await;
         shutdown.cancel();
         tracker.wait().await;
         served?;
         Ok(())
-    }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TickQuery {
-    now: Option<String>,
-}
-
-async fn tick(
-    State(st): State<AppState>,
-    axum::Extension(who): axum::Extension<lofte_web::auth::Principal>,
-    q: Result<Query<TickQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    use lofte_proto::auth::Role;
-    if let Err(p) = who.require(&[Role::Coordinator, Role::Service], "move the notifier's clock") {
-        return p.into_response();
-    }
-    let q = match q {
-        Ok(Query(q)) => q,
-        Err(e) => {
-            return Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-query", e.body_text()).into_response()
-        }
-    };
-    if let Some(now) = q.now {
-        match now.parse::<Timestamp>() {
-            Ok(t) => st.clock.set(t),
-            Err(e) => {
-                return Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid-query",
-                    format!("not an RFC 3339 moment: {e}"),
-                )
-                .field("now")
-                .into_response()
-            }
-        }
-    }
-    let today = local_date(st.clock.now());
-    match st.notifier.tick(today).await {
-        Ok(r) => {
-            Json(json!({"today": today, "sent": r.sent, "failed": r.failed, "recorded": r.recorded})).into_response()
-        }
-        Err(e) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "tick-failed", e).retry_after(5).into_response(),
-    }
-}
-
-async fn readyz(State(st): State<AppState>) -> Response {
-    if st.metrics.connected.load(std::sync::atomic::Ordering::Relaxed) {
-        Json(json!({"status": "ready", "applied": st.metrics.applied.load(std::sync::atomic::Ordering::Relaxed)}))
-            .into_response()
-    } else {
-        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not-ready", "not following the stream yet")
-            .retry_after(2)
-            .into_response()
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod compose;
+pub mod http;
 pub mod mailer;
 pub mod message;
 pub mod notifier;

@@ -199,10 +199,12 @@ async fn replicated(st: &AppState, seq: u64) -> Result<(), Problem> {
 /// Query of `GET /v1/events`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Return events with seq greater than this (default 0: from the start).
     pub after: Option<u64>,
     /// At most this many (default 100, at most the configured `max_page`).
+    #[param(minimum = 1)]
     pub limit: Option<usize>,
 }
 
@@ -234,6 +236,15 @@ pub async fn list_events(
             .field("limit"));
     }
     let after = q.after.unwrap_or(0);
+    // Seqs are documented as int64 (what JSON clients can hold); a larger `after` is a mistake.
+    if after > i64::MAX as u64 {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-query",
+            format!("after must be 0–{}", i64::MAX),
+        )
+        .field("after"));
+    }
     let store = st.store.clone();
     let head_seq = st.metrics.head_seq.load(Ordering::Relaxed);
     let page = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, u64), crate::store::StoreError> {

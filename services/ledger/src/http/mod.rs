@@ -11,6 +11,7 @@ use axum::{
     routing::{get, post},
     Router,
 };
+use lofte_web::openapi::Security;
 use tokio::sync::mpsc;
 use utoipa::OpenApi;
 
@@ -39,6 +40,7 @@ pub struct Nats {
 /// The OpenAPI document of the ledger.
 #[derive(Debug, OpenApi)]
 #[openapi(
+    modifiers(&Security),
     info(title = "Lofte ledger", description = "The append-only, hash-chained event log of Lofte."),
     paths(
         events::post_event,

@@ -11,6 +11,7 @@ use axum::{
     routing::{get, post},
     Router,
 };
+use lofte_web::openapi::Security;
 use tokio::sync::mpsc;
 use utoipa::OpenApi;
 
@@ -27,6 +28,7 @@ pub struct AppState {
 /// The OpenAPI document of the projector.
 #[derive(Debug, OpenApi)]
 #[openapi(
+    modifiers(&Security),
     info(title = "Lofte projector", description = "Tertial summaries, the published follow-up report, provenance."),
     paths(
         plans::list,

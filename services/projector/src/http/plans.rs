@@ -26,14 +26,19 @@ use super::{access, AppState};
 /// Query parameters the plan routes take.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct PlanQuery {
     /// A tertial, e.g. `2022-T1`.
+    #[param(example = "2022-T1")]
     pub tertial: Option<String>,
     /// Only what was recorded by this moment (RFC 3339, e.g. `2022-05-16T09:00:00Z`).
+    #[param(example = "2022-05-16T09:00:00Z")]
     pub as_of: Option<String>,
     /// `md` (default), `html`, `csv` or `json` (report only).
+    #[param(example = "md")]
     pub format: Option<String>,
     /// An activity id (provenance only).
+    #[param(example = "fotpatrullering")]
     pub activity: Option<String>,
 }
 
@@ -121,7 +126,7 @@ pub async fn list(State(st): State<AppState>, Extension(who): Extension<Principa
 
 /// A plan's tertial summary: per activity and tertial the facts and the events behind them, and
 /// target progress.
-#[utoipa::path(get, path = "/v1/plans/{plan}/summary", params(("plan" = String, Path,), PlanQuery), responses(
+#[utoipa::path(get, path = "/v1/plans/{plan}/summary", params(("plan" = String, Path, example = "jonkoping-2022"), PlanQuery), responses(
     (status = 200, description = "The summary"),
     (status = 404, description = "No such plan", body = ProblemDoc, content_type = "application/problem+json"),
     (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]
@@ -136,7 +141,7 @@ pub async fn summary(
 }
 
 /// The published follow-up: per promise a table Aktivitet | Tertial 1 | Tertial 2 | Tertial 3.
-#[utoipa::path(get, path = "/v1/plans/{plan}/report", params(("plan" = String, Path,), PlanQuery), responses(
+#[utoipa::path(get, path = "/v1/plans/{plan}/report", params(("plan" = String, Path, example = "jonkoping-2022"), PlanQuery), responses(
     (status = 200, description = "The report, as Markdown, HTML, CSV or JSON"),
     (status = 404, description = "No such plan", body = ProblemDoc, content_type = "application/problem+json"),
     (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]
@@ -168,7 +173,7 @@ pub async fn report(
 }
 
 /// The events behind each figure of an activity's cells, with their ids and content.
-#[utoipa::path(get, path = "/v1/plans/{plan}/provenance", params(("plan" = String, Path,), PlanQuery), responses(
+#[utoipa::path(get, path = "/v1/plans/{plan}/provenance", params(("plan" = String, Path, example = "jonkoping-2022"), PlanQuery), responses(
     (status = 200, description = "Each figure and the events behind it"),
     (status = 404, description = "No such plan or activity", body = ProblemDoc, content_type = "application/problem+json"),
     (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]
@@ -208,7 +213,7 @@ pub async fn provenance(
 }
 
 /// Which organisation still owes which activity's follow-up.
-#[utoipa::path(get, path = "/v1/plans/{plan}/pending", params(("plan" = String, Path,), PlanQuery), responses(
+#[utoipa::path(get, path = "/v1/plans/{plan}/pending", params(("plan" = String, Path, example = "jonkoping-2022"), PlanQuery), responses(
     (status = 200, description = "Open follow-ups"),
     (status = 404, description = "No such plan", body = ProblemDoc, content_type = "application/problem+json"),
     (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]

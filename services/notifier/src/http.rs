@@ -1,0 +1,137 @@
+//! The notifier's HTTP API: `POST /v1/tick` (move the simulated clock, run a tick now), health,
+//! readiness, metrics, and its OpenAPI document.
+
+use std::sync::{atomic::Ordering, Arc, LazyLock};
+
+use axum::{
+    extract::{Query, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use jiff::Timestamp;
+use lofte_proto::{auth::Role, date::local_date};
+use lofte_web::openapi::Security;
+use lofte_web::{auth::Principal, Problem};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::OpenApi;
+
+use crate::app::AppState;
+
+/// The OpenAPI document of the notifier.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    modifiers(&Security),
+    info(title = "Lofte notifier", description = "Deadline reminders and escalations by e-mail."),
+    paths(tick, healthz, readyz, metrics),
+    components(schemas(lofte_web::ProblemDoc, Ticked))
+)]
+pub struct ApiDoc;
+
+/// The router with every route.
+pub(crate) fn router(state: AppState, auth: Arc<lofte_web::auth::Auth>) -> Router {
+    Router::new()
+        .route("/v1/tick", post(tick))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .fallback(lofte_web::problem::not_found)
+        .method_not_allowed_fallback(lofte_web::problem::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(auth, lofte_web::auth::authenticate))
+        .with_state(state)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct TickQuery {
+    /// Moves the simulated clock to this moment (RFC 3339) before the tick.
+    #[param(example = "2022-05-02T08:00:00Z")]
+    now: Option<String>,
+}
+
+/// What one tick did.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct Ticked {
+    /// The local business date the tick ran for (Europe/Stockholm).
+    #[schema(value_type = String, format = Date)]
+    today: jiff::civil::Date,
+    sent: usize,
+    failed: usize,
+    recorded: usize,
+}
+
+/// Runs a tick now, optionally moving the simulated clock first. Coordinators and services only.
+#[utoipa::path(post, path = "/v1/tick", params(TickQuery), responses(
+    (status = 200, description = "The tick ran", body = Ticked),
+    (status = 422, description = "Bad query", body = lofte_web::ProblemDoc, content_type = "application/problem+json"),
+    (status = 503, description = "The tick could not run; retry", body = lofte_web::ProblemDoc, content_type = "application/problem+json"),
+))]
+async fn tick(
+    State(st): State<AppState>,
+    axum::Extension(who): axum::Extension<Principal>,
+    q: Result<Query<TickQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    if let Err(p) = who.require(&[Role::Coordinator, Role::Service], "move the notifier's clock") {
+        return p.into_response();
+    }
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(e) => {
+            return Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-query", e.body_text()).into_response()
+        }
+    };
+    if let Some(now) = q.now {
+        match now.parse::<Timestamp>() {
+            Ok(t) => st.clock.set(t),
+            Err(e) => {
+                return Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid-query",
+                    format!("not an RFC 3339 moment: {e}"),
+                )
+                .field("now")
+                .into_response()
+            }
+        }
+    }
+    let today = local_date(st.clock.now());
+    match st.notifier.tick(today).await {
+        Ok(r) => Json(Ticked { today, sent: r.sent, failed: r.failed, recorded: r.recorded }).into_response(),
+        Err(e) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "tick-failed", e).retry_after(5).into_response(),
+    }
+}
+
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Alive")))]
+async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({"status": "ok"}))
+}
+
+#[utoipa::path(get, path = "/readyz", responses(
+    (status = 200, description = "Following the stream"),
+    (status = 503, description = "Not following the stream yet", body = lofte_web::ProblemDoc, content_type = "application/problem+json"),
+))]
+async fn readyz(State(st): State<AppState>) -> Response {
+    if st.metrics.connected.load(Ordering::Relaxed) {
+        Json(json!({"status": "ready", "applied": st.metrics.applied.load(Ordering::Relaxed)})).into_response()
+    } else {
+        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not-ready", "not following the stream yet")
+            .retry_after(2)
+            .into_response()
+    }
+}
+
+#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
+async fn metrics(State(st): State<AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], st.metrics.render()).into_response()
+}
+
+static OPENAPI: LazyLock<String> = LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_default());
+
+/// The OpenAPI document, generated from the code.
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI.as_str()).into_response()
+}
