@@ -28,3 +28,5 @@ if [ ! -f "$stamp" ]; then
 fi
 ln -sf ../venv/bin/nats-server .tools/bin/nats-server
 .tools/bin/nats-server --version >/dev/null
+ln -sf ../venv/bin/schemathesis .tools/bin/schemathesis
+.tools/bin/schemathesis --version >/dev/null

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod audit;
+mod fuzz;
 mod inspect;
 mod live;
 mod log;

@@ -13,10 +13,20 @@ pub static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new
 
 /// Starts `lofte up` on `data` (with `extra` arguments) from the repository root.
 pub fn up(data: &std::path::Path, extra: &[&str]) -> (std::process::Child, mpsc::Receiver<String>) {
+    up_with_env(data, extra, &[])
+}
+
+/// [`up`] with `env` set for `lofte up` and so for the services it starts.
+pub fn up_with_env(
+    data: &std::path::Path,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (std::process::Child, mpsc::Receiver<String>) {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let mut child = Command::new(env!("CARGO_BIN_EXE_lofte"))
         .args(["up", "--data-dir", data.to_str().unwrap()])
         .args(extra)
+        .envs(env.iter().copied())
         .current_dir(root)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

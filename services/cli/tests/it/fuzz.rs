@@ -1,0 +1,111 @@
+//! Hostile input, fuzzed: schemathesis (from `.tools/`, installed by `deploy/dev/tools.sh`)
+//! generates requests for every operation of the ledger's, the projector's and the notifier's
+//! OpenAPI documents — valid ones and malformed ones — as a coordinator, a reporter, an auditor
+//! and anonymously, against the whole stack of `lofte up` with the sample data. It fails on any
+//! 5xx, on an answer its documents do not declare, on a rejection that is not problem+json, on a
+//! log changed by a rejected request (same last seq and head hash) and on a token echoed back:
+//! see `tests/fuzz/lofte_checks.py`. `LOFTE_FUZZ_SEED` and `LOFTE_FUZZ_EXAMPLES` (per operation)
+//! vary the run; the default is fixed so that CI is reproducible.
+
+use std::{collections::BTreeMap, path::PathBuf, process::Command};
+
+use super::up::{stop, until_ready, up_with_env, ONE_AT_A_TIME};
+
+const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_conformance,\
+    response_headers_conformance,response_schema_conformance,negative_data_rejection,\
+    missing_required_header,unsupported_method,ignored_auth,\
+    rejection_is_problem_json,log_unchanged_after_rejection,no_secret_in_body";
+
+fn root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn schemathesis() -> PathBuf {
+    let bin = root().join(".tools/bin/schemathesis");
+    assert!(
+        bin.is_file(),
+        "schemathesis is not installed at {}: run `bash deploy/dev/tools.sh` (or `bash deploy/test`), \
+         which installs the pinned version into .tools/",
+        bin.display()
+    );
+    bin
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_survives_fuzzing_and_rejections_write_nothing() {
+    let bin = schemathesis();
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let data = tempfile::tempdir().unwrap();
+    // The fuzzer is one fast client: let it through the rate limit (429 has its own tests), and
+    // keep the notifier's own clock from ticking while it runs.
+    let mut env = vec![("LOFTE__NOTIFIER__TICK_SECS", "1000000")];
+    for svc in ["LEDGER", "PROJECTOR", "NOTIFIER"] {
+        env.push((leak(format!("LOFTE__{svc}__AUTH__RATE_PER_SEC")), "100000"));
+        env.push((leak(format!("LOFTE__{svc}__AUTH__BURST")), "100000"));
+    }
+    let (mut child, rx) = up_with_env(data.path(), &[], &env);
+    let lines = until_ready(&rx);
+    let url = |name: &str| {
+        lines.iter().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).unwrap().to_owned()
+    };
+    let tokens: BTreeMap<String, String> =
+        toml::from_str(&std::fs::read_to_string(data.path().join("demo-tokens.toml")).unwrap()).unwrap();
+    let secrets = tokens.values().cloned().collect::<Vec<_>>().join(",");
+    let seed = std::env::var("LOFTE_FUZZ_SEED").unwrap_or_else(|_| "1".into());
+    let examples = std::env::var("LOFTE_FUZZ_EXAMPLES").unwrap_or_else(|_| "25".into());
+    let work = tempfile::tempdir().unwrap();
+
+    let mut failed = vec![];
+    for service in ["ledger", "projector", "notifier"] {
+        for who in ["coordinator", "reporter-polisen", "auditor", "anonymous"] {
+            let mut cmd = Command::new(&bin);
+            cmd.args(["run", &format!("{}/openapi.json", url(service)), "--checks", CHECKS])
+                .args(["--seed", &seed, "--max-examples", &examples, "--workers", "1"])
+                .args(["--suppress-health-check", "all", "--request-timeout", "30"])
+                .current_dir(work.path())
+                .env("NO_COLOR", "1")
+                .env("PYTHONPATH", root().join("tests/fuzz"))
+                .env("SCHEMATHESIS_HOOKS", "lofte_checks")
+                .env("LOFTE_FUZZ_LEDGER", url("ledger"))
+                .env("LOFTE_FUZZ_READ_TOKEN", &tokens["auditor"])
+                .env("LOFTE_FUZZ_SECRETS", &secrets);
+            if let Some(t) = tokens.get(who) {
+                cmd.args(["--header", &format!("Authorization: Bearer {t}")]);
+            }
+            let out = cmd.output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+            let generated = cases_generated(&text);
+            eprintln!("fuzz {service} as {who}: {generated} cases, {}", out.status);
+            if !out.status.success() || generated == 0 {
+                failed.push(format!("== {service} as {who} ({}) ==\n{text}", out.status));
+            }
+        }
+    }
+    // The chain is intact after it all.
+    let verify: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/v1/verify", url("ledger")))
+        .bearer_auth(&tokens["auditor"])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    stop(&mut child);
+    assert!(failed.is_empty(), "schemathesis found problems:\n{}", failed.join("\n"));
+    assert_eq!(verify["ok"], true, "{verify}");
+}
+
+/// "Test cases:\n  502 generated, …" → 502.
+fn cases_generated(text: &str) -> u64 {
+    text.lines()
+        .skip_while(|l| !l.starts_with("Test cases:"))
+        .nth(1)
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
