@@ -54,8 +54,8 @@ fn field_error(prefix: &str, e: serde_path_to_error::Error<serde_json::Error>) -
         path.clear();
     }
     let message = e.inner().to_string();
-    // serde reports an unknown field at its parent; point at the field itself.
-    if let Some(rest) = message.strip_prefix("unknown field `") {
+    // serde reports an unknown or repeated field at its parent; point at the field itself.
+    if let Some(rest) = message.strip_prefix("unknown field `").or_else(|| message.strip_prefix("duplicate field `")) {
         if let Some(name) = rest.split('`').next() {
             if !(path == name || path.ends_with(&format!(".{name}"))) {
                 path = if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
@@ -72,7 +72,16 @@ fn field_error(prefix: &str, e: serde_path_to_error::Error<serde_json::Error>) -
         Some(i) => message[..i].to_owned(),
         None => message,
     };
-    FieldError { field, message }
+    FieldError { field: outermost_list(&field), message }
+}
+
+/// No field of Lofte's is a list of lists: where the path runs into one (`data.count[0][0]…`, a
+/// deeply nested value sent where a number belongs), the field at fault is the one holding it.
+fn outermost_list(path: &str) -> String {
+    match path.find("][").and_then(|i| path[..i].rfind('[')) {
+        Some(start) => path[..start].to_owned(),
+        None => path.to_owned(),
+    }
 }
 
 /// The body as parsed on the hot path: `data` stays raw JSON and is parsed once, straight into
@@ -186,6 +195,12 @@ mod tests {
         assert_eq!(c.event.kind(), Kind::DialogueHeld);
         let back = new_event(&c.plan, &c.actor, &c.event);
         assert_eq!(parse_event(&back.kind, back.data).unwrap(), c.event);
+    }
+
+    #[test]
+    fn a_nested_value_is_blamed_on_the_field_holding_it() {
+        assert_eq!(outermost_list("data.count[0][0][0]"), "data.count");
+        assert_eq!(outermost_list("data.targets[2].area"), "data.targets[2].area");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Bounded text: titles, places and topics are short; notes may be long. Both refuse control
-//! characters (a note may hold line breaks and tabs) and blank input, so what reaches the log and
+//! characters and bidirectional overrides (a note may hold line breaks and tabs) and blank input, so what reaches the log and
 //! the published report is printable.
 
 use std::fmt;
@@ -27,10 +27,16 @@ fn check(s: &str, max: usize, multiline: bool) -> Result<(), TextError> {
     if got > max {
         return Err(TextError::TooLong { max, got });
     }
-    if let Some(c) = s.chars().find(|c| c.is_control() && !(multiline && (*c == '\n' || *c == '\t'))) {
+    if let Some(c) = s.chars().find(|c| refused(*c) && !(multiline && (*c == '\n' || *c == '\t'))) {
         return Err(TextError::Control(c as u32));
     }
     Ok(())
+}
+
+/// Control characters, and the bidirectional overrides and isolates (U+202A–U+202E,
+/// U+2066–U+2069) that make a published text read otherwise than it is stored.
+fn refused(c: char) -> bool {
+    c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
 macro_rules! bounded_text {

@@ -46,10 +46,7 @@ async fn main() -> anyhow::Result<()> {
     settings.data_dir = cli.data_dir.unwrap_or(settings.data_dir);
     settings.ledger_id = cli.ledger_id.unwrap_or(settings.ledger_id);
     settings.nats.connection.url = cli.nats_url.or(settings.nats.connection.url);
-    settings.auth.tokens_file = cli.tokens_file.or(settings.auth.tokens_file);
-    if let Err(e) = settings.auth.check_for_service("ledger") {
-        anyhow::bail!("the ledger could not start: {e}");
-    }
+    settings.auth.from_flag_for_service(cli.tokens_file, "ledger").map_err(anyhow::Error::msg)?;
     let app = App::build(settings).await.context("the ledger could not start")?;
     println!("lofte-ledger listening on http://{}", app.addr());
     let shutdown = lofte_web::runtime::shutdown_on_signal();

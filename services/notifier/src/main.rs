@@ -65,10 +65,7 @@ async fn main() -> anyhow::Result<()> {
     s.smtp.host = cli.smtp_host.or(s.smtp.host);
     s.smtp.port = cli.smtp_port.unwrap_or(s.smtp.port);
     s.smtp.tls = cli.smtp_tls.unwrap_or(s.smtp.tls);
-    s.auth.tokens_file = cli.tokens_file.or(s.auth.tokens_file);
-    if let Err(e) = s.auth.check_for_service("notifier") {
-        anyhow::bail!("the notifier could not start: {e}");
-    }
+    s.auth.from_flag_for_service(cli.tokens_file, "notifier").map_err(anyhow::Error::msg)?;
     let app = App::build(s, cli.now).await.context("the notifier could not start")?;
     println!("lofte-notifier listening on http://{}", app.addr());
     app.run(lofte_web::runtime::shutdown_on_signal()).await

@@ -49,10 +49,7 @@ async fn main() -> anyhow::Result<()> {
             settings.ledgers.insert(id.to_owned(), url.to_owned());
         }
     }
-    settings.auth.tokens_file = cli.tokens_file.or(settings.auth.tokens_file);
-    if let Err(e) = settings.auth.check_for_service("projector") {
-        anyhow::bail!("the projector could not start: {e}");
-    }
+    settings.auth.from_flag_for_service(cli.tokens_file, "projector").map_err(anyhow::Error::msg)?;
     let app = App::build(settings).await.context("the projector could not start")?;
     println!("lofte-projector listening on http://{}", app.addr());
     let shutdown = lofte_web::runtime::shutdown_on_signal();

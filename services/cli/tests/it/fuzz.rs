@@ -81,6 +81,9 @@ async fn every_endpoint_survives_fuzzing_and_rejections_write_nothing() {
             }
         }
     }
+    let head_before = head(&url("ledger"), &tokens["auditor"]).await;
+    hostile_queries(&url("ledger"), &url("projector"), &url("notifier"), &tokens["coordinator"]).await;
+    assert_eq!(head(&url("ledger"), &tokens["auditor"]).await, head_before, "a refused query wrote something");
     // The chain is intact after it all.
     let verify: serde_json::Value = reqwest::Client::new()
         .get(format!("{}/v1/verify", url("ledger")))
@@ -94,6 +97,56 @@ async fn every_endpoint_survives_fuzzing_and_rejections_write_nothing() {
     stop(&mut child);
     assert!(failed.is_empty(), "schemathesis found problems:\n{}", failed.join("\n"));
     assert_eq!(verify["ok"], true, "{verify}");
+}
+
+/// Hostile paths and query strings, one row each: status and field at fault, as problem+json.
+async fn hostile_queries(ledger: &str, projector: &str, notifier: &str, token: &str) {
+    let long = "x".repeat(30_000);
+    let plan = format!("{projector}/v1/plans/jonkoping-2022");
+    let rows: Vec<(String, u16, &str)> = vec![
+        (format!("{plan}/summary?tertial=%FF"), 422, "tertial"),
+        (format!("{plan}/summary?tertial=2022-T1%00"), 422, "tertial"),
+        (format!("{plan}/summary?tertial=99999999999999999999999-T1"), 422, "tertial"),
+        (format!("{plan}/summary?as_of=2024-02-30T00:00:00Z"), 422, "as_of"),
+        (format!("{plan}/summary?tertial={long}"), 422, "tertial"),
+        (format!("{plan}/summary?x[y][z]=1"), 422, ""),
+        (format!("{plan}/report?format=%1B%5B31m"), 422, "format"),
+        (format!("{plan}/provenance?activity=%E2%80%AEevil"), 422, "activity"),
+        (format!("{projector}/v1/plans/%FF%FE/summary"), 400, ""),
+        (format!("{projector}/v1/plans/{long}/summary"), 422, "plan"),
+        (format!("{projector}/v1/plans/jonk%00oping/report"), 422, "plan"),
+        (format!("{ledger}/v1/events?after=-1"), 422, ""),
+        (format!("{ledger}/v1/events?after=18446744073709551616"), 422, ""),
+        (format!("{ledger}/v1/events?limit=1e3"), 422, ""),
+        (format!("{ledger}/v1/events/%FF"), 400, ""),
+        (format!("{ledger}/v1/events/{long}"), 422, "id"),
+        (format!("{notifier}/v1/tick?now=2024-02-30T08:00:00Z"), 422, "now"),
+        (format!("{notifier}/v1/tick?now=%FF"), 422, "now"),
+    ];
+    let client = reqwest::Client::new();
+    for (url, status, field) in rows {
+        let req = if url.starts_with(notifier) { client.post(&url) } else { client.get(&url) };
+        let resp = req.bearer_auth(token).send().await.unwrap();
+        let shown = &url[..url.len().min(120)];
+        assert_eq!(resp.status().as_u16(), status, "{shown}");
+        assert_eq!(resp.headers()["content-type"], "application/problem+json", "{shown}");
+        let p: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(p["field"].as_str().unwrap_or(""), field, "{shown}: {p}");
+        assert!(p["detail"].as_str().unwrap().len() < 2_000, "{shown}: the answer echoes the input");
+    }
+}
+
+async fn head(ledger: &str, token: &str) -> serde_json::Value {
+    let v: serde_json::Value = reqwest::Client::new()
+        .get(format!("{ledger}/v1/verify"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    serde_json::json!([v["head_seq"], v["head_hash"]])
 }
 
 /// "Test cases:\n  502 generated, …" → 502.

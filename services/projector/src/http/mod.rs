@@ -61,5 +61,6 @@ pub fn router(state: AppState, auth: Arc<lofte_web::auth::Auth>) -> Router {
         .fallback(lofte_web::problem::not_found)
         .method_not_allowed_fallback(lofte_web::problem::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(auth, lofte_web::auth::authenticate))
+        .layer(axum::middleware::from_fn(lofte_web::problem::as_problem))
         .with_state(state)
 }

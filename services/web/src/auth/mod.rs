@@ -50,7 +50,16 @@ impl Default for AuthSettings {
 }
 
 impl AuthSettings {
-    /// Refuses to run open unless asked to: for the binaries, before they serve anything.
+    /// For the binaries, before they serve anything: a `--tokens-file` flag wins over the config,
+    /// then [`Self::check_for_service`]; the error says which service could not start.
+    pub fn from_flag_for_service(&mut self, flag: Option<PathBuf>, service: &str) -> Result<(), String> {
+        if flag.is_some() {
+            self.tokens_file = flag;
+        }
+        self.check_for_service(service).map_err(|e| format!("the {service} could not start: {e}"))
+    }
+
+    /// Refuses to run open unless asked to.
     pub fn check_for_service(&self, service: &str) -> Result<(), String> {
         match (&self.tokens_file, self.open) {
             (None, false) => Err(format!(
