@@ -85,15 +85,7 @@ async fn every_endpoint_survives_fuzzing_and_rejections_write_nothing() {
     hostile_queries(&url("ledger"), &url("projector"), &url("notifier"), &tokens["coordinator"]).await;
     assert_eq!(head(&url("ledger"), &tokens["auditor"]).await, head_before, "a refused query wrote something");
     // The chain is intact after it all.
-    let verify: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/v1/verify", url("ledger")))
-        .bearer_auth(&tokens["auditor"])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let verify = verify(&url("ledger"), &tokens["auditor"]).await;
     stop(&mut child);
     assert!(failed.is_empty(), "schemathesis found problems:\n{}", failed.join("\n"));
     assert_eq!(verify["ok"], true, "{verify}");
@@ -136,16 +128,14 @@ async fn hostile_queries(ledger: &str, projector: &str, notifier: &str, token: &
     }
 }
 
+async fn verify(ledger: &str, token: &str) -> serde_json::Value {
+    let resp = reqwest::Client::new().get(format!("{ledger}/v1/verify")).bearer_auth(token).send().await.unwrap();
+    resp.json().await.unwrap()
+}
+
+/// The ledger's last seq and head hash.
 async fn head(ledger: &str, token: &str) -> serde_json::Value {
-    let v: serde_json::Value = reqwest::Client::new()
-        .get(format!("{ledger}/v1/verify"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = verify(ledger, token).await;
     serde_json::json!([v["head_seq"], v["head_hash"]])
 }
 

@@ -12,16 +12,12 @@ use std::{
 pub static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Starts `lofte up` on `data` (with `extra` arguments) from the repository root.
-pub fn up(data: &std::path::Path, extra: &[&str]) -> (std::process::Child, mpsc::Receiver<String>) {
+pub fn up(data: &std::path::Path, extra: &[&str]) -> (Up, mpsc::Receiver<String>) {
     up_with_env(data, extra, &[])
 }
 
 /// [`up`] with `env` set for `lofte up` and so for the services it starts.
-pub fn up_with_env(
-    data: &std::path::Path,
-    extra: &[&str],
-    env: &[(&str, &str)],
-) -> (std::process::Child, mpsc::Receiver<String>) {
+pub fn up_with_env(data: &std::path::Path, extra: &[&str], env: &[(&str, &str)]) -> (Up, mpsc::Receiver<String>) {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let mut child = Command::new(env!("CARGO_BIN_EXE_lofte"))
         .args(["up", "--data-dir", data.to_str().unwrap()])
@@ -39,7 +35,28 @@ pub fn up_with_env(
             let _ = tx.send(line);
         }
     });
-    (child, rx)
+    (Up(child), rx)
+}
+
+/// A running `lofte up`; a test that fails before [`stop`] still stops it (SIGINT, then SIGKILL),
+/// so that no stack outlives its test holding the usual ports.
+#[derive(Debug)]
+pub struct Up(pub std::process::Child);
+
+impl Drop for Up {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = Command::new("kill").args(["-INT", &self.0.id().to_string()]).status();
+            for _ in 0..100 {
+                if !matches!(self.0.try_wait(), Ok(None)) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
 }
 
 /// Lines up to "Ctrl-C stops.".
@@ -56,7 +73,8 @@ pub fn until_ready(rx: &mpsc::Receiver<String>) -> Vec<String> {
 }
 
 /// Stops `lofte up` with SIGINT; it must end cleanly.
-pub fn stop(child: &mut std::process::Child) {
+pub fn stop(up: &mut Up) {
+    let child = &mut up.0;
     Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     for _ in 0..300 {
         if let Some(status) = child.try_wait().unwrap() {
