@@ -1,11 +1,21 @@
 //! Following the stream: a durable JetStream consumer with explicit acks. Each batch of messages
 //! is deduplicated by `(ledger, seq)` against the per-ledger checkpoints, gaps are back-filled
 //! from the ledger's API, the batch is written to the views and flushed, and only then are the
-//! messages acknowledged. A redelivered or duplicated message is acknowledged and ignored.
+//! messages acknowledged. A redelivered or duplicated message is acknowledged and ignored. While
+//! one batch is written and flushed, the next is gathered (a two-stage pipeline).
+//!
+//! The consumer acknowledges with `AckPolicy::All`: one ack for the last message of a batch
+//! covers the batch (one per message cost the server as much as the delivery). A message whose
+//! gap cannot be back-filled yet (its ledger unreachable) must then not be passed by any ack: the
+//! batch is acknowledged up to just before it, and the consumer is made again to deliver from
+//! that message on (what follows it is delivered again and skipped as duplicates).
 
 use std::{collections::HashMap, sync::atomic::Ordering, sync::Arc, time::Duration};
 
-use async_nats::jetstream::{self, consumer::pull, consumer::AckPolicy, AckKind};
+use async_nats::jetstream::{
+    self,
+    consumer::{pull, AckPolicy, DeliverPolicy},
+};
 use futures::{FutureExt, StreamExt};
 use serde::Deserialize;
 use tokio::sync::{mpsc, oneshot};
@@ -43,6 +53,8 @@ pub struct Consumer {
     pub(crate) backfill: Backfill,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) rebuild: mpsc::Receiver<Rebuild>,
+    /// The stream sequence to deliver from again (a message whose gap could not be filled).
+    pub(crate) rewind: Option<u64>,
 }
 
 impl Consumer {
@@ -58,6 +70,7 @@ impl Consumer {
                 views,
                 metrics,
                 rebuild,
+                rewind: None,
             },
             tx,
         )
@@ -82,22 +95,45 @@ impl Consumer {
         }
     }
 
-    async fn consumer(&self, js: &jetstream::Context) -> Result<jetstream::consumer::Consumer<pull::Config>, String> {
+    /// The durable consumer: the one there is, or a new one delivering from the start — or from
+    /// `rewind`, or after what a consumer made with per-message acks (by an earlier version) had
+    /// acknowledged.
+    async fn consumer(
+        &mut self,
+        js: &jetstream::Context,
+    ) -> Result<jetstream::consumer::Consumer<pull::Config>, String> {
+        let name = self.settings.consumer.clone();
         let stream =
             js.get_stream(&self.settings.stream).await.map_err(|e| format!("stream {}: {e}", self.settings.stream))?;
+        let mut start = self.rewind.take();
+        if start.is_none() {
+            if let Ok(c) = stream.get_consumer::<pull::Config>(&name).await {
+                let info = c.cached_info();
+                if info.config.ack_policy == AckPolicy::All {
+                    return Ok(c);
+                }
+                start = Some(info.ack_floor.stream_sequence + 1);
+            }
+        }
+        let deliver_policy = match start {
+            Some(start_sequence) => {
+                let _ = stream.delete_consumer(&name).await;
+                tracing::info!(consumer = %name, start_sequence, "delivering again from a stream sequence");
+                DeliverPolicy::ByStartSequence { start_sequence }
+            }
+            None => DeliverPolicy::All,
+        };
         stream
-            .get_or_create_consumer(
-                &self.settings.consumer,
-                pull::Config {
-                    durable_name: Some(self.settings.consumer.clone()),
-                    ack_policy: AckPolicy::Explicit,
-                    ack_wait: Duration::from_secs(self.settings.ack_wait_secs.max(1)),
-                    max_ack_pending: (self.settings.batch * 4) as i64,
-                    ..Default::default()
-                },
-            )
+            .create_consumer(pull::Config {
+                durable_name: Some(name.clone()),
+                ack_policy: AckPolicy::All,
+                deliver_policy,
+                ack_wait: Duration::from_secs(self.settings.ack_wait_secs.max(1)),
+                max_ack_pending: (self.settings.batch * 4) as i64,
+                ..Default::default()
+            })
             .await
-            .map_err(|e| format!("consumer {}: {e}", self.settings.consumer))
+            .map_err(|e| format!("consumer {name}: {e}"))
     }
 
     /// Follows the stream until cancelled (`false`) or a rebuild asks to start over (`true`).
@@ -115,11 +151,18 @@ impl Consumer {
             .await
             .map_err(|e| e.to_string())?;
         let mut checkpoints: HashMap<String, u64> = HashMap::new();
+        // The previous batch, being written, flushed and acknowledged while this one gathers;
+        // batches are applied one at a time, in order.
+        let mut writing: Option<tokio::task::JoinHandle<Result<(), String>>> = None;
         self.metrics.connected(true);
         loop {
             let first = tokio::select! {
-                () = cancel.cancelled() => return Ok(false),
+                () = cancel.cancelled() => {
+                    finish(writing.take()).await?;
+                    return Ok(false);
+                }
                 Some(req) = self.rebuild.recv() => {
+                    finish(writing.take()).await?;
                     let r = self.rebuild_views(&js).await;
                     let ok = r.is_ok();
                     let _ = req.reply.send(r);
@@ -147,9 +190,9 @@ impl Consumer {
                 }
             }
             let mut staged: Vec<Applied> = vec![];
-            // Messages whose gap could not be filled now: redelivered later, without holding up
-            // the other ledgers' events.
-            let mut deferred = vec![false; batch.len()];
+            // The first message whose gap could not be filled now: delivered again later; the
+            // rest of the batch (other ledgers' events) is applied meanwhile.
+            let mut deferred: Option<usize> = None;
             for (i, msg) in batch.iter().enumerate() {
                 let Ok(head) = serde_json::from_slice::<Head<'_>>(&msg.payload) else {
                     self.metrics.error(format!("a message on {} is not a Lofte event; skipped", msg.subject));
@@ -176,7 +219,7 @@ impl Consumer {
                         }
                         Err(e) => {
                             self.metrics.error(e);
-                            deferred[i] = true;
+                            deferred = deferred.or(Some(i));
                             continue;
                         }
                     }
@@ -190,22 +233,19 @@ impl Consumer {
                 });
                 checkpoints.insert(head.ledger.to_owned(), head.seq);
             }
-            let started = std::time::Instant::now();
-            self.views.apply(&staged).await.map_err(|e| e.to_string())?;
-            self.metrics.apply_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
-            self.metrics.batches.fetch_add(1, Ordering::Relaxed);
-            let started = std::time::Instant::now();
-            self.metrics.applied.fetch_add(staged.len() as u64, Ordering::Relaxed);
-            self.metrics.changed();
-            for (msg, later) in batch.iter().zip(deferred) {
-                let ack = if later {
-                    msg.ack_with(AckKind::Nak(Some(Duration::from_secs(2)))).await
-                } else {
-                    msg.ack().await
-                };
-                ack.map_err(|e| format!("ack: {e}"))?;
+            finish(writing.take()).await?;
+            let (views, metrics) = (self.views.clone(), self.metrics.clone());
+            let rewind = match deferred {
+                Some(i) => Some(batch[i].info().map_err(|e| e.to_string())?.stream_sequence),
+                None => None,
+            };
+            let ack_upto = deferred.unwrap_or(batch.len());
+            writing = Some(tokio::spawn(async move { write_and_ack(&views, &metrics, staged, batch, ack_upto).await }));
+            if let Some(seq) = rewind {
+                finish(writing.take()).await?;
+                self.rewind = Some(seq);
+                return Err(format!("a gap could not be back-filled yet; delivering again from stream sequence {seq}"));
             }
-            self.metrics.ack_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
         }
     }
 
@@ -217,4 +257,35 @@ impl Consumer {
         tracing::warn!("views dropped; replaying the stream from its start");
         Ok(())
     }
+}
+
+/// Waits for the batch being written, if any.
+async fn finish(writing: Option<tokio::task::JoinHandle<Result<(), String>>>) -> Result<(), String> {
+    match writing {
+        Some(w) => w.await.map_err(|e| format!("writing a batch: {e}"))?,
+        None => Ok(()),
+    }
+}
+
+/// Writes a batch to the views, waits until it is on disk, then acknowledges the batch's first
+/// `ack_upto` messages with one ack (the consumer acknowledges all up to the one acked).
+async fn write_and_ack(
+    views: &Views,
+    metrics: &Metrics,
+    staged: Vec<Applied>,
+    batch: Vec<jetstream::Message>,
+    ack_upto: usize,
+) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    views.apply(&staged).await.map_err(|e| e.to_string())?;
+    metrics.apply_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+    metrics.batches.fetch_add(1, Ordering::Relaxed);
+    let started = std::time::Instant::now();
+    metrics.applied.fetch_add(staged.len() as u64, Ordering::Relaxed);
+    metrics.changed();
+    if let Some(last) = ack_upto.checked_sub(1).and_then(|i| batch.get(i)) {
+        last.ack().await.map_err(|e| format!("ack: {e}"))?;
+    }
+    metrics.ack_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+    Ok(())
 }

@@ -42,6 +42,12 @@ pub struct Views {
     db: sled::Db,
 }
 
+/// A segment: the seq of its first event, and its events, each prefixed by its length.
+type Segment = (u64, Vec<u8>);
+
+/// The largest segment written, in bytes (unless one event is larger).
+const SEGMENT_BYTES: usize = 32 * 1024;
+
 fn event_key(plan: &str, ledger: &str, seq: u64) -> Vec<u8> {
     let mut k = Vec::with_capacity(plan.len() + ledger.len() + 11);
     k.push(b'p');
@@ -86,18 +92,31 @@ impl Views {
         if events.is_empty() {
             return Ok(());
         }
-        // One segment per (plan, ledger) in this batch, in arrival (= seq) order.
-        let mut segments: std::collections::BTreeMap<(&str, &str), (u64, Vec<u8>)> = Default::default();
+        // Segments per (plan, ledger) in this batch, in arrival (= seq) order, each at most
+        // SEGMENT_BYTES (sled stores a larger value as a file of its own).
+        let mut segments: std::collections::BTreeMap<(&str, &str), Vec<Segment>> = Default::default();
         let mut checkpoints: std::collections::BTreeMap<&str, u64> = Default::default();
         for e in events {
-            let seg = segments.entry((e.plan.as_str(), e.ledger.as_str())).or_insert_with(|| (e.seq, Vec::new()));
-            seg.1.extend_from_slice(&(e.bytes.len() as u32).to_be_bytes());
-            seg.1.extend_from_slice(&e.bytes);
+            let segs = segments.entry((e.plan.as_str(), e.ledger.as_str())).or_default();
+            match segs.last_mut() {
+                Some((_, seg)) if seg.len() + 4 + e.bytes.len() <= SEGMENT_BYTES => {
+                    seg.extend_from_slice(&(e.bytes.len() as u32).to_be_bytes());
+                    seg.extend_from_slice(&e.bytes);
+                }
+                _ => {
+                    let mut seg = Vec::with_capacity(SEGMENT_BYTES.min(64 * e.bytes.len()));
+                    seg.extend_from_slice(&(e.bytes.len() as u32).to_be_bytes());
+                    seg.extend_from_slice(&e.bytes);
+                    segs.push((e.seq, seg));
+                }
+            }
             checkpoints.insert(e.ledger.as_str(), e.seq);
         }
         let mut b = sled::Batch::default();
-        for ((plan, ledger), (first, bytes)) in segments {
-            b.insert(event_key(plan, ledger, first), bytes);
+        for ((plan, ledger), segs) in segments {
+            for (first, bytes) in segs {
+                b.insert(event_key(plan, ledger, first), bytes);
+            }
             b.insert(prefixed(b'l', plan.as_bytes()), &[][..]);
         }
         for (ledger, seq) in checkpoints {

@@ -51,7 +51,7 @@ async fn projector(nats: &str, ledgers: BTreeMap<String, String>) -> Running {
 }
 
 /// A projector with its own durable consumer (two sharing a name would share the messages).
-async fn projector_named(nats: &str, ledgers: BTreeMap<String, String>, consumer: &str) -> Running {
+pub async fn projector_named(nats: &str, ledgers: BTreeMap<String, String>, consumer: &str) -> Running {
     projector_on(NatsConnection::new(nats), ledgers, consumer).await
 }
 
@@ -88,12 +88,12 @@ pub async fn import_eksjo(url: &str) {
     }
 }
 
-fn traffic(date: &str, count: &str) -> Value {
+pub fn traffic(date: &str, count: &str) -> Value {
     json!({"plan": "eksjo-2017", "actor": "polisen", "kind": "measure_counted", "data": {"activity": "trafikkontroller",
         "date": date, "metric": "trafikkontroller", "count": count, "area": "ostra-kommundelen"}})
 }
 
-async fn get_text(url: &str) -> String {
+pub async fn get_text(url: &str) -> String {
     reqwest::get(url).await.unwrap().text().await.unwrap()
 }
 

@@ -4,5 +4,6 @@
 
 mod crash;
 mod e2e;
+mod gap;
 mod nats_auth;
 mod settings;

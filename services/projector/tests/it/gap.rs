@@ -1,0 +1,146 @@
+//! A gap that cannot be back-filled yet — its ledger is unreachable — holds back only that
+//! ledger: the other ledgers' events behind it in the stream are applied meanwhile, and once
+//! the ledger answers again the gap is filled and nothing behind it is lost (the consumer
+//! acknowledges whole batches, so it must not pass the message it could not apply).
+
+use std::{
+    collections::BTreeMap,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
+
+use async_nats::jetstream::{self, message::PublishMessage};
+use axum::{
+    extract::{Request, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Router,
+};
+use lofte_test_support::{poll_until, NatsServer};
+use serde_json::Value;
+
+use super::e2e::{get_text, import_eksjo, ledger, post, projector_named, traffic};
+
+/// A real ledger behind a gate: closed, it answers 503; open, it passes GETs through.
+async fn gate(ledger: String, open: Arc<AtomicBool>) -> String {
+    async fn pass(State((ledger, open)): State<(String, Arc<AtomicBool>)>, req: Request) -> Response {
+        if !open.load(Ordering::SeqCst) {
+            return (StatusCode::SERVICE_UNAVAILABLE, "closed").into_response();
+        }
+        let url = format!("{ledger}{}", req.uri().path_and_query().map_or("", |p| p.as_str()));
+        let r = reqwest::get(url).await.unwrap();
+        let status = StatusCode::from_u16(r.status().as_u16()).unwrap();
+        (status, [("content-type", "application/json")], r.bytes().await.unwrap()).into_response()
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = Router::new().fallback(pass).with_state((ledger, open));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gap_that_cannot_be_filled_yet_holds_back_only_its_ledger() {
+    let nats = NatsServer::start().await.unwrap();
+    let eksjo = ledger("eksjo", Some(nats.url())).await;
+    let quiet = ledger("quiet", None).await;
+    let open = Arc::new(AtomicBool::new(false));
+    let gated = gate(quiet.url.clone(), open.clone()).await;
+    let ledgers = BTreeMap::from([("eksjo".into(), eksjo.url.clone()), ("quiet".into(), gated)]);
+    let p = projector_named(&nats.url(), ledgers, "projector-gap").await;
+
+    // The quiet ledger's 19th event reaches the stream; its first 18 must come from the ledger,
+    // which does not answer yet.
+    import_eksjo(&quiet.url).await;
+    let page: Value =
+        reqwest::get(format!("{}/v1/events?after=18&limit=1", quiet.url)).await.unwrap().json().await.unwrap();
+    let last = &page["events"][0];
+    let js = jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let msg = PublishMessage::build().payload(serde_json::to_vec(last).unwrap().into()).message_id("quiet:19");
+    let subject = format!("lofte.v1.quiet.{}.{}", last["plan"].as_str().unwrap(), last["kind"].as_str().unwrap());
+    js.send_publish(subject, msg).await.unwrap().await.unwrap();
+
+    // Behind it in the stream: the other ledger's plan and an event; they are applied while the
+    // gap waits.
+    import_eksjo(&eksjo.url).await;
+    post(&eksjo.url, &traffic("2017-03-01", "minst 8")).await;
+    let metrics = format!("{}/metrics", p.url);
+    let value = |text: &str, name: &str| -> u64 {
+        text.lines().find_map(|l| l.strip_prefix(name)?.trim().parse().ok()).unwrap_or(0)
+    };
+    poll_until("the other ledger's 20 events to be applied", Duration::from_secs(20), || async {
+        let m = get_text(&metrics).await;
+        Ok::<_, String>((value(&m, "lofte_projector_applied_total") >= 20).then_some(()))
+    })
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let m = get_text(&metrics).await;
+    assert_eq!(value(&m, "lofte_projector_backfilled_total"), 0, "{m}");
+    assert_eq!(value(&m, "lofte_projector_applied_total"), 20, "the gap's ledger stays behind: {m}");
+
+    // The ledger answers again: the gap is filled, and the count is exact (nothing twice, nothing lost).
+    open.store(true, Ordering::SeqCst);
+    poll_until("the gap to be back-filled", Duration::from_secs(30), || async {
+        let m = get_text(&metrics).await;
+        let (filled, applied) =
+            (value(&m, "lofte_projector_backfilled_total"), value(&m, "lofte_projector_applied_total"));
+        if filled == 18 && applied == 39 {
+            Ok(Some(()))
+        } else {
+            Err(format!("{filled} back-filled, {applied} applied"))
+        }
+    })
+    .await
+    .unwrap();
+    post(&eksjo.url, &traffic("2017-03-02", "2")).await;
+    poll_until("a later event to be applied as well", Duration::from_secs(20), || async {
+        let m = get_text(&metrics).await;
+        Ok::<_, String>((value(&m, "lofte_projector_applied_total") == 40).then_some(()))
+    })
+    .await
+    .unwrap();
+}
+
+/// A durable consumer made by an earlier version (one ack per message) is made again with
+/// `AckPolicy::All`, delivering after what it had acknowledged: nothing lost, nothing twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_of_an_earlier_version_is_taken_over() {
+    use async_nats::jetstream::consumer::{pull, AckPolicy};
+    let nats = NatsServer::start().await.unwrap();
+    let eksjo = ledger("eksjo", Some(nats.url())).await;
+    import_eksjo(&eksjo.url).await;
+    let js = jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let stream = poll_until("the stream", Duration::from_secs(10), || async {
+        Ok::<_, String>(js.get_stream("LOFTE").await.ok())
+    })
+    .await
+    .unwrap();
+    let old = pull::Config {
+        durable_name: Some("projector-old".into()),
+        ack_policy: AckPolicy::Explicit,
+        ..Default::default()
+    };
+    stream.create_consumer(old).await.unwrap();
+    let ledgers = BTreeMap::from([("eksjo".into(), eksjo.url.clone())]);
+    let p = projector_named(&nats.url(), ledgers, "projector-old").await;
+    post(&eksjo.url, &traffic("2017-03-01", "minst 8")).await;
+    let metrics = format!("{}/metrics", p.url);
+    poll_until("all 20 events applied once", Duration::from_secs(20), || async {
+        let m = get_text(&metrics).await;
+        let applied =
+            m.lines().find_map(|l| l.strip_prefix("lofte_projector_applied_total")?.trim().parse::<u64>().ok());
+        if applied == Some(20) {
+            Ok(Some(()))
+        } else {
+            Err(format!("applied {applied:?}"))
+        }
+    })
+    .await
+    .unwrap();
+    let info = stream.get_consumer::<pull::Config>("projector-old").await.unwrap().cached_info().clone();
+    assert_eq!(info.config.ack_policy, AckPolicy::All);
+}
