@@ -48,6 +48,28 @@ type Segment = (u64, Vec<u8>);
 /// The largest segment written, in bytes (unless one event is larger).
 const SEGMENT_BYTES: usize = 32 * 1024;
 
+/// The first byte of a compressed segment. Segments written before compression start with the
+/// first event's length (`u32`, big-endian), so with 0 for any event under 16 MiB: they are
+/// still read as they are.
+const LZ4: u8 = 1;
+
+/// A segment as stored: `LZ4`, then the segment compressed with LZ4 (its size first). JSON
+/// events shrink about fourfold, and sled then copies and writes a quarter of the bytes.
+fn compress(segment: &[u8]) -> Vec<u8> {
+    let mut out = vec![LZ4];
+    out.extend_from_slice(&lz4_flex::compress_prepend_size(segment));
+    out
+}
+
+fn decompress(stored: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, ViewError> {
+    match stored.split_first() {
+        Some((&LZ4, rest)) => lz4_flex::decompress_size_prepended(rest)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|e| ViewError::Decode(format!("a segment does not decompress: {e}"))),
+        _ => Ok(std::borrow::Cow::Borrowed(stored)),
+    }
+}
+
 fn event_key(plan: &str, ledger: &str, seq: u64) -> Vec<u8> {
     let mut k = Vec::with_capacity(plan.len() + ledger.len() + 11);
     k.push(b'p');
@@ -115,7 +137,7 @@ impl Views {
         let mut b = sled::Batch::default();
         for ((plan, ledger), segs) in segments {
             for (first, bytes) in segs {
-                b.insert(event_key(plan, ledger, first), bytes);
+                b.insert(event_key(plan, ledger, first), compress(&bytes));
             }
             b.insert(prefixed(b'l', plan.as_bytes()), &[][..]);
         }
@@ -148,6 +170,7 @@ impl Views {
         let mut out = vec![];
         for r in self.db.scan_prefix(prefix) {
             let (_, seg) = r?;
+            let seg = decompress(&seg)?;
             let mut rest: &[u8] = &seg;
             while rest.len() >= 4 {
                 let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
@@ -164,5 +187,26 @@ impl Views {
         self.db.clear()?;
         self.db.flush_async().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_round_trip_and_old_segments_read_as_they_are() {
+        let mut segment = vec![];
+        for e in [&br#"{"seq":1}"#[..], br#"{"seq":2,"text":"Trygghetsvandring i Ekhagen"}"#] {
+            segment.extend_from_slice(&(e.len() as u32).to_be_bytes());
+            segment.extend_from_slice(e);
+        }
+        let stored = compress(&segment);
+        assert_eq!(stored[0], LZ4);
+        assert_eq!(decompress(&stored).unwrap().as_ref(), segment.as_slice());
+        // Written before compression: starts with the first event's length.
+        assert_eq!(segment[0], 0);
+        assert_eq!(decompress(&segment).unwrap().as_ref(), segment.as_slice());
+        assert!(decompress(&[LZ4, 9, 9]).is_err(), "a damaged segment is an error, not a panic");
     }
 }
