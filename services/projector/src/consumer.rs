@@ -76,11 +76,26 @@ impl Consumer {
         )
     }
 
-    /// Runs until `cancel`, reconnecting after errors.
+    /// Runs until `cancel`, following again after errors and rebuilds on the same connection
+    /// (the client reconnects by itself; a failed first connection is tried again).
     pub async fn run(mut self, cancel: CancellationToken) {
         let mut pause = Duration::from_millis(50);
+        let mut client: Option<async_nats::Client> = None;
         while !cancel.is_cancelled() {
-            match self.follow(&cancel).await {
+            let followed = match &client {
+                Some(c) => self.follow(c, &cancel).await,
+                None => {
+                    let name = format!("lofte-{}", self.settings.consumer);
+                    match self.settings.nats.connect(&name).await {
+                        Ok(c) => {
+                            client = Some(c);
+                            continue;
+                        }
+                        Err(e) => Err(e.to_string()),
+                    }
+                }
+            };
+            match followed {
                 Ok(true) => pause = Duration::from_millis(50),
                 Ok(false) => return,
                 Err(e) => {
@@ -137,10 +152,8 @@ impl Consumer {
     }
 
     /// Follows the stream until cancelled (`false`) or a rebuild asks to start over (`true`).
-    async fn follow(&mut self, cancel: &CancellationToken) -> Result<bool, String> {
-        let name = format!("lofte-{}", self.settings.consumer);
-        let client = self.settings.nats.connect(&name).await.map_err(|e| e.to_string())?;
-        let js = jetstream::new(client);
+    async fn follow(&mut self, client: &async_nats::Client, cancel: &CancellationToken) -> Result<bool, String> {
+        let js = jetstream::new(client.clone());
         let consumer = self.consumer(&js).await?;
         // Pull as many as a batch holds, so a replay applies (and flushes) in large batches.
         let mut messages = consumer
