@@ -323,7 +323,8 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
     let (mut int, mut term) = (signal(SignalKind::interrupt())?, signal(SignalKind::terminate())?);
     let profile = super::demo_tokens::write_profiles(data, &lurl, &purl, &demo)?;
     println!("Demo tokens (profiles in {profile}): coordinator (the default), auditor, public (none),\nreporter-ORG for every organisation, e.g. reporter-polisen; the hashes are in {tokens_file}.\n");
-    println!("Try:\n  export LOFTE_CONFIG={profile}\n  lofte --profile reporter-polisen log measure --plan jonkoping-2022 --activity fotpatrullering --actor polisen --date 2022-05-03 --metric fotpatrullering --count 4 --area raslatt\n  lofte plan show jonkoping-2022\n  lofte pending --plan jonkoping-2022 --tertial 2022-T1\n  lofte report --plan jonkoping-2022 --tertial 2022-T1\n  curl -X POST '{ourl}/v1/tick?now=2022-05-02T08:00:00Z'\n\nCtrl-C stops.");
+    let demo_file = s(&data.join("demo-tokens.toml"));
+    println!("Try:\n  export LOFTE_CONFIG={profile}\n  lofte --profile reporter-polisen log measure --plan jonkoping-2022 --activity fotpatrullering --actor polisen --date 2022-05-03 --metric fotpatrullering --count 4 --area raslatt\n  lofte plan show jonkoping-2022\n  lofte pending --plan jonkoping-2022 --tertial 2022-T1\n  lofte report --plan jonkoping-2022 --tertial 2022-T1\n  curl -X POST -H \"Authorization: Bearer $(sed -n 's/^coordinator = \"\\(.*\\)\"/\\1/p' {demo_file})\" '{ourl}/v1/tick?now=2022-05-02T08:00:00Z'\n\nCtrl-C stops.");
     let _ = g;
     tokio::select! { _ = int.recv() => {}, _ = term.recv() => {} }
     // Stop in reverse order: the writers first, NATS last.
