@@ -1,7 +1,7 @@
 //! The notifier's HTTP API: `POST /v1/tick` (move the simulated clock, run a tick now), health,
 //! readiness, metrics, and its OpenAPI document.
 
-use std::sync::{atomic::Ordering, Arc, LazyLock};
+use std::sync::{atomic::Ordering, Arc};
 
 use axum::{
     extract::{Query, State},
@@ -32,17 +32,12 @@ pub struct ApiDoc;
 
 /// The router with every route.
 pub(crate) fn router(state: AppState, auth: Arc<lofte_web::auth::Auth>) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/v1/tick", post(tick))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
-        .route("/openapi.json", get(openapi))
-        .fallback(lofte_web::problem::not_found)
-        .method_not_allowed_fallback(lofte_web::problem::method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(auth, lofte_web::auth::authenticate))
-        .layer(axum::middleware::from_fn(lofte_web::problem::as_problem))
-        .with_state(state)
+        .route("/metrics", get(metrics));
+    lofte_web::routes::finish(routes, auth, &ApiDoc::openapi()).with_state(state)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -128,11 +123,4 @@ async fn readyz(State(st): State<AppState>) -> Response {
 #[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
 async fn metrics(State(st): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], st.metrics.render()).into_response()
-}
-
-static OPENAPI: LazyLock<String> = LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_default());
-
-/// The OpenAPI document, generated from the code.
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI.as_str()).into_response()
 }

@@ -1,7 +1,7 @@
 //! # lofte-web
 //!
 //! What Lofte's services share: [`problem`], errors as `application/problem+json`; [`config`],
-//! layered settings; [`openapi`], the access part of every OpenAPI document; [`secret`], passwords that never print; [`nats`], the NATS connection
+//! layered settings; [`openapi`], the access part of every OpenAPI document; [`routes`], what every router ends with; [`secret`], passwords that never print; [`nats`], the NATS connection
 //! (servers, credentials, TLS); [`runtime`], logging and shutdown on signals.
 
 pub mod auth;
@@ -9,6 +9,7 @@ pub mod config;
 pub mod nats;
 pub mod openapi;
 pub mod problem;
+pub mod routes;
 pub mod runtime;
 pub mod secret;
 

@@ -66,19 +66,13 @@ pub struct ApiDoc;
 /// The router with every route.
 pub fn router(state: AppState, auth: Arc<lofte_web::auth::Auth>) -> Router {
     let limit = state.settings.max_body_bytes;
-    Router::new()
+    let routes = Router::new()
         .route("/v1/events", post(events::post_event).get(events::list_events))
         .route("/v1/events/{id}", get(events::get_event))
         .route("/v1/verify", get(verify::verify))
         .route("/v1/admin/republish", post(ops::republish))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
-        .route("/openapi.json", get(ops::openapi))
-        .fallback(lofte_web::problem::not_found)
-        .method_not_allowed_fallback(lofte_web::problem::method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(auth, lofte_web::auth::authenticate))
-        .layer(DefaultBodyLimit::max(limit))
-        .layer(axum::middleware::from_fn(lofte_web::problem::as_problem))
-        .with_state(state)
+        .route("/metrics", get(ops::metrics));
+    lofte_web::routes::finish(routes, auth, &ApiDoc::openapi()).layer(DefaultBodyLimit::max(limit)).with_state(state)
 }

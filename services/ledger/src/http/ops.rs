@@ -1,6 +1,6 @@
 //! Health, readiness, metrics, the OpenAPI document, and problem+json for unknown routes.
 
-use std::sync::{atomic::Ordering, LazyLock};
+use std::sync::atomic::Ordering;
 
 use axum::{
     extract::State,
@@ -9,9 +9,8 @@ use axum::{
     Json,
 };
 use serde_json::json;
-use utoipa::OpenApi;
 
-use super::{ApiDoc, AppState};
+use super::AppState;
 use crate::problem::{Problem, ProblemDoc};
 
 /// The process is up.
@@ -96,11 +95,4 @@ pub async fn republish(
 pub async fn metrics(State(st): State<AppState>) -> Response {
     let body = st.metrics.render(st.chain_ok.load(Ordering::Relaxed));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
-}
-
-static OPENAPI: LazyLock<String> = LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_default());
-
-/// The OpenAPI document, generated from the code.
-pub async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI.as_str()).into_response()
 }

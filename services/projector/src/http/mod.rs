@@ -47,7 +47,7 @@ pub struct ApiDoc;
 
 /// The router with every route.
 pub fn router(state: AppState, auth: Arc<lofte_web::auth::Auth>) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/v1/plans", get(plans::list))
         .route("/v1/plans/{plan}/summary", get(plans::summary))
         .route("/v1/plans/{plan}/report", get(plans::report))
@@ -56,11 +56,6 @@ pub fn router(state: AppState, auth: Arc<lofte_web::auth::Auth>) -> Router {
         .route("/v1/admin/rebuild", post(ops::rebuild))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
-        .route("/openapi.json", get(ops::openapi))
-        .fallback(lofte_web::problem::not_found)
-        .method_not_allowed_fallback(lofte_web::problem::method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(auth, lofte_web::auth::authenticate))
-        .layer(axum::middleware::from_fn(lofte_web::problem::as_problem))
-        .with_state(state)
+        .route("/metrics", get(ops::metrics));
+    lofte_web::routes::finish(routes, auth, &ApiDoc::openapi()).with_state(state)
 }

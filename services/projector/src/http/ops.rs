@@ -1,6 +1,6 @@
 //! Health, readiness, metrics, the OpenAPI document, rebuilding, and problem+json for unknown routes.
 
-use std::sync::{atomic::Ordering, LazyLock};
+use std::sync::atomic::Ordering;
 
 use axum::{
     extract::State,
@@ -10,9 +10,8 @@ use axum::{
 };
 use lofte_web::{Problem, ProblemDoc};
 use serde_json::json;
-use utoipa::OpenApi;
 
-use super::{ApiDoc, AppState};
+use super::AppState;
 
 /// The process is up.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Alive")))]
@@ -65,11 +64,4 @@ pub async fn rebuild(
             .retry_after(5)
             .into_response(),
     }
-}
-
-static OPENAPI: LazyLock<String> = LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_default());
-
-/// The OpenAPI document, generated from the code.
-pub async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI.as_str()).into_response()
 }
