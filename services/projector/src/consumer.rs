@@ -42,7 +42,23 @@ struct Head<'a> {
     ledger: &'a str,
     seq: u64,
     plan: &'a str,
-    id: uuid::Uuid,
+}
+
+/// Where a message belongs: from its subject (`lofte.v1.<ledger>.<plan>.<kind>`) and its
+/// `Lofte-Seq` header, as the ledger's outbox publishes them — without parsing the event; from
+/// the event itself for a message published otherwise.
+fn head_of(msg: &async_nats::Message) -> Option<Head<'_>> {
+    let from_subject = || {
+        let mut parts = msg.subject.as_str().split('.');
+        let (Some("lofte"), Some("v1"), Some(ledger), Some(plan)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let seq = msg.headers.as_ref()?.get("Lofte-Seq")?.as_str().parse().ok()?;
+        Some(Head { ledger, seq, plan })
+    };
+    from_subject().or_else(|| serde_json::from_slice::<Head<'_>>(&msg.payload).ok())
 }
 
 /// The consumer task.
@@ -207,7 +223,7 @@ impl Consumer {
             // rest of the batch (other ledgers' events) is applied meanwhile.
             let mut deferred: Option<usize> = None;
             for (i, msg) in batch.iter().enumerate() {
-                let Ok(head) = serde_json::from_slice::<Head<'_>>(&msg.payload) else {
+                let Some(head) = head_of(msg) else {
                     self.metrics.error(format!("a message on {} is not a Lofte event; skipped", msg.subject));
                     continue;
                 };
@@ -226,8 +242,8 @@ impl Consumer {
                             self.metrics.backfilled.fetch_add(missing.len() as u64, Ordering::Relaxed);
                             for (seq, bytes) in missing {
                                 let h: Head<'_> = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-                                let (ledger, plan, id) = (h.ledger.to_owned(), h.plan.to_owned(), h.id);
-                                staged.push(Applied { ledger, seq, plan, id, bytes });
+                                let (ledger, plan) = (h.ledger.to_owned(), h.plan.to_owned());
+                                staged.push(Applied { ledger, seq, plan, bytes });
                             }
                         }
                         Err(e) => {
@@ -241,7 +257,6 @@ impl Consumer {
                     ledger: head.ledger.into(),
                     seq: head.seq,
                     plan: head.plan.into(),
-                    id: head.id,
                     bytes: msg.payload.to_vec(),
                 });
                 checkpoints.insert(head.ledger.to_owned(), head.seq);

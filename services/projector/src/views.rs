@@ -13,7 +13,6 @@
 use std::path::Path;
 
 use lofte_proto::{envelope::Envelope, ids::PlanId, upcast::Upcasters};
-use uuid::Uuid;
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -32,7 +31,6 @@ pub struct Applied {
     pub ledger: String,
     pub seq: u64,
     pub plan: String,
-    pub id: Uuid,
     pub bytes: Vec<u8>,
 }
 
