@@ -1,10 +1,11 @@
 //! The projector's figures, against real parts in one run:
 //! 1. the fold, in process: events per second;
 //! 2. a rebuild from the stream (POST /v1/admin/rebuild until every event is applied again)
-//!    against a raw ordered-consumer replay of the same stream;
+//!    against a raw ordered-consumer replay of the same stream, interleaved, `--rounds` times
+//!    each (default 3), compared by their medians;
 //! 3. append → visible latency (applied to the views and flushed) at a steady 1,000 appends/s.
 //!
-//! cargo bench -p lofte-projector --bench projector [-- --events N]
+//! cargo bench -p lofte-projector --bench projector [-- --events N --rounds R]
 
 use std::{
     collections::BTreeMap,
@@ -53,6 +54,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn main() {
     let events = arg("--events", 20_000);
+    let rounds: usize = arg("--rounds", 3).max(1);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async move {
         let nats = NatsServer::start().await.expect("nats-server (run deploy/dev/tools.sh)");
@@ -72,7 +74,11 @@ fn main() {
         let pf = planfile::parse(include_str!("../../../deploy/plans/eksjo-2017.toml")).expect("plan");
         let kommunen = OrgId::new("kommunen").expect("org");
         for e in pf.events() {
-            http.post(format!("{lurl}/v1/events")).json(&new_event(pf.plan_id(), &kommunen, &e)).send().await.expect("plan");
+            http.post(format!("{lurl}/v1/events"))
+                .json(&new_event(pf.plan_id(), &kommunen, &e))
+                .send()
+                .await
+                .expect("plan");
         }
         let tasks: Vec<_> = (0..16)
             .map(|c| {
@@ -93,23 +99,32 @@ fn main() {
         let mut log = vec![];
         let mut after = 0;
         loop {
-            let page: Value = http.get(format!("{lurl}/v1/events?after={after}&limit=1000")).send().await.expect("page").json().await.expect("json");
+            let page: Value = http
+                .get(format!("{lurl}/v1/events?after={after}&limit=1000"))
+                .send()
+                .await
+                .expect("page")
+                .json()
+                .await
+                .expect("json");
             let evs = page["events"].as_array().expect("events");
             if evs.is_empty() {
                 break;
             }
             for e in evs {
-                log.push(Envelope::decode(&serde_json::to_vec(e).expect("bytes"), &Upcasters::standard()).expect("decode"));
+                log.push(
+                    Envelope::decode(&serde_json::to_vec(e).expect("bytes"), &Upcasters::standard()).expect("decode"),
+                );
             }
             after = page["next_after"].as_u64().expect("next");
         }
         let plan = PlanId::new("eksjo-2017").expect("plan");
         let start = Instant::now();
-        let rounds = 5;
-        for _ in 0..rounds {
+        let fold_rounds = 5;
+        for _ in 0..fold_rounds {
             std::hint::black_box(fold_plan(&plan, &log, &FoldOptions::default()));
         }
-        let fold_rate = (log.len() * rounds) as f64 / start.elapsed().as_secs_f64();
+        let fold_rate = (log.len() * fold_rounds) as f64 / start.elapsed().as_secs_f64();
 
         // 2. Build, then rebuild, from the stream; and a raw ordered consumer replay.
         let pdir = tempfile::tempdir().expect("dir");
@@ -127,35 +142,51 @@ fn main() {
         while metric(&http, &murl, "lofte_projector_applied_total").await < total {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        let start = Instant::now();
-        let r = http.post(format!("{purl}/v1/admin/rebuild")).send().await.expect("rebuild");
-        assert_eq!(r.status(), 202);
-        while metric(&http, &murl, "lofte_projector_applied_total").await < 2 * total {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        let took = start.elapsed().as_secs_f64();
-        let rebuild = total as f64 / took;
-        let batches = metric(&http, &murl, "lofte_projector_batches_total").await;
-        let apply = metric(&http, &murl, "lofte_projector_apply_microseconds_total").await as f64 / 1e6;
-        let acks = metric(&http, &murl, "lofte_projector_ack_microseconds_total").await as f64 / 1e6;
-        println!("build + rebuild: {batches} batches, {:.0} events each; apply+flush {apply:.2} s, acks {acks:.2} s (rebuild took {took:.2} s)", 2.0 * total as f64 / batches.max(1) as f64);
-
+        // Rebuild and raw replay, interleaved, `rounds` times each: on two shared cores either
+        // varies from run to run, so the medians are compared.
         let js = jetstream::new(async_nats::connect(nats.url()).await.expect("connect"));
         let stream = js.get_stream("LOFTE").await.expect("stream");
-        let start = Instant::now();
-        let mut msgs = stream
-            .create_consumer(jetstream::consumer::pull::OrderedConfig { deliver_policy: DeliverPolicy::All, ..Default::default() })
-            .await
-            .expect("ordered consumer")
-            .messages()
-            .await
-            .expect("messages");
-        let mut n = 0u64;
-        while n < total {
-            msgs.next().await.expect("message").expect("ok");
-            n += 1;
+        let (mut rebuilds, mut raws) = (vec![], vec![]);
+        for round in 0..rounds {
+            let start = Instant::now();
+            let r = http.post(format!("{purl}/v1/admin/rebuild")).send().await.expect("rebuild");
+            assert_eq!(r.status(), 202);
+            while metric(&http, &murl, "lofte_projector_applied_total").await < (round as u64 + 2) * total {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            rebuilds.push(total as f64 / start.elapsed().as_secs_f64());
+
+            let start = Instant::now();
+            let mut msgs = stream
+                .create_consumer(jetstream::consumer::pull::OrderedConfig {
+                    deliver_policy: DeliverPolicy::All,
+                    ..Default::default()
+                })
+                .await
+                .expect("ordered consumer")
+                .messages()
+                .await
+                .expect("messages");
+            let mut n = 0u64;
+            while n < total {
+                msgs.next().await.expect("message").expect("ok");
+                n += 1;
+            }
+            raws.push(total as f64 / start.elapsed().as_secs_f64());
+            println!(
+                "round {}: rebuild {:.0} events/s, raw replay {:.0} messages/s",
+                round + 1,
+                rebuilds[round],
+                raws[round]
+            );
         }
-        let raw = total as f64 / start.elapsed().as_secs_f64();
+        let batches = metric(&http, &murl, "lofte_projector_batches_total").await;
+        let apply = metric(&http, &murl, "lofte_projector_apply_microseconds_total").await as f64 / 1e6;
+        println!(
+            "build + {rounds} rebuilds: {batches} batches, {:.0} events each; apply+flush {apply:.2} s in all",
+            (rounds as u64 + 1) as f64 * total as f64 / batches.max(1) as f64
+        );
+        let (rebuild, raw) = (median(&mut rebuilds), median(&mut raws));
 
         // 3. Append → visible at 1,000 appends/s for 5 s.
         let base = metric(&http, &murl, "lofte_projector_applied_total").await;
@@ -192,8 +223,8 @@ fn main() {
         latencies.sort();
         println!("events: {total}, cores: {}", std::thread::available_parallelism().map_or(0, |n| n.get()));
         println!("fold, in process:                      {fold_rate:>10.0} events/s");
-        println!("projector rebuild from the stream:     {rebuild:>10.0} events/s");
-        println!("raw ordered consumer replay:           {raw:>10.0} messages/s");
+        println!("projector rebuild from the stream:     {rebuild:>10.0} events/s (median of {rounds})");
+        println!("raw ordered consumer replay:           {raw:>10.0} messages/s (median of {rounds})");
         println!("ratio rebuild / raw replay:            {:>10.2}", rebuild / raw);
         println!(
             "append → visible at 1,000/s:  p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
@@ -203,4 +234,9 @@ fn main() {
         );
         cancel.cancel();
     });
+}
+
+fn median(xs: &mut [f64]) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
 }
