@@ -136,7 +136,8 @@ pub fn parse_date(s: &str) -> Result<Date, DateError> {
     parse_iso(s)
 }
 
-const MONTHS: [&str; 12] = [
+/// The months in Swedish, lower case, January first.
+pub const SWEDISH_MONTHS: [&str; 12] = [
     "januari",
     "februari",
     "mars",
@@ -161,7 +162,7 @@ pub fn parse_swedish(input: &str, year: i16) -> Result<Vec<BusinessDate>, DateEr
         return s.split('+').map(|p| one_swedish(p.trim(), year)).collect();
     }
     if let Some(month) = s.strip_prefix("i ") {
-        let m = MONTHS.iter().position(|n| *n == month.trim()).ok_or_else(syntax)? as i8 + 1;
+        let m = SWEDISH_MONTHS.iter().position(|n| *n == month.trim()).ok_or_else(syntax)? as i8 + 1;
         let first = Date::new(year, m, 1).map_err(|_| syntax())?;
         return Ok(vec![BusinessDate::range(first, first.last_of_month())?]);
     }

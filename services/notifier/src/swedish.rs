@@ -2,20 +2,7 @@
 
 use jiff::civil::{Date, Weekday};
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
+use lofte_proto::date::SWEDISH_MONTHS as MONTHS;
 
 fn weekday(d: Date) -> &'static str {
     match d.weekday() {
