@@ -3,6 +3,25 @@
 use clap::{Args, Subcommand};
 
 /// Which plan, activity and organisation a record is about.
+/// A workshop or a training: when, what it is called, where, how many took part.
+#[derive(Debug, Args)]
+pub struct Occasion {
+    #[command(flatten)]
+    pub target: Target,
+    /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
+    #[arg(long)]
+    pub date: String,
+    /// What it is called.
+    #[arg(long)]
+    pub title: String,
+    /// The plan's area, e.g. raslatt.
+    #[arg(long)]
+    pub area: Option<String>,
+    /// How many took part: 35, "ca 35", "ett 20-tal", "15-20".
+    #[arg(long)]
+    pub participants: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct Target {
     /// The plan, e.g. jonkoping-2022.
@@ -67,39 +86,9 @@ pub enum LogKind {
         participants: Option<String>,
     },
     /// A workshop.
-    Workshop {
-        #[command(flatten)]
-        target: Target,
-        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
-        #[arg(long)]
-        date: String,
-        /// What it is called.
-        #[arg(long)]
-        title: String,
-        /// The plan's area, e.g. raslatt.
-        #[arg(long)]
-        area: Option<String>,
-        /// How many took part: 35, "ca 35", "ett 20-tal", "15-20".
-        #[arg(long)]
-        participants: Option<String>,
-    },
+    Workshop(Occasion),
     /// A training given.
-    Training {
-        #[command(flatten)]
-        target: Target,
-        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
-        #[arg(long)]
-        date: String,
-        /// What it is called.
-        #[arg(long)]
-        title: String,
-        /// The plan's area, e.g. raslatt.
-        #[arg(long)]
-        area: Option<String>,
-        /// How many took part: 35, "ca 35", "ett 20-tal", "15-20".
-        #[arg(long)]
-        participants: Option<String>,
-    },
+    Training(Occasion),
     /// Something counted: foot patrols, traffic controls, drug offences (with --sub first_time=K).
     Measure {
         #[command(flatten)]
@@ -184,8 +173,8 @@ impl LogKind {
         match self {
             LogKind::Dialogue { target, .. }
             | LogKind::Meeting { target, .. }
-            | LogKind::Workshop { target, .. }
-            | LogKind::Training { target, .. }
+            | LogKind::Workshop(Occasion { target, .. })
+            | LogKind::Training(Occasion { target, .. })
             | LogKind::Measure { target, .. }
             | LogKind::Lagesbild { target, .. }
             | LogKind::Milestone { target, .. }

@@ -12,7 +12,7 @@ use lofte_proto::{
 use serde_json::{json, Map, Value};
 
 use crate::{
-    cli::{LogArgs, LogKind},
+    cli::{LogArgs, LogKind, Occasion},
     client::{Ledger, Outcome},
     global::Global,
 };
@@ -45,13 +45,13 @@ fn payload(kind: &LogKind) -> anyhow::Result<(&'static str, Value)> {
             put(&mut m, "participants", participants);
             "meeting_held"
         }
-        LogKind::Workshop { date, title, area, participants, .. }
-        | LogKind::Training { date, title, area, participants, .. } => {
+        LogKind::Workshop(Occasion { date, title, area, participants, .. })
+        | LogKind::Training(Occasion { date, title, area, participants, .. }) => {
             m.insert("date".into(), json!(date));
             m.insert("title".into(), json!(title));
             put(&mut m, "area", area);
             put(&mut m, "participants", participants);
-            if matches!(kind, LogKind::Workshop { .. }) {
+            if matches!(kind, LogKind::Workshop(_)) {
                 "workshop_held"
             } else {
                 "training_given"

@@ -38,11 +38,12 @@ async fn every_endpoint_survives_fuzzing_and_rejections_write_nothing() {
     let data = tempfile::tempdir().unwrap();
     // The fuzzer is one fast client: let it through the rate limit (429 has its own tests), and
     // keep the notifier's own clock from ticking while it runs.
-    let mut env = vec![("LOFTE__NOTIFIER__TICK_SECS", "1000000")];
+    let mut env = vec![("LOFTE__NOTIFIER__TICK_SECS".to_owned(), "1000000")];
     for svc in ["LEDGER", "PROJECTOR", "NOTIFIER"] {
-        env.push((leak(format!("LOFTE__{svc}__AUTH__RATE_PER_SEC")), "100000"));
-        env.push((leak(format!("LOFTE__{svc}__AUTH__BURST")), "100000"));
+        env.push((format!("LOFTE__{svc}__AUTH__RATE_PER_SEC"), "100000"));
+        env.push((format!("LOFTE__{svc}__AUTH__BURST"), "100000"));
     }
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     let (mut child, rx) = up_with_env(data.path(), &[], &env);
     let lines = until_ready(&rx);
     let url = |name: &str| {
@@ -147,8 +148,4 @@ fn cases_generated(text: &str) -> u64 {
         .and_then(|l| l.split_whitespace().next())
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
-}
-
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
 }
