@@ -48,6 +48,42 @@ async fn metric(http: &reqwest::Client, url: &str, name: &str) -> u64 {
     text.lines().find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse().ok())).unwrap_or(0)
 }
 
+/// CPU time (user + system) a process has used, in seconds: `/proc/<pid>/stat`, in ticks of
+/// 1/100 s (USER_HZ on Linux).
+fn cpu_secs(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest.split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
+    f.get(11).zip(f.get(12)).map_or(0.0, |(u, s)| (u + s) / 100.0)
+}
+
+/// CPU seconds used by this process and by nats-server during one kind of phase.
+#[derive(Default)]
+struct Cpu {
+    own: f64,
+    server: f64,
+}
+
+impl Cpu {
+    fn start(nats: &str) -> (f64, f64) {
+        (cpu_secs("self"), cpu_secs(nats))
+    }
+
+    fn add(&mut self, nats: &str, (own, server): (f64, f64)) {
+        self.own += cpu_secs("self") - own;
+        self.server += cpu_secs(nats) - server;
+    }
+
+    fn per_event(&self, events: u64) -> String {
+        format!(
+            "{:.1} µs in this process + {:.1} µs in nats-server",
+            self.own * 1e6 / events as f64,
+            self.server * 1e6 / events as f64
+        )
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -147,7 +183,10 @@ fn main() {
         let js = jetstream::new(async_nats::connect(nats.url()).await.expect("connect"));
         let stream = js.get_stream("LOFTE").await.expect("stream");
         let (mut rebuilds, mut raws) = (vec![], vec![]);
+        let nats_pid = nats.pid().map(|p| p.to_string()).unwrap_or_default();
+        let (mut rebuild_cpu, mut raw_cpu) = (Cpu::default(), Cpu::default());
         for round in 0..rounds {
+            let cpu = Cpu::start(&nats_pid);
             let start = Instant::now();
             let r = http.post(format!("{purl}/v1/admin/rebuild")).send().await.expect("rebuild");
             assert_eq!(r.status(), 202);
@@ -155,7 +194,9 @@ fn main() {
                 tokio::time::sleep(Duration::from_millis(2)).await;
             }
             rebuilds.push(total as f64 / start.elapsed().as_secs_f64());
+            rebuild_cpu.add(&nats_pid, cpu);
 
+            let cpu = Cpu::start(&nats_pid);
             let start = Instant::now();
             let mut msgs = stream
                 .create_consumer(jetstream::consumer::pull::OrderedConfig {
@@ -173,6 +214,7 @@ fn main() {
                 n += 1;
             }
             raws.push(total as f64 / start.elapsed().as_secs_f64());
+            raw_cpu.add(&nats_pid, cpu);
             println!(
                 "round {}: rebuild {:.0} events/s, raw replay {:.0} messages/s",
                 round + 1,
@@ -226,6 +268,9 @@ fn main() {
         println!("projector rebuild from the stream:     {rebuild:>10.0} events/s (median of {rounds})");
         println!("raw ordered consumer replay:           {raw:>10.0} messages/s (median of {rounds})");
         println!("ratio rebuild / raw replay:            {:>10.2}", rebuild / raw);
+        let replayed = total * rounds as u64;
+        println!("CPU per event, rebuild:    {}", rebuild_cpu.per_event(replayed));
+        println!("CPU per event, raw replay: {}", raw_cpu.per_event(replayed));
         println!(
             "append → visible at 1,000/s:  p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
             percentile(&latencies, 0.5).as_secs_f64() * 1e3,
