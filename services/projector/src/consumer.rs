@@ -1,64 +1,44 @@
 //! Following the stream: a durable JetStream consumer with explicit acks. Each batch of messages
-//! is deduplicated by `(ledger, seq)` against the per-ledger checkpoints, gaps are back-filled
-//! from the ledger's API, the batch is written to the views and flushed, and only then are the
-//! messages acknowledged. A redelivered or duplicated message is acknowledged and ignored. While
-//! one batch is written and flushed, the next is gathered (a two-stage pipeline).
+//! (see `batch`) is deduplicated by `(ledger, seq)` against the per-ledger checkpoints, gaps are
+//! back-filled from the ledger's API, the batch is written to the views and flushed, and only
+//! then are the messages acknowledged. A redelivered or duplicated message is acknowledged and
+//! ignored. While one batch is written and flushed, the next is gathered (a two-stage pipeline).
 //!
 //! The consumer acknowledges with `AckPolicy::All`: one ack for the last message of a batch
 //! covers the batch (one per message cost the server as much as the delivery). A message whose
 //! gap cannot be back-filled yet (its ledger unreachable) must then not be passed by any ack: the
 //! batch is acknowledged up to just before it, and the consumer is made again to deliver from
 //! that message on (what follows it is delivered again and skipped as duplicates).
+//!
+//! A rebuild drops the views and the durable consumer and replays the stream, up to the last
+//! message it holds when the rebuild begins, with an ordered consumer: no acks and no consumer
+//! state on the server's disk, for a replay needs every message once, in order. The durable
+//! consumer is then made again to go on after the last message replayed (ADR 0013). Should the
+//! replay stop half-way, the durable consumer made at the next start delivers the whole stream
+//! and what was applied already is skipped as duplicates.
 
-use std::{collections::HashMap, sync::atomic::Ordering, sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_nats::jetstream::{
     self,
     consumer::{pull, AckPolicy, DeliverPolicy},
 };
-use futures::{FutureExt, StreamExt};
-use serde::Deserialize;
+use futures::StreamExt;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
     backfill::Backfill,
+    batch::{gather, stage, Writing},
     metrics::Metrics,
     settings::Settings,
-    views::{Applied, Views},
+    views::Views,
 };
-
-/// How long a batch waits for more messages after its first.
-const GATHER: Duration = Duration::from_millis(2);
 
 /// Asks the consumer to drop the views and replay the stream from its start.
 #[derive(Debug)]
 pub struct Rebuild {
     pub reply: oneshot::Sender<Result<(), String>>,
-}
-
-#[derive(Deserialize)]
-struct Head<'a> {
-    ledger: &'a str,
-    seq: u64,
-    plan: &'a str,
-}
-
-/// Where a message belongs: from its subject (`lofte.v1.<ledger>.<plan>.<kind>`) and its
-/// `Lofte-Seq` header, as the ledger's outbox publishes them — without parsing the event; from
-/// the event itself for a message published otherwise.
-fn head_of(msg: &async_nats::Message) -> Option<Head<'_>> {
-    let from_subject = || {
-        let mut parts = msg.subject.as_str().split('.');
-        let (Some("lofte"), Some("v1"), Some(ledger), Some(plan)) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return None;
-        };
-        let seq = msg.headers.as_ref()?.get("Lofte-Seq")?.as_str().parse().ok()?;
-        Some(Head { ledger, seq, plan })
-    };
-    from_subject().or_else(|| serde_json::from_slice::<Head<'_>>(&msg.payload).ok())
 }
 
 /// The consumer task.
@@ -69,7 +49,8 @@ pub struct Consumer {
     pub(crate) backfill: Backfill,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) rebuild: mpsc::Receiver<Rebuild>,
-    /// The stream sequence to deliver from again (a message whose gap could not be filled).
+    /// The stream sequence the durable consumer is made again to deliver from: a message whose
+    /// gap could not be filled, or the one after the last a rebuild replayed.
     pub(crate) rewind: Option<u64>,
 }
 
@@ -180,104 +161,60 @@ impl Consumer {
             .await
             .map_err(|e| e.to_string())?;
         let mut checkpoints: HashMap<String, u64> = HashMap::new();
-        // The previous batch, being written, flushed and acknowledged while this one gathers;
-        // batches are applied one at a time, in order.
-        let mut writing: Option<tokio::task::JoinHandle<Result<(), String>>> = None;
+        let mut writing = Writing::default();
         self.metrics.connected(true);
         loop {
             let first = tokio::select! {
                 () = cancel.cancelled() => {
-                    finish(writing.take()).await?;
+                    writing.finish().await?;
                     return Ok(false);
                 }
                 Some(req) = self.rebuild.recv() => {
-                    finish(writing.take()).await?;
-                    let r = self.rebuild_views(&js).await;
-                    let ok = r.is_ok();
-                    let _ = req.reply.send(r);
-                    // Start over on a fresh consumer, from the stream's first message.
-                    return if ok { Ok(true) } else { Err("rebuild failed".into()) };
+                    writing.finish().await?;
+                    drop(messages);
+                    return self.rebuild(&js, req, cancel).await;
                 }
                 m = messages.next() => m,
             };
             let Some(first) = first else { return Err("the consumer's message stream ended".into()) };
-            // Gather what arrives within a moment of the first message: one flush then covers
-            // many events during a replay, at the cost of at most GATHER of latency.
-            let mut batch = vec![first.map_err(|e| e.to_string())?];
-            let until = tokio::time::Instant::now() + GATHER;
-            while batch.len() < self.settings.batch {
-                let next = match messages.next().now_or_never() {
-                    Some(m) => m,
-                    None => match tokio::time::timeout_at(until, messages.next()).await {
-                        Ok(m) => m,
-                        Err(_) => break,
-                    },
-                };
-                match next {
-                    Some(m) => batch.push(m.map_err(|e| e.to_string())?),
-                    None => break,
-                }
-            }
-            let mut staged: Vec<Applied> = vec![];
-            // The first message whose gap could not be filled now: delivered again later; the
-            // rest of the batch (other ledgers' events) is applied meanwhile.
-            let mut deferred: Option<usize> = None;
-            for (i, msg) in batch.iter().enumerate() {
-                let Some(head) = head_of(msg) else {
-                    self.metrics.error(format!("a message on {} is not a Lofte event; skipped", msg.subject));
-                    continue;
-                };
-                let ck = match checkpoints.get(head.ledger) {
-                    Some(c) => *c,
-                    None => self.views.checkpoint(head.ledger).map_err(|e| e.to_string())?,
-                };
-                if head.seq <= ck {
-                    self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
-                    continue;
-                }
-                if head.seq > ck + 1 {
-                    // A gap: fetch what is missing from the ledger itself.
-                    match self.backfill.fetch(head.ledger, ck, head.seq - 1).await {
-                        Ok(missing) => {
-                            self.metrics.backfilled.fetch_add(missing.len() as u64, Ordering::Relaxed);
-                            for (seq, bytes) in missing {
-                                let h: Head<'_> = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-                                let (ledger, plan) = (h.ledger.to_owned(), h.plan.to_owned());
-                                staged.push(Applied { ledger, seq, plan, bytes });
-                            }
-                        }
-                        Err(e) => {
-                            self.metrics.error(e);
-                            deferred = deferred.or(Some(i));
-                            continue;
-                        }
-                    }
-                }
-                staged.push(Applied {
-                    ledger: head.ledger.into(),
-                    seq: head.seq,
-                    plan: head.plan.into(),
-                    bytes: msg.payload.to_vec(),
-                });
-                checkpoints.insert(head.ledger.to_owned(), head.seq);
-            }
-            finish(writing.take()).await?;
-            let (views, metrics) = (self.views.clone(), self.metrics.clone());
-            let rewind = match deferred {
-                Some(i) => Some(batch[i].info().map_err(|e| e.to_string())?.stream_sequence),
+            let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, self.settings.batch).await?;
+            let staged = stage(&self.views, &self.backfill, &self.metrics, &batch, &mut checkpoints).await?;
+            let rewind = match staged.deferred {
+                Some(i) => Some(stream_sequence(&batch[i])?),
                 None => None,
             };
-            let ack_upto = deferred.unwrap_or(batch.len());
-            writing = Some(tokio::spawn(async move { write_and_ack(&views, &metrics, staged, batch, ack_upto).await }));
+            let ack_upto = staged.deferred.unwrap_or(batch.len());
+            writing.start(&self.views, &self.metrics, staged.applied, batch, Some(ack_upto)).await?;
             if let Some(seq) = rewind {
-                finish(writing.take()).await?;
+                writing.finish().await?;
                 self.rewind = Some(seq);
                 return Err(format!("a gap could not be back-filled yet; delivering again from stream sequence {seq}"));
             }
         }
     }
 
-    async fn rebuild_views(&self, js: &jetstream::Context) -> Result<(), String> {
+    /// Drops the views and the durable consumer, answers `req`, and replays the stream. `true`:
+    /// go on following (after what was replayed); `false`: cancelled.
+    async fn rebuild(
+        &mut self,
+        js: &jetstream::Context,
+        req: Rebuild,
+        cancel: &CancellationToken,
+    ) -> Result<bool, String> {
+        let dropped = self.drop_views(js).await;
+        let ok = dropped.is_ok();
+        let _ = req.reply.send(dropped);
+        if !ok {
+            return Err("rebuild failed".into());
+        }
+        let started = std::time::Instant::now();
+        let Some(next) = self.replay(js, cancel).await? else { return Ok(false) };
+        tracing::info!(elapsed = ?started.elapsed(), next, "stream replayed; following from the next message");
+        self.rewind = Some(next);
+        Ok(true)
+    }
+
+    async fn drop_views(&self, js: &jetstream::Context) -> Result<(), String> {
         let stream = js.get_stream(&self.settings.stream).await.map_err(|e| e.to_string())?;
         let _ = stream.delete_consumer(&self.settings.consumer).await;
         self.views.clear().await.map_err(|e| e.to_string())?;
@@ -285,35 +222,53 @@ impl Consumer {
         tracing::warn!("views dropped; replaying the stream from its start");
         Ok(())
     }
-}
 
-/// Waits for the batch being written, if any.
-async fn finish(writing: Option<tokio::task::JoinHandle<Result<(), String>>>) -> Result<(), String> {
-    match writing {
-        Some(w) => w.await.map_err(|e| format!("writing a batch: {e}"))?,
-        None => Ok(()),
+    /// Replays the stream, from its first message to the last it holds now, with an ordered
+    /// consumer. Returns the stream sequence to follow on from (`None`: cancelled): the one after
+    /// the last replayed, or a message whose gap could not be back-filled yet.
+    async fn replay(&mut self, js: &jetstream::Context, cancel: &CancellationToken) -> Result<Option<u64>, String> {
+        let mut stream = js.get_stream(&self.settings.stream).await.map_err(|e| e.to_string())?;
+        let last = stream.info().await.map_err(|e| e.to_string())?.state.last_sequence;
+        if last == 0 {
+            return Ok(Some(1));
+        }
+        let mut messages = stream
+            .create_consumer(pull::OrderedConfig { deliver_policy: DeliverPolicy::All, ..Default::default() })
+            .await
+            .map_err(|e| format!("replay consumer: {e}"))?
+            .messages()
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut checkpoints: HashMap<String, u64> = HashMap::new();
+        let mut writing = Writing::default();
+        loop {
+            let first = tokio::select! {
+                () = cancel.cancelled() => {
+                    writing.finish().await?;
+                    return Ok(None);
+                }
+                m = messages.next() => m,
+            };
+            let Some(first) = first else { return Err("the replay's message stream ended".into()) };
+            let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, self.settings.batch).await?;
+            let staged = stage(&self.views, &self.backfill, &self.metrics, &batch, &mut checkpoints).await?;
+            let (next, done) = match (staged.deferred, batch.last()) {
+                (Some(i), _) => (stream_sequence(&batch[i])?, true),
+                (None, Some(m)) => {
+                    let seq = stream_sequence(m)?;
+                    (seq + 1, seq >= last)
+                }
+                (None, None) => continue,
+            };
+            writing.start(&self.views, &self.metrics, staged.applied, batch, None).await?;
+            if done {
+                writing.finish().await?;
+                return Ok(Some(next));
+            }
+        }
     }
 }
 
-/// Writes a batch to the views, waits until it is on disk, then acknowledges the batch's first
-/// `ack_upto` messages with one ack (the consumer acknowledges all up to the one acked).
-async fn write_and_ack(
-    views: &Views,
-    metrics: &Metrics,
-    staged: Vec<Applied>,
-    batch: Vec<jetstream::Message>,
-    ack_upto: usize,
-) -> Result<(), String> {
-    let started = std::time::Instant::now();
-    views.apply(&staged).await.map_err(|e| e.to_string())?;
-    metrics.apply_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
-    metrics.batches.fetch_add(1, Ordering::Relaxed);
-    let started = std::time::Instant::now();
-    metrics.applied.fetch_add(staged.len() as u64, Ordering::Relaxed);
-    metrics.changed();
-    if let Some(last) = ack_upto.checked_sub(1).and_then(|i| batch.get(i)) {
-        last.ack().await.map_err(|e| format!("ack: {e}"))?;
-    }
-    metrics.ack_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
-    Ok(())
+fn stream_sequence(msg: &jetstream::Message) -> Result<u64, String> {
+    Ok(msg.info().map_err(|e| e.to_string())?.stream_sequence)
 }

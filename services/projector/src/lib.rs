@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod backfill;
+mod batch;
 pub mod consumer;
 pub mod http;
 pub mod metrics;

@@ -25,7 +25,7 @@ use serde_json::Value;
 use super::e2e::{get_text, import_eksjo, ledger, post, projector_named, traffic};
 
 /// A real ledger behind a gate: closed, it answers 503; open, it passes GETs through.
-async fn gate(ledger: String, open: Arc<AtomicBool>) -> String {
+pub async fn gate(ledger: String, open: Arc<AtomicBool>) -> String {
     async fn pass(State((ledger, open)): State<(String, Arc<AtomicBool>)>, req: Request) -> Response {
         if !open.load(Ordering::SeqCst) {
             return (StatusCode::SERVICE_UNAVAILABLE, "closed").into_response();

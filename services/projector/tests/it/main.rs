@@ -6,4 +6,5 @@ mod crash;
 mod e2e;
 mod gap;
 mod nats_auth;
+mod rebuild;
 mod settings;

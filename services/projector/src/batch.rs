@@ -1,0 +1,191 @@
+//! One batch of messages, whichever consumer delivered it: gathered (the first message and what
+//! arrives within a moment of it), staged (deduplicated by `(ledger, seq)` against the per-ledger
+//! checkpoints, gaps back-filled from the ledger's API), then written to the views and flushed —
+//! and only then acknowledged, when its consumer takes acks.
+
+use std::{collections::HashMap, fmt::Display, sync::atomic::Ordering, time::Duration};
+
+use async_nats::jetstream;
+use futures::{FutureExt, Stream, StreamExt};
+use serde::Deserialize;
+
+use crate::{
+    backfill::Backfill,
+    metrics::Metrics,
+    views::{Applied, Views},
+};
+
+/// How long a batch waits for more messages after its first.
+const GATHER: Duration = Duration::from_millis(2);
+
+#[derive(Deserialize)]
+struct Head<'a> {
+    ledger: &'a str,
+    seq: u64,
+    plan: &'a str,
+}
+
+/// Where a message belongs: from its subject (`lofte.v1.<ledger>.<plan>.<kind>`) and its
+/// `Lofte-Seq` header, as the ledger's outbox publishes them — without parsing the event; from
+/// the event itself for a message published otherwise.
+fn head_of(msg: &async_nats::Message) -> Option<Head<'_>> {
+    let from_subject = || {
+        let mut parts = msg.subject.as_str().split('.');
+        let (Some("lofte"), Some("v1"), Some(ledger), Some(plan)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let seq = msg.headers.as_ref()?.get("Lofte-Seq")?.as_str().parse().ok()?;
+        Some(Head { ledger, seq, plan })
+    };
+    from_subject().or_else(|| serde_json::from_slice::<Head<'_>>(&msg.payload).ok())
+}
+
+/// `first`, then what arrives within `GATHER` of it, up to `max` messages: one flush then
+/// covers many events during a replay, at the cost of at most `GATHER` of latency.
+pub(crate) async fn gather<S, E>(
+    messages: &mut S,
+    first: jetstream::Message,
+    max: usize,
+) -> Result<Vec<jetstream::Message>, String>
+where
+    S: Stream<Item = Result<jetstream::Message, E>> + Unpin,
+    E: Display,
+{
+    let mut batch = vec![first];
+    let until = tokio::time::Instant::now() + GATHER;
+    while batch.len() < max {
+        let next = match messages.next().now_or_never() {
+            Some(m) => m,
+            None => match tokio::time::timeout_at(until, messages.next()).await {
+                Ok(m) => m,
+                Err(_) => break,
+            },
+        };
+        match next {
+            Some(m) => batch.push(m.map_err(|e| e.to_string())?),
+            None => break,
+        }
+    }
+    Ok(batch)
+}
+
+/// A batch made ready to write.
+pub(crate) struct Staged {
+    /// The events to apply, in order: back-filled ones before the message that revealed the gap.
+    pub applied: Vec<Applied>,
+    /// The first message whose gap could not be filled now: it must be delivered again later
+    /// (the rest of the batch, other ledgers' events, is applied meanwhile).
+    pub deferred: Option<usize>,
+}
+
+/// Stages a batch: skips what `checkpoints` (the last seq applied per ledger, read from the
+/// views the first time a ledger is seen) say is applied already, fills gaps from the ledger.
+pub(crate) async fn stage(
+    views: &Views,
+    backfill: &Backfill,
+    metrics: &Metrics,
+    batch: &[jetstream::Message],
+    checkpoints: &mut HashMap<String, u64>,
+) -> Result<Staged, String> {
+    let mut applied: Vec<Applied> = Vec::with_capacity(batch.len());
+    let mut deferred: Option<usize> = None;
+    for (i, msg) in batch.iter().enumerate() {
+        let Some(head) = head_of(msg) else {
+            metrics.error(format!("a message on {} is not a Lofte event; skipped", msg.subject));
+            continue;
+        };
+        let ck = match checkpoints.get_mut(head.ledger) {
+            Some(c) => c,
+            None => {
+                let c = views.checkpoint(head.ledger).map_err(|e| e.to_string())?;
+                checkpoints.entry(head.ledger.to_owned()).or_insert(c)
+            }
+        };
+        if head.seq <= *ck {
+            metrics.duplicates.fetch_add(1, Ordering::Relaxed);
+            continue;
+        }
+        if head.seq > *ck + 1 {
+            // A gap: fetch what is missing from the ledger itself.
+            match backfill.fetch(head.ledger, *ck, head.seq - 1).await {
+                Ok(missing) => {
+                    metrics.backfilled.fetch_add(missing.len() as u64, Ordering::Relaxed);
+                    for (seq, bytes) in missing {
+                        let h: Head<'_> = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+                        let (ledger, plan) = (h.ledger.to_owned(), h.plan.to_owned());
+                        applied.push(Applied { ledger, seq, plan, bytes });
+                    }
+                }
+                Err(e) => {
+                    metrics.error(e);
+                    deferred = deferred.or(Some(i));
+                    continue;
+                }
+            }
+        }
+        *ck = head.seq;
+        applied.push(Applied {
+            ledger: head.ledger.into(),
+            seq: head.seq,
+            plan: head.plan.into(),
+            bytes: msg.payload.to_vec(),
+        });
+    }
+    Ok(Staged { applied, deferred })
+}
+
+/// Writes a batch to the views and waits until it is on disk; then, if `ack_upto` is given,
+/// acknowledges the batch's first `ack_upto` messages with one ack (the durable consumer
+/// acknowledges all up to the one acked). The ordered replay takes no acks.
+pub(crate) async fn write(
+    views: &Views,
+    metrics: &Metrics,
+    applied: Vec<Applied>,
+    batch: Vec<jetstream::Message>,
+    ack_upto: Option<usize>,
+) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    views.apply(&applied).await.map_err(|e| e.to_string())?;
+    metrics.apply_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+    metrics.batches.fetch_add(1, Ordering::Relaxed);
+    let started = std::time::Instant::now();
+    metrics.applied.fetch_add(applied.len() as u64, Ordering::Relaxed);
+    metrics.changed();
+    if let Some(last) = ack_upto.and_then(|n| n.checked_sub(1)).and_then(|i| batch.get(i)) {
+        last.ack().await.map_err(|e| format!("ack: {e}"))?;
+    }
+    metrics.ack_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+    Ok(())
+}
+
+/// The batch being written while the next is gathered (a two-stage pipeline): at most one at a
+/// time, in order.
+#[derive(Default)]
+pub(crate) struct Writing(Option<tokio::task::JoinHandle<Result<(), String>>>);
+
+impl Writing {
+    /// Waits for the batch being written, if any.
+    pub async fn finish(&mut self) -> Result<(), String> {
+        match self.0.take() {
+            Some(w) => w.await.map_err(|e| format!("writing a batch: {e}"))?,
+            None => Ok(()),
+        }
+    }
+
+    /// Waits for the batch before, then starts writing this one.
+    pub async fn start(
+        &mut self,
+        views: &Views,
+        metrics: &std::sync::Arc<Metrics>,
+        applied: Vec<Applied>,
+        batch: Vec<jetstream::Message>,
+        ack_upto: Option<usize>,
+    ) -> Result<(), String> {
+        self.finish().await?;
+        let (views, metrics) = (views.clone(), metrics.clone());
+        self.0 = Some(tokio::spawn(async move { write(&views, &metrics, applied, batch, ack_upto).await }));
+        Ok(())
+    }
+}

@@ -1,0 +1,134 @@
+//! A rebuild replays the stream with an ordered consumer, then hands over to the durable
+//! consumer after the last message replayed: nothing is delivered twice, what is appended later
+//! is followed, and a gap met during the replay holds its ledger back until it can be filled.
+
+use std::{
+    collections::BTreeMap,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
+
+use async_nats::jetstream::{self, consumer::pull, message::PublishMessage};
+use lofte_test_support::{poll_until, NatsServer};
+use serde_json::Value;
+
+use super::{
+    e2e::{get_text, import_eksjo, ledger, post, projector_named, traffic},
+    gap::gate,
+};
+
+async fn metric(projector: &str, name: &str) -> u64 {
+    let text = get_text(&format!("{projector}/metrics")).await;
+    text.lines().find_map(|l| l.strip_prefix(name)?.trim().parse().ok()).unwrap_or(0)
+}
+
+/// Waits until `lofte_projector_applied_total` reads `want`.
+async fn applied(projector: &str, want: u64) {
+    poll_until(&format!("{want} events applied"), Duration::from_secs(30), || async move {
+        let (applied, dup) = (
+            metric(projector, "lofte_projector_applied_total").await,
+            metric(projector, "lofte_projector_duplicates_total").await,
+        );
+        if applied == want {
+            Ok(Some(()))
+        } else {
+            Err(format!("{applied} applied, {dup} duplicates"))
+        }
+    })
+    .await
+    .unwrap();
+}
+
+async fn rebuild(projector: &str) {
+    let r = reqwest::Client::new().post(format!("{projector}/v1/admin/rebuild")).send().await.unwrap();
+    assert_eq!(r.status(), 202);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rebuild_hands_over_to_the_durable_consumer_after_the_replay() {
+    let nats = NatsServer::start().await.unwrap();
+    let l = ledger("eksjo", Some(nats.url())).await;
+    import_eksjo(&l.url).await;
+    for day in 1..=40 {
+        post(&l.url, &traffic(&format!("2017-03-{:02}", day % 28 + 1), "1")).await;
+    }
+    let p = projector_named(&nats.url(), BTreeMap::from([("eksjo".into(), l.url.clone())]), "projector-rb").await;
+    applied(&p.url, 59).await;
+
+    rebuild(&p.url).await;
+    applied(&p.url, 2 * 59).await;
+    // Appended after the rebuild: followed by the durable consumer, made again after the last
+    // message the replay applied — it delivers nothing a second time.
+    post(&l.url, &traffic("2017-04-01", "1")).await;
+    applied(&p.url, 2 * 59 + 1).await;
+    assert_eq!(metric(&p.url, "lofte_projector_duplicates_total").await, 0);
+    let js = jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let stream = js.get_stream("LOFTE").await.unwrap();
+    let info = poll_until("the last message acknowledged", Duration::from_secs(10), || async {
+        let info =
+            stream.get_consumer::<pull::Config>("projector-rb").await.map_err(|e| e.to_string())?.cached_info().clone();
+        if info.ack_floor.stream_sequence == 60 {
+            Ok(Some(info))
+        } else {
+            Err(format!("ack floor {:?}", info.ack_floor))
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(info.num_pending, 0);
+    assert_eq!(info.delivered.consumer_sequence, 1, "the durable consumer delivered only the new message");
+
+    // The summary after the rebuild counts each event once.
+    let summary: Value = reqwest::get(format!("{}/v1/plans/eksjo-2017/summary?tertial=2017-T1", p.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let count = summary.pointer("/promises/0/activities/1/cells/2017-T1/measures/trafikkontroller/count/value");
+    assert_eq!(count, Some(&Value::from(41)), "{summary}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gap_met_during_a_rebuild_holds_its_ledger_back_until_it_is_filled() {
+    let nats = NatsServer::start().await.unwrap();
+    let eksjo = ledger("eksjo", Some(nats.url())).await;
+    let quiet = ledger("quiet", None).await;
+    let open = Arc::new(AtomicBool::new(true));
+    let gated = gate(quiet.url.clone(), open.clone()).await;
+    let ledgers = BTreeMap::from([("eksjo".into(), eksjo.url.clone()), ("quiet".into(), gated)]);
+    let p = projector_named(&nats.url(), ledgers, "projector-rb-gap").await;
+
+    // The quiet ledger's 19th event reaches the stream (its first 18 only through its API),
+    // then the other ledger's plan and an event.
+    import_eksjo(&quiet.url).await;
+    let page: Value =
+        reqwest::get(format!("{}/v1/events?after=18&limit=1", quiet.url)).await.unwrap().json().await.unwrap();
+    let last = &page["events"][0];
+    let js = jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let msg = PublishMessage::build().payload(serde_json::to_vec(last).unwrap().into()).message_id("quiet:19");
+    let subject = format!("lofte.v1.quiet.{}.{}", last["plan"].as_str().unwrap(), last["kind"].as_str().unwrap());
+    js.send_publish(subject, msg).await.unwrap().await.unwrap();
+    import_eksjo(&eksjo.url).await;
+    post(&eksjo.url, &traffic("2017-03-01", "minst 8")).await;
+    applied(&p.url, 39).await;
+    assert_eq!(metric(&p.url, "lofte_projector_backfilled_total").await, 18);
+
+    // Rebuilt while the quiet ledger does not answer: the other ledger's events are applied,
+    // the quiet one's wait.
+    open.store(false, Ordering::SeqCst);
+    rebuild(&p.url).await;
+    applied(&p.url, 39 + 20).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(metric(&p.url, "lofte_projector_applied_total").await, 39 + 20, "the gap's ledger stays behind");
+
+    // It answers again: filled, and every count exact.
+    open.store(true, Ordering::SeqCst);
+    applied(&p.url, 2 * 39).await;
+    assert_eq!(metric(&p.url, "lofte_projector_backfilled_total").await, 2 * 18);
+    post(&eksjo.url, &traffic("2017-03-02", "2")).await;
+    applied(&p.url, 2 * 39 + 1).await;
+}
