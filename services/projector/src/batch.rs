@@ -3,7 +3,12 @@
 //! checkpoints, gaps back-filled from the ledger's API), then written to the views and flushed —
 //! and only then acknowledged, when its consumer takes acks.
 
-use std::{collections::HashMap, fmt::Display, sync::atomic::Ordering, time::Duration};
+use std::{
+    collections::HashMap,
+    fmt::Display,
+    sync::{atomic::Ordering, Arc},
+    time::Duration,
+};
 
 use async_nats::jetstream;
 use futures::{FutureExt, Stream, StreamExt};
@@ -36,7 +41,11 @@ fn head_of(msg: &async_nats::Message) -> Option<Head<'_>> {
         else {
             return None;
         };
-        let seq = msg.headers.as_ref()?.get("Lofte-Seq")?.as_str().parse().ok()?;
+        // A look through the message's few headers: `HeaderMap::get` would first make a
+        // `HeaderName` of the key (an allocation) and hash it, for every message.
+        let seq =
+            msg.headers.as_ref()?.iter().find(|(name, _)| AsRef::<str>::as_ref(*name) == "Lofte-Seq")?.1.first()?;
+        let seq = seq.as_str().parse().ok()?;
         Some(Head { ledger, seq, plan })
     };
     from_subject().or_else(|| serde_json::from_slice::<Head<'_>>(&msg.payload).ok())
@@ -80,6 +89,24 @@ pub(crate) struct Staged {
     pub deferred: Option<usize>,
 }
 
+/// The ledger and plan of the event staged last, shared with the next if it has the same
+/// (as most in a replay do).
+#[derive(Default)]
+struct Names(Option<(Arc<str>, Arc<str>)>);
+
+impl Names {
+    fn of(&mut self, ledger: &str, plan: &str) -> (Arc<str>, Arc<str>) {
+        match &self.0 {
+            Some((l, p)) if &**l == ledger && &**p == plan => (l.clone(), p.clone()),
+            _ => {
+                let names = (Arc::<str>::from(ledger), Arc::<str>::from(plan));
+                self.0 = Some(names.clone());
+                names
+            }
+        }
+    }
+}
+
 /// Stages a batch: skips what `checkpoints` (the last seq applied per ledger, read from the
 /// views the first time a ledger is seen) say is applied already, fills gaps from the ledger.
 pub(crate) async fn stage(
@@ -91,6 +118,7 @@ pub(crate) async fn stage(
 ) -> Result<Staged, String> {
     let mut applied: Vec<Applied> = Vec::with_capacity(batch.len());
     let mut deferred: Option<usize> = None;
+    let mut names = Names::default();
     for (i, msg) in batch.iter().enumerate() {
         let Some(head) = head_of(msg) else {
             metrics.error(format!("a message on {} is not a Lofte event; skipped", msg.subject));
@@ -114,8 +142,8 @@ pub(crate) async fn stage(
                     metrics.backfilled.fetch_add(missing.len() as u64, Ordering::Relaxed);
                     for (seq, bytes) in missing {
                         let h: Head<'_> = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-                        let (ledger, plan) = (h.ledger.to_owned(), h.plan.to_owned());
-                        applied.push(Applied { ledger, seq, plan, bytes });
+                        let (ledger, plan) = names.of(h.ledger, h.plan);
+                        applied.push(Applied { ledger, seq, plan, bytes: bytes.into() });
                     }
                 }
                 Err(e) => {
@@ -126,12 +154,8 @@ pub(crate) async fn stage(
             }
         }
         *ck = head.seq;
-        applied.push(Applied {
-            ledger: head.ledger.into(),
-            seq: head.seq,
-            plan: head.plan.into(),
-            bytes: msg.payload.to_vec(),
-        });
+        let (ledger, plan) = names.of(head.ledger, head.plan);
+        applied.push(Applied { ledger, seq: head.seq, plan, bytes: msg.payload.clone() });
     }
     Ok(Staged { applied, deferred })
 }
@@ -178,7 +202,7 @@ impl Writing {
     pub async fn start(
         &mut self,
         views: &Views,
-        metrics: &std::sync::Arc<Metrics>,
+        metrics: &Arc<Metrics>,
         applied: Vec<Applied>,
         batch: Vec<jetstream::Message>,
         ack_upto: Option<usize>,
@@ -187,5 +211,47 @@ impl Writing {
         let (views, metrics) = (views.clone(), metrics.clone());
         self.0 = Some(tokio::spawn(async move { write(&views, &metrics, applied, batch, ack_upto).await }));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(subject: &str, seq: Option<&str>, payload: &'static str) -> async_nats::Message {
+        let headers = seq.map(|s| {
+            let mut h = async_nats::HeaderMap::new();
+            h.insert("Nats-Msg-Id", "eksjo:7");
+            h.insert("Lofte-Seq", s);
+            h
+        });
+        async_nats::Message {
+            subject: subject.into(),
+            reply: None,
+            payload: payload.into(),
+            headers,
+            status: None,
+            description: None,
+            length: payload.len(),
+        }
+    }
+
+    #[test]
+    fn where_a_message_belongs_comes_from_subject_and_header_else_from_the_event() {
+        // The payload is not even JSON: subject and header suffice.
+        let m = message("lofte.v1.eksjo.eksjo-2017.measure_counted", Some("7"), "not json");
+        let h = head_of(&m).unwrap();
+        assert_eq!((h.ledger, h.plan, h.seq), ("eksjo", "eksjo-2017", 7));
+        // Published without the header, or on another subject: the event says.
+        let event = r#"{"ledger":"quiet","seq":19,"plan":"eksjo-2017","kind":"note"}"#;
+        for m in [
+            message("lofte.v1.quiet.eksjo-2017.note", None, event),
+            message("elsewhere", Some("3"), event),
+            message("lofte.v1.quiet.eksjo-2017.note", Some("not a number"), event),
+        ] {
+            let h = head_of(&m).unwrap();
+            assert_eq!((h.ledger, h.plan, h.seq), ("quiet", "eksjo-2017", 19));
+        }
+        assert!(head_of(&message("elsewhere", None, "not json")).is_none());
     }
 }

@@ -28,10 +28,12 @@ pub enum ViewError {
 /// One event to apply.
 #[derive(Debug, Clone)]
 pub struct Applied {
-    pub ledger: String,
+    /// Shared by the events of a batch from the same ledger (and plan): one allocation each.
+    pub ledger: std::sync::Arc<str>,
     pub seq: u64,
-    pub plan: String,
-    pub bytes: Vec<u8>,
+    pub plan: std::sync::Arc<str>,
+    /// The event as published (shared with the message it came in, not copied).
+    pub bytes: bytes::Bytes,
 }
 
 /// A handle to the views. Cloning is shallow.
@@ -117,7 +119,7 @@ impl Views {
         let mut segments: std::collections::BTreeMap<(&str, &str), Vec<Segment>> = Default::default();
         let mut checkpoints: std::collections::BTreeMap<&str, u64> = Default::default();
         for e in events {
-            let segs = segments.entry((e.plan.as_str(), e.ledger.as_str())).or_default();
+            let segs = segments.entry((&*e.plan, &*e.ledger)).or_default();
             match segs.last_mut() {
                 Some((_, seg)) if seg.len() + 4 + e.bytes.len() <= SEGMENT_BYTES => {
                     seg.extend_from_slice(&(e.bytes.len() as u32).to_be_bytes());
@@ -130,7 +132,7 @@ impl Views {
                     segs.push((e.seq, seg));
                 }
             }
-            checkpoints.insert(e.ledger.as_str(), e.seq);
+            checkpoints.insert(&*e.ledger, e.seq);
         }
         let mut b = sled::Batch::default();
         for ((plan, ledger), segs) in segments {
