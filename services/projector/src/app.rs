@@ -38,6 +38,7 @@ pub struct App {
     addr: SocketAddr,
     router: Router,
     consumer: Consumer,
+    metrics: Arc<Metrics>,
 }
 
 impl App {
@@ -55,13 +56,19 @@ impl App {
         let addr = listener.local_addr()?;
         let auth = lofte_web::auth::Auth::new(&settings.auth).map_err(AppError::Auth)?;
         let (consumer, rebuild) = Consumer::new(settings, views.clone(), metrics.clone());
-        let router = router(AppState { views, metrics, rebuild }, auth);
-        Ok(App { listener, addr, router, consumer })
+        let router = router(AppState { views, metrics: metrics.clone(), rebuild }, auth);
+        Ok(App { listener, addr, router, consumer, metrics })
     }
 
     /// Where it listens.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Its counters, as `/metrics` shows them (read in process by the benchmark, which would
+    /// otherwise charge its own HTTP polling to the projector).
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.metrics.clone()
     }
 
     /// Follows the stream and serves until `shutdown`.
