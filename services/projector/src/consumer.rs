@@ -250,7 +250,8 @@ impl Consumer {
                 m = messages.next() => m,
             };
             let Some(first) = first else { return Err("the replay's message stream ended".into()) };
-            let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, self.settings.batch).await?;
+            // Larger batches than when following: nobody waits for a single event here.
+            let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, 4 * self.settings.batch).await?;
             let staged = stage(&self.views, &self.backfill, &self.metrics, &batch, &mut checkpoints).await?;
             let (next, done) = match (staged.deferred, batch.last()) {
                 (Some(i), _) => (stream_sequence(&batch[i])?, true),

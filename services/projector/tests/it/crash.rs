@@ -1,6 +1,7 @@
-//! The real `lofte-projector` binary SIGKILLed mid-stream and restarted: its summary then equals
-//! the fold of the ledger's own log (what an auditor's replay computes) — nothing lost, nothing
-//! counted twice. Provenance and pending are checked on the same data.
+//! The real `lofte-projector` binary SIGKILLed mid-stream, and again during rebuilds, and
+//! restarted: its summary then equals the fold of the ledger's own log (what an auditor's replay
+//! computes) — nothing lost, nothing counted twice. Provenance and pending are checked on the
+//! same data.
 
 use std::time::Duration;
 
@@ -64,6 +65,15 @@ async fn a_projector_killed_mid_stream_ends_with_the_auditors_summary() {
     ];
     for pause in [15u64, 40, 90] {
         let mut p = ServiceProcess::start(bin, &args).unwrap();
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+        p.kill();
+    }
+    // Killed again during (or just after) a rebuild's replay: the views were dropped, the
+    // durable consumer too; the next start delivers the stream again and skips what was applied.
+    for pause in [0u64, 5, 20] {
+        let mut p = ServiceProcess::start(bin, &args).unwrap();
+        let r = reqwest::Client::new().post(format!("{}/v1/admin/rebuild", p.url)).send().await.unwrap();
+        assert_eq!(r.status(), 202);
         tokio::time::sleep(Duration::from_millis(pause)).await;
         p.kill();
     }
