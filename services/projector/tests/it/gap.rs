@@ -22,7 +22,7 @@ use axum::{
 use lofte_test_support::{poll_until, NatsServer};
 use serde_json::Value;
 
-use super::e2e::{get_text, import_eksjo, ledger, post, projector_named, traffic};
+use super::e2e::{get_text, import_eksjo, ledger, post, projector_named, traffic, Running};
 
 /// A real ledger behind a gate: closed, it answers 503; open, it passes GETs through.
 pub async fn gate(ledger: String, open: Arc<AtomicBool>) -> String {
@@ -42,18 +42,25 @@ pub async fn gate(ledger: String, open: Arc<AtomicBool>) -> String {
     url
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_gap_that_cannot_be_filled_yet_holds_back_only_its_ledger() {
+/// Two real ledgers and a projector following both; the "quiet" one publishes nothing and sits
+/// behind a gate (`open`). In the stream: the quiet ledger's 19th event (its first 18 only
+/// through its API, so a gap), then the other ledger's plan and one event: 39 events in all.
+pub struct GapScene {
+    _nats: NatsServer,
+    pub eksjo: Running,
+    _quiet: Running,
+    pub open: Arc<AtomicBool>,
+    pub p: Running,
+}
+
+pub async fn gap_scene(consumer: &str, open: bool) -> GapScene {
     let nats = NatsServer::start().await.unwrap();
     let eksjo = ledger("eksjo", Some(nats.url())).await;
     let quiet = ledger("quiet", None).await;
-    let open = Arc::new(AtomicBool::new(false));
+    let open = Arc::new(AtomicBool::new(open));
     let gated = gate(quiet.url.clone(), open.clone()).await;
     let ledgers = BTreeMap::from([("eksjo".into(), eksjo.url.clone()), ("quiet".into(), gated)]);
-    let p = projector_named(&nats.url(), ledgers, "projector-gap").await;
-
-    // The quiet ledger's 19th event reaches the stream; its first 18 must come from the ledger,
-    // which does not answer yet.
+    let p = projector_named(&nats.url(), ledgers, consumer).await;
     import_eksjo(&quiet.url).await;
     let page: Value =
         reqwest::get(format!("{}/v1/events?after=18&limit=1", quiet.url)).await.unwrap().json().await.unwrap();
@@ -62,11 +69,17 @@ async fn a_gap_that_cannot_be_filled_yet_holds_back_only_its_ledger() {
     let msg = PublishMessage::build().payload(serde_json::to_vec(last).unwrap().into()).message_id("quiet:19");
     let subject = format!("lofte.v1.quiet.{}.{}", last["plan"].as_str().unwrap(), last["kind"].as_str().unwrap());
     js.send_publish(subject, msg).await.unwrap().await.unwrap();
-
-    // Behind it in the stream: the other ledger's plan and an event; they are applied while the
-    // gap waits.
     import_eksjo(&eksjo.url).await;
     post(&eksjo.url, &traffic("2017-03-01", "minst 8")).await;
+    GapScene { _nats: nats, eksjo, _quiet: quiet, open, p }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gap_that_cannot_be_filled_yet_holds_back_only_its_ledger() {
+    // The quiet ledger does not answer yet; the other ledger's 20 events behind the gap in the
+    // stream are applied while it waits.
+    let scene = gap_scene("projector-gap", false).await;
+    let (eksjo, open, p) = (&scene.eksjo, &scene.open, &scene.p);
     let metrics = format!("{}/metrics", p.url);
     let value = |text: &str, name: &str| -> u64 {
         text.lines().find_map(|l| l.strip_prefix(name)?.trim().parse().ok()).unwrap_or(0)

@@ -2,22 +2,15 @@
 //! consumer after the last message replayed: nothing is delivered twice, what is appended later
 //! is followed, and a gap met during the replay holds its ledger back until it can be filled.
 
-use std::{
-    collections::BTreeMap,
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Arc,
-    },
-    time::Duration,
-};
+use std::{collections::BTreeMap, sync::atomic::Ordering, time::Duration};
 
-use async_nats::jetstream::{self, consumer::pull, message::PublishMessage};
+use async_nats::jetstream::{self, consumer::pull};
 use lofte_test_support::{poll_until, NatsServer};
 use serde_json::Value;
 
 use super::{
     e2e::{get_text, import_eksjo, ledger, post, projector_named, traffic},
-    gap::gate,
+    gap::gap_scene,
 };
 
 async fn metric(projector: &str, name: &str) -> u64 {
@@ -94,26 +87,8 @@ async fn a_rebuild_hands_over_to_the_durable_consumer_after_the_replay() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gap_met_during_a_rebuild_holds_its_ledger_back_until_it_is_filled() {
-    let nats = NatsServer::start().await.unwrap();
-    let eksjo = ledger("eksjo", Some(nats.url())).await;
-    let quiet = ledger("quiet", None).await;
-    let open = Arc::new(AtomicBool::new(true));
-    let gated = gate(quiet.url.clone(), open.clone()).await;
-    let ledgers = BTreeMap::from([("eksjo".into(), eksjo.url.clone()), ("quiet".into(), gated)]);
-    let p = projector_named(&nats.url(), ledgers, "projector-rb-gap").await;
-
-    // The quiet ledger's 19th event reaches the stream (its first 18 only through its API),
-    // then the other ledger's plan and an event.
-    import_eksjo(&quiet.url).await;
-    let page: Value =
-        reqwest::get(format!("{}/v1/events?after=18&limit=1", quiet.url)).await.unwrap().json().await.unwrap();
-    let last = &page["events"][0];
-    let js = jetstream::new(async_nats::connect(nats.url()).await.unwrap());
-    let msg = PublishMessage::build().payload(serde_json::to_vec(last).unwrap().into()).message_id("quiet:19");
-    let subject = format!("lofte.v1.quiet.{}.{}", last["plan"].as_str().unwrap(), last["kind"].as_str().unwrap());
-    js.send_publish(subject, msg).await.unwrap().await.unwrap();
-    import_eksjo(&eksjo.url).await;
-    post(&eksjo.url, &traffic("2017-03-01", "minst 8")).await;
+    let scene = gap_scene("projector-rb-gap", true).await;
+    let (eksjo, open, p) = (&scene.eksjo, &scene.open, &scene.p);
     applied(&p.url, 39).await;
     assert_eq!(metric(&p.url, "lofte_projector_backfilled_total").await, 18);
 
