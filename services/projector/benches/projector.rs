@@ -2,7 +2,7 @@
 //! 1. the fold, in process: events per second;
 //! 2. a rebuild from the stream (POST /v1/admin/rebuild until every event is applied again)
 //!    against a raw ordered-consumer replay of the same stream, interleaved, `--rounds` times
-//!    each (default 3), compared by their medians;
+//!    each (default 9), compared by their medians;
 //! 3. append → visible latency (applied to the views and flushed) at a steady 1,000 appends/s.
 //!
 //! cargo bench -p lofte-projector --bench projector [-- --events N --rounds R]
@@ -91,7 +91,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn main() {
     let events = arg("--events", 20_000);
-    let rounds: usize = arg("--rounds", 3).max(1);
+    let rounds: usize = arg("--rounds", 9).max(1);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async move {
         let nats = NatsServer::start().await.expect("nats-server (run deploy/dev/tools.sh)");
