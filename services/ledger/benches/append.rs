@@ -12,6 +12,7 @@ use std::{
 };
 
 use lofte_ledger::{App, Settings};
+use lofte_test_support::cpu_seconds;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
@@ -22,15 +23,6 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// CPU seconds this process has used (user + system), from /proc/self/stat.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, r)| r).split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the command name.
-    (ticks(11) + ticks(12)) / 100.0
 }
 
 fn plan() -> Vec<Value> {
@@ -75,7 +67,7 @@ async fn ledger_over_http(events: usize, clients: usize) -> (f64, f64, tempfile:
     let bodies: Arc<Vec<Vec<u8>>> = Arc::new((0..events).map(record).collect());
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
-    let cpu_start = cpu_seconds();
+    let cpu_start = cpu_seconds("self");
     let addr = url.trim_start_matches("http://").trim_end_matches("/v1/events").to_owned();
     let tasks: Vec<_> = (0..clients)
         .map(|_| {
@@ -97,7 +89,7 @@ async fn ledger_over_http(events: usize, clients: usize) -> (f64, f64, tempfile:
     }
     let elapsed = start.elapsed().as_secs_f64();
     let rate = events as f64 / elapsed;
-    println!("CPU during the appends: {:.0} % of one core", 100.0 * (cpu_seconds() - cpu_start) / elapsed);
+    println!("CPU during the appends: {:.0} % of one core", 100.0 * (cpu_seconds("self") - cpu_start) / elapsed);
     let floor = http_floor(&addr, events, clients).await;
     let metrics =
         client.get(url.replace("/v1/events", "/metrics")).send().await.expect("metrics").text().await.expect("text");

@@ -25,7 +25,7 @@ use lofte_proto::{
     planfile,
     upcast::Upcasters,
 };
-use lofte_test_support::NatsServer;
+use lofte_test_support::{cpu_seconds, NatsServer};
 use lofte_web::nats::NatsConnection;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
@@ -49,16 +49,6 @@ async fn metric(http: &reqwest::Client, url: &str, name: &str) -> u64 {
     text.lines().find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse().ok())).unwrap_or(0)
 }
 
-/// CPU time (user + system) a process has used, in seconds: `/proc/<pid>/stat`, in ticks of
-/// 1/100 s (USER_HZ on Linux).
-fn cpu_secs(pid: &str) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which is in parentheses and may contain spaces).
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<f64> = rest.split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
-    f.get(11).zip(f.get(12)).map_or(0.0, |(u, s)| (u + s) / 100.0)
-}
-
 /// CPU seconds used by this process and by nats-server during one kind of phase.
 #[derive(Default)]
 struct Cpu {
@@ -68,12 +58,12 @@ struct Cpu {
 
 impl Cpu {
     fn start(nats: &str) -> (f64, f64) {
-        (cpu_secs("self"), cpu_secs(nats))
+        (cpu_seconds("self"), cpu_seconds(nats))
     }
 
     fn add(&mut self, nats: &str, (own, server): (f64, f64)) {
-        self.own += cpu_secs("self") - own;
-        self.server += cpu_secs(nats) - server;
+        self.own += cpu_seconds("self") - own;
+        self.server += cpu_seconds(nats) - server;
     }
 
     fn per_event(&self, events: u64) -> String {

@@ -4,14 +4,17 @@
 //! a free port and kills it on drop; [`poll_until`] waits for an eventual effect with a deadline
 //! instead of sleeping; [`NatsServer`] runs a real nats-server with JetStream (one node or a
 //! cluster, with credentials or TLS); [`SmtpServer`] runs a real SMTP server delivering into a
-//! Maildir; [`TestPki`] makes throwaway TLS certificates.
+//! Maildir; [`TestPki`] makes throwaway TLS certificates; [`cpu_seconds`] reads a process's CPU
+//! time for benchmarks.
 
+mod cpu;
 mod nats;
 mod poll;
 mod process;
 mod smtp;
 mod tls;
 
+pub use cpu::cpu_seconds;
 pub use nats::{nats_server_binary, NatsError, NatsServer, MIN_VERSION};
 pub use poll::{poll_until, PollError};
 pub use process::{ServiceProcess, StartError};
