@@ -193,25 +193,33 @@ impl Consumer {
         }
     }
 
-    /// Drops the views and the durable consumer, answers `req`, and replays the stream. `true`:
-    /// go on following (after what was replayed); `false`: cancelled.
+    /// Drops the views and the durable consumer, answers `req`, and replays the stream — again
+    /// from the start should another rebuild be asked for meanwhile. `true`: go on following
+    /// (after what was replayed); `false`: cancelled.
     async fn rebuild(
         &mut self,
         js: &jetstream::Context,
-        req: Rebuild,
+        mut req: Rebuild,
         cancel: &CancellationToken,
     ) -> Result<bool, String> {
-        let dropped = self.drop_views(js).await;
-        let ok = dropped.is_ok();
-        let _ = req.reply.send(dropped);
-        if !ok {
-            return Err("rebuild failed".into());
+        loop {
+            let dropped = self.drop_views(js).await;
+            let ok = dropped.is_ok();
+            let _ = req.reply.send(dropped);
+            if !ok {
+                return Err("rebuild failed".into());
+            }
+            let started = std::time::Instant::now();
+            match self.replay(js, cancel).await? {
+                Replayed::Upto(next) => {
+                    tracing::info!(elapsed = ?started.elapsed(), next, "stream replayed; following from the next message");
+                    self.rewind = Some(next);
+                    return Ok(true);
+                }
+                Replayed::Cancelled => return Ok(false),
+                Replayed::Again(again) => req = again,
+            }
         }
-        let started = std::time::Instant::now();
-        let Some(next) = self.replay(js, cancel).await? else { return Ok(false) };
-        tracing::info!(elapsed = ?started.elapsed(), next, "stream replayed; following from the next message");
-        self.rewind = Some(next);
-        Ok(true)
     }
 
     async fn drop_views(&self, js: &jetstream::Context) -> Result<(), String> {
@@ -224,13 +232,12 @@ impl Consumer {
     }
 
     /// Replays the stream, from its first message to the last it holds now, with an ordered
-    /// consumer. Returns the stream sequence to follow on from (`None`: cancelled): the one after
-    /// the last replayed, or a message whose gap could not be back-filled yet.
-    async fn replay(&mut self, js: &jetstream::Context, cancel: &CancellationToken) -> Result<Option<u64>, String> {
+    /// consumer.
+    async fn replay(&mut self, js: &jetstream::Context, cancel: &CancellationToken) -> Result<Replayed, String> {
         let mut stream = js.get_stream(&self.settings.stream).await.map_err(|e| e.to_string())?;
         let last = stream.info().await.map_err(|e| e.to_string())?.state.last_sequence;
         if last == 0 {
-            return Ok(Some(1));
+            return Ok(Replayed::Upto(1));
         }
         let mut messages = stream
             .create_consumer(pull::OrderedConfig { deliver_policy: DeliverPolicy::All, ..Default::default() })
@@ -245,7 +252,11 @@ impl Consumer {
             let first = tokio::select! {
                 () = cancel.cancelled() => {
                     writing.finish().await?;
-                    return Ok(None);
+                    return Ok(Replayed::Cancelled);
+                }
+                Some(req) = self.rebuild.recv() => {
+                    writing.finish().await?;
+                    return Ok(Replayed::Again(req));
                 }
                 m = messages.next() => m,
             };
@@ -264,10 +275,20 @@ impl Consumer {
             writing.start(&self.views, &self.metrics, staged.applied, batch, None).await?;
             if done {
                 writing.finish().await?;
-                return Ok(Some(next));
+                return Ok(Replayed::Upto(next));
             }
         }
     }
+}
+
+/// How a replay ended.
+enum Replayed {
+    /// The stream sequence to follow on from: the one after the last replayed, or a message
+    /// whose gap could not be back-filled yet.
+    Upto(u64),
+    Cancelled,
+    /// Another rebuild was asked for: start over.
+    Again(Rebuild),
 }
 
 fn stream_sequence(msg: &jetstream::Message) -> Result<u64, String> {
