@@ -23,7 +23,7 @@ pub struct Settings {
     pub consumer: String,
     /// Each ledger's base URL, by ledger id, for back-filling a gap in the stream.
     pub ledgers: BTreeMap<String, String>,
-    /// Most messages applied (and flushed) together.
+    /// Most messages applied (and flushed) together (a rebuild's replay: four times as many).
     pub batch: usize,
     /// How long JetStream waits for an acknowledgement before redelivering: after a crash, how
     /// long the restarted projector waits for the messages its predecessor had not acknowledged.
