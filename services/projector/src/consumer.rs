@@ -264,13 +264,13 @@ impl Consumer {
             // Larger batches than when following: nobody waits for a single event here.
             let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, 4 * self.settings.batch).await?;
             let staged = stage(&self.views, &self.backfill, &self.metrics, &batch, &mut checkpoints).await?;
-            let (next, done) = match (staged.deferred, batch.last()) {
-                (Some(i), _) => (stream_sequence(&batch[i])?, true),
-                (None, Some(m)) => {
-                    let seq = stream_sequence(m)?;
+            // A gathered batch holds at least its first message.
+            let (next, done) = match staged.deferred {
+                Some(i) => (stream_sequence(&batch[i])?, true),
+                None => {
+                    let seq = stream_sequence(&batch[batch.len() - 1])?;
                     (seq + 1, seq >= last)
                 }
-                (None, None) => continue,
             };
             writing.start(&self.views, &self.metrics, staged.applied, batch, None).await?;
             if done {
