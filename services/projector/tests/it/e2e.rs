@@ -97,6 +97,29 @@ pub async fn get_text(url: &str) -> String {
     reqwest::get(url).await.unwrap().text().await.unwrap()
 }
 
+/// A counter of the projector's `/metrics` (0 when absent).
+pub async fn metric(projector: &str, name: &str) -> u64 {
+    let text = get_text(&format!("{projector}/metrics")).await;
+    text.lines().find_map(|l| l.strip_prefix(name)?.trim().parse().ok()).unwrap_or(0)
+}
+
+/// Waits until `lofte_projector_applied_total` reads `want`.
+pub async fn applied(projector: &str, want: u64) {
+    poll_until(&format!("{want} events applied"), Duration::from_secs(30), || async move {
+        let (applied, dup) = (
+            metric(projector, "lofte_projector_applied_total").await,
+            metric(projector, "lofte_projector_duplicates_total").await,
+        );
+        if applied == want {
+            Ok(Some(()))
+        } else {
+            Err(format!("{applied} applied, {dup} duplicates"))
+        }
+    })
+    .await
+    .unwrap();
+}
+
 /// Polls the T1 traffic-control count until it reads `want`.
 async fn t1_count(projector: &str, want: &str) {
     let url = format!("{projector}/v1/plans/eksjo-2017/summary?tertial=2017-T1");

@@ -22,7 +22,7 @@ use axum::{
 use lofte_test_support::{poll_until, NatsServer};
 use serde_json::Value;
 
-use super::e2e::{get_text, import_eksjo, ledger, post, projector_named, traffic, Running};
+use super::e2e::{applied, import_eksjo, ledger, metric, post, projector_named, traffic, Running};
 
 /// A real ledger behind a gate: closed, it answers 503; open, it passes GETs through.
 pub async fn gate(ledger: String, open: Arc<AtomicBool>) -> String {
@@ -80,42 +80,17 @@ async fn a_gap_that_cannot_be_filled_yet_holds_back_only_its_ledger() {
     // stream are applied while it waits.
     let scene = gap_scene("projector-gap", false).await;
     let (eksjo, open, p) = (&scene.eksjo, &scene.open, &scene.p);
-    let metrics = format!("{}/metrics", p.url);
-    let value = |text: &str, name: &str| -> u64 {
-        text.lines().find_map(|l| l.strip_prefix(name)?.trim().parse().ok()).unwrap_or(0)
-    };
-    poll_until("the other ledger's 20 events to be applied", Duration::from_secs(20), || async {
-        let m = get_text(&metrics).await;
-        Ok::<_, String>((value(&m, "lofte_projector_applied_total") >= 20).then_some(()))
-    })
-    .await
-    .unwrap();
+    applied(&p.url, 20).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let m = get_text(&metrics).await;
-    assert_eq!(value(&m, "lofte_projector_backfilled_total"), 0, "{m}");
-    assert_eq!(value(&m, "lofte_projector_applied_total"), 20, "the gap's ledger stays behind: {m}");
+    assert_eq!(metric(&p.url, "lofte_projector_backfilled_total").await, 0);
+    assert_eq!(metric(&p.url, "lofte_projector_applied_total").await, 20, "the gap's ledger stays behind");
 
     // The ledger answers again: the gap is filled, and the count is exact (nothing twice, nothing lost).
     open.store(true, Ordering::SeqCst);
-    poll_until("the gap to be back-filled", Duration::from_secs(30), || async {
-        let m = get_text(&metrics).await;
-        let (filled, applied) =
-            (value(&m, "lofte_projector_backfilled_total"), value(&m, "lofte_projector_applied_total"));
-        if filled == 18 && applied == 39 {
-            Ok(Some(()))
-        } else {
-            Err(format!("{filled} back-filled, {applied} applied"))
-        }
-    })
-    .await
-    .unwrap();
+    applied(&p.url, 39).await;
+    assert_eq!(metric(&p.url, "lofte_projector_backfilled_total").await, 18);
     post(&eksjo.url, &traffic("2017-03-02", "2")).await;
-    poll_until("a later event to be applied as well", Duration::from_secs(20), || async {
-        let m = get_text(&metrics).await;
-        Ok::<_, String>((value(&m, "lofte_projector_applied_total") == 40).then_some(()))
-    })
-    .await
-    .unwrap();
+    applied(&p.url, 40).await;
 }
 
 /// A durable consumer made by an earlier version (one ack per message) is made again with
@@ -141,19 +116,7 @@ async fn a_consumer_of_an_earlier_version_is_taken_over() {
     let ledgers = BTreeMap::from([("eksjo".into(), eksjo.url.clone())]);
     let p = projector_named(&nats.url(), ledgers, "projector-old").await;
     post(&eksjo.url, &traffic("2017-03-01", "minst 8")).await;
-    let metrics = format!("{}/metrics", p.url);
-    poll_until("all 20 events applied once", Duration::from_secs(20), || async {
-        let m = get_text(&metrics).await;
-        let applied =
-            m.lines().find_map(|l| l.strip_prefix("lofte_projector_applied_total")?.trim().parse::<u64>().ok());
-        if applied == Some(20) {
-            Ok(Some(()))
-        } else {
-            Err(format!("applied {applied:?}"))
-        }
-    })
-    .await
-    .unwrap();
+    applied(&p.url, 20).await;
     let info = stream.get_consumer::<pull::Config>("projector-old").await.unwrap().cached_info().clone();
     assert_eq!(info.config.ack_policy, AckPolicy::All);
 }

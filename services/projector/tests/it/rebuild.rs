@@ -9,31 +9,9 @@ use lofte_test_support::{poll_until, NatsServer};
 use serde_json::Value;
 
 use super::{
-    e2e::{get_text, import_eksjo, ledger, post, projector_named, traffic},
+    e2e::{applied, import_eksjo, ledger, metric, post, projector_named, traffic},
     gap::gap_scene,
 };
-
-async fn metric(projector: &str, name: &str) -> u64 {
-    let text = get_text(&format!("{projector}/metrics")).await;
-    text.lines().find_map(|l| l.strip_prefix(name)?.trim().parse().ok()).unwrap_or(0)
-}
-
-/// Waits until `lofte_projector_applied_total` reads `want`.
-async fn applied(projector: &str, want: u64) {
-    poll_until(&format!("{want} events applied"), Duration::from_secs(30), || async move {
-        let (applied, dup) = (
-            metric(projector, "lofte_projector_applied_total").await,
-            metric(projector, "lofte_projector_duplicates_total").await,
-        );
-        if applied == want {
-            Ok(Some(()))
-        } else {
-            Err(format!("{applied} applied, {dup} duplicates"))
-        }
-    })
-    .await
-    .unwrap();
-}
 
 async fn rebuild(projector: &str) {
     let r = reqwest::Client::new().post(format!("{projector}/v1/admin/rebuild")).send().await.unwrap();
