@@ -6,6 +6,9 @@
 //! 3. append → visible latency (applied to the views and flushed) at a steady 1,000 appends/s.
 //!
 //! cargo bench -p lofte-projector --bench projector [-- --events N --rounds R]
+//!
+//! `--only rebuild` or `--only raw` runs one side of 2. (its ratio then means nothing): to profile
+//! it alone, e.g. with `perf record -a` while its rounds run.
 
 use std::{
     collections::BTreeMap,
@@ -82,6 +85,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn main() {
     let events = arg("--events", 20_000);
     let rounds: usize = arg("--rounds", 9).max(1);
+    let args: Vec<String> = std::env::args().collect();
+    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+    let (do_rebuild, do_raw) = (only.as_deref() != Some("raw"), only.as_deref() != Some("rebuild"));
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async move {
         let nats = NatsServer::start().await.expect("nats-server (run deploy/dev/tools.sh)");
@@ -181,40 +187,44 @@ fn main() {
         let nats_pid = nats.pid().map(|p| p.to_string()).unwrap_or_default();
         let (mut rebuild_cpu, mut raw_cpu) = (Cpu::default(), Cpu::default());
         for round in 0..rounds {
-            let cpu = Cpu::start(&nats_pid);
-            let start = Instant::now();
-            let r = http.post(format!("{purl}/v1/admin/rebuild")).send().await.expect("rebuild");
-            assert_eq!(r.status(), 202);
-            while applied() < (round as u64 + 2) * total {
-                tokio::time::sleep(Duration::from_millis(1)).await;
+            if do_rebuild {
+                let cpu = Cpu::start(&nats_pid);
+                let start = Instant::now();
+                let r = http.post(format!("{purl}/v1/admin/rebuild")).send().await.expect("rebuild");
+                assert_eq!(r.status(), 202);
+                while applied() < (rebuilds.len() as u64 + 2) * total {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                rebuilds.push(total as f64 / start.elapsed().as_secs_f64());
+                rebuild_cpu.add(&nats_pid, cpu);
             }
-            rebuilds.push(total as f64 / start.elapsed().as_secs_f64());
-            rebuild_cpu.add(&nats_pid, cpu);
 
-            let cpu = Cpu::start(&nats_pid);
-            let start = Instant::now();
-            let mut msgs = stream
-                .create_consumer(jetstream::consumer::pull::OrderedConfig {
-                    deliver_policy: DeliverPolicy::All,
-                    ..Default::default()
-                })
-                .await
-                .expect("ordered consumer")
-                .messages()
-                .await
-                .expect("messages");
-            let mut n = 0u64;
-            while n < total {
-                msgs.next().await.expect("message").expect("ok");
-                n += 1;
+            if do_raw {
+                let cpu = Cpu::start(&nats_pid);
+                let start = Instant::now();
+                let mut msgs = stream
+                    .create_consumer(jetstream::consumer::pull::OrderedConfig {
+                        deliver_policy: DeliverPolicy::All,
+                        ..Default::default()
+                    })
+                    .await
+                    .expect("ordered consumer")
+                    .messages()
+                    .await
+                    .expect("messages");
+                let mut n = 0u64;
+                while n < total {
+                    msgs.next().await.expect("message").expect("ok");
+                    n += 1;
+                }
+                raws.push(total as f64 / start.elapsed().as_secs_f64());
+                raw_cpu.add(&nats_pid, cpu);
             }
-            raws.push(total as f64 / start.elapsed().as_secs_f64());
-            raw_cpu.add(&nats_pid, cpu);
             println!(
                 "round {}: rebuild {:.0} events/s, raw replay {:.0} messages/s",
                 round + 1,
-                rebuilds[round],
-                raws[round]
+                rebuilds.last().unwrap_or(&0.0),
+                raws.last().unwrap_or(&0.0)
             );
         }
         let batches = metric(&http, &murl, "lofte_projector_batches_total").await;
@@ -278,5 +288,5 @@ fn main() {
 
 fn median(xs: &mut [f64]) -> f64 {
     xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
+    xs.get(xs.len() / 2).copied().unwrap_or(0.0)
 }
