@@ -14,11 +14,7 @@ use async_nats::jetstream;
 use futures::{FutureExt, Stream, StreamExt};
 use serde::Deserialize;
 
-use crate::{
-    backfill::Backfill,
-    metrics::Metrics,
-    views::{Applied, Views},
-};
+use crate::{backfill::Backfill, metrics::Metrics, segments::Segments, views::Views};
 
 /// How long a batch waits for more messages after its first.
 const GATHER: Duration = Duration::from_millis(2);
@@ -83,28 +79,14 @@ where
 /// A batch made ready to write.
 pub(crate) struct Staged {
     /// The events to apply, in order: back-filled ones before the message that revealed the gap.
-    pub applied: Vec<Applied>,
-    /// The first message whose gap could not be filled now: it must be delivered again later
-    /// (the rest of the batch, other ledgers' events, is applied meanwhile).
-    pub deferred: Option<usize>,
-}
-
-/// The ledger and plan of the event staged last, shared with the next if it has the same
-/// (as most in a replay do).
-#[derive(Default)]
-struct Names(Option<(Arc<str>, Arc<str>)>);
-
-impl Names {
-    fn of(&mut self, ledger: &str, plan: &str) -> (Arc<str>, Arc<str>) {
-        match &self.0 {
-            Some((l, p)) if &**l == ledger && &**p == plan => (l.clone(), p.clone()),
-            _ => {
-                let names = (Arc::<str>::from(ledger), Arc::<str>::from(plan));
-                self.0 = Some(names.clone());
-                names
-            }
-        }
-    }
+    pub segments: Segments,
+    /// The last message before the first deferred one (the batch's last if none was): the one a
+    /// durable consumer acknowledges, the one after which a replay goes on. Every other message
+    /// is dropped as soon as it is staged.
+    pub last: Option<jetstream::Message>,
+    /// The stream sequence of the first message whose gap could not be filled now: it must be
+    /// delivered again later (the rest of the batch, other ledgers' events, is applied meanwhile).
+    pub deferred: Option<u64>,
 }
 
 /// Stages a batch: skips what `checkpoints` (the last seq applied per ledger, read from the
@@ -113,71 +95,79 @@ pub(crate) async fn stage(
     views: &Views,
     backfill: &Backfill,
     metrics: &Metrics,
-    batch: &[jetstream::Message],
+    batch: Vec<jetstream::Message>,
     checkpoints: &mut HashMap<String, u64>,
 ) -> Result<Staged, String> {
-    let mut applied: Vec<Applied> = Vec::with_capacity(batch.len());
-    let mut deferred: Option<usize> = None;
-    let mut names = Names::default();
-    for (i, msg) in batch.iter().enumerate() {
-        let Some(head) = head_of(msg) else {
-            metrics.error(format!("a message on {} is not a Lofte event; skipped", msg.subject));
-            continue;
-        };
-        let ck = match checkpoints.get_mut(head.ledger) {
-            Some(c) => c,
-            None => {
-                let c = views.checkpoint(head.ledger).map_err(|e| e.to_string())?;
-                checkpoints.entry(head.ledger.to_owned()).or_insert(c)
-            }
-        };
-        if head.seq <= *ck {
-            metrics.duplicates.fetch_add(1, Ordering::Relaxed);
-            continue;
-        }
-        if head.seq > *ck + 1 {
-            // A gap: fetch what is missing from the ledger itself.
-            match backfill.fetch(head.ledger, *ck, head.seq - 1).await {
-                Ok(missing) => {
-                    metrics.backfilled.fetch_add(missing.len() as u64, Ordering::Relaxed);
-                    for (seq, bytes) in missing {
-                        let h: Head<'_> = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-                        let (ledger, plan) = names.of(h.ledger, h.plan);
-                        applied.push(Applied { ledger, seq, plan, bytes: bytes.into() });
+    let mut segments = Segments::default();
+    let mut last = None;
+    let mut deferred: Option<u64> = None;
+    for msg in batch {
+        if let Some(head) = head_of(&msg) {
+            let ck = match checkpoints.get_mut(head.ledger) {
+                Some(c) => c,
+                None => {
+                    let c = views.checkpoint(head.ledger).map_err(|e| e.to_string())?;
+                    checkpoints.entry(head.ledger.to_owned()).or_insert(c)
+                }
+            };
+            if head.seq <= *ck {
+                metrics.duplicates.fetch_add(1, Ordering::Relaxed);
+            } else if head.seq == *ck + 1 {
+                *ck = head.seq;
+                segments.push(head.ledger, head.plan, head.seq, &msg.payload);
+            } else {
+                // A gap: fetch what is missing from the ledger itself.
+                match backfill.fetch(head.ledger, *ck, head.seq - 1).await {
+                    Ok(missing) => {
+                        metrics.backfilled.fetch_add(missing.len() as u64, Ordering::Relaxed);
+                        for (seq, bytes) in missing {
+                            let h: Head<'_> = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+                            segments.push(h.ledger, h.plan, seq, &bytes);
+                        }
+                        *ck = head.seq;
+                        segments.push(head.ledger, head.plan, head.seq, &msg.payload);
+                    }
+                    Err(e) => {
+                        metrics.error(e);
+                        if deferred.is_none() {
+                            deferred = Some(stream_sequence(&msg)?);
+                        }
                     }
                 }
-                Err(e) => {
-                    metrics.error(e);
-                    deferred = deferred.or(Some(i));
-                    continue;
-                }
             }
+        } else {
+            metrics.error(format!("a message on {} is not a Lofte event; skipped", msg.subject));
         }
-        *ck = head.seq;
-        let (ledger, plan) = names.of(head.ledger, head.plan);
-        applied.push(Applied { ledger, seq: head.seq, plan, bytes: msg.payload.clone() });
+        if deferred.is_none() {
+            last = Some(msg);
+        }
     }
-    Ok(Staged { applied, deferred })
+    Ok(Staged { segments, last, deferred })
 }
 
-/// Writes a batch to the views and waits until it is on disk; then, if `ack_upto` is given,
-/// acknowledges the batch's first `ack_upto` messages with one ack (the durable consumer
-/// acknowledges all up to the one acked). The ordered replay takes no acks.
+/// A message's sequence in the stream.
+pub(crate) fn stream_sequence(msg: &jetstream::Message) -> Result<u64, String> {
+    Ok(msg.info().map_err(|e| e.to_string())?.stream_sequence)
+}
+
+/// Writes a batch to the views and waits until it is on disk; then acknowledges `ack`, if given
+/// (the durable consumer acknowledges all messages up to the one acked; the ordered replay takes
+/// no acks).
 pub(crate) async fn write(
     views: &Views,
     metrics: &Metrics,
-    applied: Vec<Applied>,
-    batch: Vec<jetstream::Message>,
-    ack_upto: Option<usize>,
+    segments: Segments,
+    ack: Option<jetstream::Message>,
 ) -> Result<(), String> {
     let started = std::time::Instant::now();
-    views.apply(&applied).await.map_err(|e| e.to_string())?;
+    let events = segments.len() as u64;
+    views.apply(segments).await.map_err(|e| e.to_string())?;
     metrics.apply_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
     metrics.batches.fetch_add(1, Ordering::Relaxed);
     let started = std::time::Instant::now();
-    metrics.applied.fetch_add(applied.len() as u64, Ordering::Relaxed);
+    metrics.applied.fetch_add(events, Ordering::Relaxed);
     metrics.changed();
-    if let Some(last) = ack_upto.and_then(|n| n.checked_sub(1)).and_then(|i| batch.get(i)) {
+    if let Some(last) = ack {
         last.ack().await.map_err(|e| format!("ack: {e}"))?;
     }
     metrics.ack_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
@@ -203,13 +193,12 @@ impl Writing {
         &mut self,
         views: &Views,
         metrics: &Arc<Metrics>,
-        applied: Vec<Applied>,
-        batch: Vec<jetstream::Message>,
-        ack_upto: Option<usize>,
+        segments: Segments,
+        ack: Option<jetstream::Message>,
     ) -> Result<(), String> {
         self.finish().await?;
         let (views, metrics) = (views.clone(), metrics.clone());
-        self.0 = Some(tokio::spawn(async move { write(&views, &metrics, applied, batch, ack_upto).await }));
+        self.0 = Some(tokio::spawn(async move { write(&views, &metrics, segments, ack).await }));
         Ok(())
     }
 }

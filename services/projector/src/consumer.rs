@@ -29,7 +29,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     backfill::Backfill,
-    batch::{gather, stage, Writing},
+    batch::{gather, stage, stream_sequence, Writing},
     metrics::Metrics,
     settings::Settings,
     views::Views,
@@ -178,14 +178,9 @@ impl Consumer {
             };
             let Some(first) = first else { return Err("the consumer's message stream ended".into()) };
             let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, self.settings.batch).await?;
-            let staged = stage(&self.views, &self.backfill, &self.metrics, &batch, &mut checkpoints).await?;
-            let rewind = match staged.deferred {
-                Some(i) => Some(stream_sequence(&batch[i])?),
-                None => None,
-            };
-            let ack_upto = staged.deferred.unwrap_or(batch.len());
-            writing.start(&self.views, &self.metrics, staged.applied, batch, Some(ack_upto)).await?;
-            if let Some(seq) = rewind {
+            let staged = stage(&self.views, &self.backfill, &self.metrics, batch, &mut checkpoints).await?;
+            writing.start(&self.views, &self.metrics, staged.segments, staged.last).await?;
+            if let Some(seq) = staged.deferred {
                 writing.finish().await?;
                 self.rewind = Some(seq);
                 return Err(format!("a gap could not be back-filled yet; delivering again from stream sequence {seq}"));
@@ -263,16 +258,17 @@ impl Consumer {
             let Some(first) = first else { return Err("the replay's message stream ended".into()) };
             // Larger batches than when following: nobody waits for a single event here.
             let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, 4 * self.settings.batch).await?;
-            let staged = stage(&self.views, &self.backfill, &self.metrics, &batch, &mut checkpoints).await?;
-            // A gathered batch holds at least its first message.
-            let (next, done) = match staged.deferred {
-                Some(i) => (stream_sequence(&batch[i])?, true),
-                None => {
-                    let seq = stream_sequence(&batch[batch.len() - 1])?;
+            let staged = stage(&self.views, &self.backfill, &self.metrics, batch, &mut checkpoints).await?;
+            // Without a deferred message, `last` is the batch's last (a batch is never empty).
+            let (next, done) = match (staged.deferred, &staged.last) {
+                (Some(seq), _) => (seq, true),
+                (None, Some(msg)) => {
+                    let seq = stream_sequence(msg)?;
                     (seq + 1, seq >= last)
                 }
+                (None, None) => return Err("an empty batch".into()),
             };
-            writing.start(&self.views, &self.metrics, staged.applied, batch, None).await?;
+            writing.start(&self.views, &self.metrics, staged.segments, None).await?;
             if done {
                 writing.finish().await?;
                 return Ok(Replayed::Upto(next));
@@ -289,8 +285,4 @@ enum Replayed {
     Cancelled,
     /// Another rebuild was asked for: start over.
     Again(Rebuild),
-}
-
-fn stream_sequence(msg: &jetstream::Message) -> Result<u64, String> {
-    Ok(msg.info().map_err(|e| e.to_string())?.stream_sequence)
 }

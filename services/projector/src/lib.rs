@@ -11,6 +11,7 @@ mod batch;
 pub mod consumer;
 pub mod http;
 pub mod metrics;
+pub mod segments;
 pub mod settings;
 pub mod views;
 

@@ -6,13 +6,16 @@
 //!
 //! | key                                          | value                                  |
 //! |----------------------------------------------|----------------------------------------|
-//! | `p` plan `\0` ledger `\0` first seq (u64 BE) | events, each `len (u32 BE) ‖ bytes`    |
+//! | `p` plan `\0` ledger `\0` first seq (u64 BE) | a segment (see `segments`)             |
 //! | `c` ledger                                   | checkpoint (u64 BE)                    |
 //! | `l` plan                                     | (empty)                                |
 
 use std::path::Path;
 
 use lofte_proto::{envelope::Envelope, ids::PlanId, upcast::Upcasters};
+use lz4_flex::block::CompressTable;
+
+use crate::segments::{self, compress, decompress, Segments};
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -25,49 +28,10 @@ pub enum ViewError {
     Decode(String),
 }
 
-/// One event to apply.
-#[derive(Debug, Clone)]
-pub struct Applied {
-    /// Shared by the events of a batch from the same ledger (and plan): one allocation each.
-    pub ledger: std::sync::Arc<str>,
-    pub seq: u64,
-    pub plan: std::sync::Arc<str>,
-    /// The event as published (shared with the message it came in, not copied).
-    pub bytes: bytes::Bytes,
-}
-
 /// A handle to the views. Cloning is shallow.
 #[derive(Debug, Clone)]
 pub struct Views {
     db: sled::Db,
-}
-
-/// A segment: the seq of its first event, and its events, each prefixed by its length.
-type Segment = (u64, Vec<u8>);
-
-/// The largest segment written, in bytes (unless one event is larger).
-const SEGMENT_BYTES: usize = 32 * 1024;
-
-/// The first byte of a compressed segment. Segments written before compression start with the
-/// first event's length (`u32`, big-endian), so with 0 for any event under 16 MiB: they are
-/// still read as they are.
-const LZ4: u8 = 1;
-
-/// A segment as stored: `LZ4`, then the segment compressed with LZ4 (its size first). JSON
-/// events shrink about fourfold, and sled then copies and writes a quarter of the bytes.
-fn compress(segment: &[u8]) -> Vec<u8> {
-    let mut out = vec![LZ4];
-    out.extend_from_slice(&lz4_flex::compress_prepend_size(segment));
-    out
-}
-
-fn decompress(stored: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, ViewError> {
-    match stored.split_first() {
-        Some((&LZ4, rest)) => lz4_flex::decompress_size_prepended(rest)
-            .map(std::borrow::Cow::Owned)
-            .map_err(|e| ViewError::Decode(format!("a segment does not decompress: {e}"))),
-        _ => Ok(std::borrow::Cow::Borrowed(stored)),
-    }
 }
 
 fn event_key(plan: &str, ledger: &str, seq: u64) -> Vec<u8> {
@@ -109,39 +73,22 @@ impl Views {
             .map_or(0, u64::from_be_bytes))
     }
 
-    /// Applies events (each the next of its ledger) atomically and waits until they are on disk.
-    pub async fn apply(&self, events: &[Applied]) -> Result<(), ViewError> {
-        if events.is_empty() {
+    /// Applies a batch's events (each the next of its ledger) atomically and waits until they
+    /// are on disk.
+    pub async fn apply(&self, segments: Segments) -> Result<(), ViewError> {
+        if segments.is_empty() {
             return Ok(());
         }
-        // Segments per (plan, ledger) in this batch, in arrival (= seq) order, each at most
-        // SEGMENT_BYTES (sled stores a larger value as a file of its own).
-        let mut segments: std::collections::BTreeMap<(&str, &str), Vec<Segment>> = Default::default();
-        let mut checkpoints: std::collections::BTreeMap<&str, u64> = Default::default();
-        for e in events {
-            let segs = segments.entry((&*e.plan, &*e.ledger)).or_default();
-            match segs.last_mut() {
-                Some((_, seg)) if seg.len() + 4 + e.bytes.len() <= SEGMENT_BYTES => {
-                    seg.extend_from_slice(&(e.bytes.len() as u32).to_be_bytes());
-                    seg.extend_from_slice(&e.bytes);
-                }
-                _ => {
-                    let mut seg = Vec::with_capacity(SEGMENT_BYTES.min(64 * e.bytes.len()));
-                    seg.extend_from_slice(&(e.bytes.len() as u32).to_be_bytes());
-                    seg.extend_from_slice(&e.bytes);
-                    segs.push((e.seq, seg));
-                }
-            }
-            checkpoints.insert(&*e.ledger, e.seq);
-        }
+        let (runs, last) = segments.into_parts();
+        let mut table = CompressTable::default();
         let mut b = sled::Batch::default();
-        for ((plan, ledger), segs) in segments {
-            for (first, bytes) in segs {
-                b.insert(event_key(plan, ledger, first), compress(&bytes));
+        for run in runs {
+            for (first, bytes) in run.segments {
+                b.insert(event_key(&run.plan, &run.ledger, first), compress(&bytes, &mut table));
             }
-            b.insert(prefixed(b'l', plan.as_bytes()), &[][..]);
+            b.insert(prefixed(b'l', run.plan.as_bytes()), &[][..]);
         }
-        for (ledger, seq) in checkpoints {
+        for (ledger, seq) in last {
             b.insert(prefixed(b'c', ledger.as_bytes()), &seq.to_be_bytes()[..]);
         }
         self.db.apply_batch(b)?;
@@ -170,13 +117,10 @@ impl Views {
         let mut out = vec![];
         for r in self.db.scan_prefix(prefix) {
             let (_, seg) = r?;
-            let seg = decompress(&seg)?;
-            let mut rest: &[u8] = &seg;
-            while rest.len() >= 4 {
-                let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-                let bytes = rest.get(4..4 + len).ok_or_else(|| ViewError::Decode("a truncated segment".into()))?;
+            let seg = decompress(&seg).map_err(ViewError::Decode)?;
+            for bytes in segments::events(&seg) {
+                let bytes = bytes.map_err(ViewError::Decode)?;
                 out.push(Envelope::decode(bytes, &up).map_err(|e| ViewError::Decode(e.to_string()))?);
-                rest = &rest[4 + len..];
             }
         }
         Ok(out)
@@ -187,26 +131,5 @@ impl Views {
         self.db.clear()?;
         self.db.flush_async().await?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn segments_round_trip_and_old_segments_read_as_they_are() {
-        let mut segment = vec![];
-        for e in [&br#"{"seq":1}"#[..], br#"{"seq":2,"text":"Trygghetsvandring i Ekhagen"}"#] {
-            segment.extend_from_slice(&(e.len() as u32).to_be_bytes());
-            segment.extend_from_slice(e);
-        }
-        let stored = compress(&segment);
-        assert_eq!(stored[0], LZ4);
-        assert_eq!(decompress(&stored).unwrap().as_ref(), segment.as_slice());
-        // Written before compression: starts with the first event's length.
-        assert_eq!(segment[0], 0);
-        assert_eq!(decompress(&segment).unwrap().as_ref(), segment.as_slice());
-        assert!(decompress(&[LZ4, 9, 9]).is_err(), "a damaged segment is an error, not a panic");
     }
 }

@@ -1,0 +1,183 @@
+//! Segments: how the views store events. A segment holds the events of one plan and one ledger
+//! applied in one batch, each prefixed by its length (`u32`, big-endian) and concatenated, at most
+//! `SEGMENT_BYTES` before compression; it is stored compressed with LZ4.
+//!
+//! A batch's segments are built while its messages are staged: each event is copied once, while
+//! its message is still in the cache of the thread that received it, and the message can be
+//! dropped right after (dropping it later, on the writing thread, cost more than the copy).
+
+use std::borrow::Cow;
+
+use lz4_flex::block::{compress_into_with_table, get_maximum_output_size, CompressTable};
+
+/// The largest segment written, in bytes (unless one event is larger): sled keeps a value over a
+/// quarter of its 512 KiB segment as a file of its own.
+const SEGMENT_BYTES: usize = 32 * 1024;
+
+/// The first byte of a compressed segment. Segments written before compression start with the
+/// first event's length (`u32`, big-endian), so with 0 for any event under 16 MiB: they are
+/// still read as they are.
+const LZ4: u8 = 1;
+
+/// The segments of one (plan, ledger) in a batch.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub plan: String,
+    pub ledger: String,
+    /// Each segment: the seq of its first event, and its events.
+    pub segments: Vec<(u64, Vec<u8>)>,
+}
+
+/// The events of one batch, built into segments as they are staged.
+#[derive(Debug, Default)]
+pub struct Segments {
+    runs: Vec<Run>,
+    /// The last seq added per ledger.
+    last: Vec<(String, u64)>,
+    events: usize,
+}
+
+impl Segments {
+    /// Adds `event`, the next of `ledger` (seq `seq`), to the plan's segments.
+    pub fn push(&mut self, ledger: &str, plan: &str, seq: u64, event: &[u8]) {
+        // A batch holds one or a few (plan, ledger) runs: the one added to last is found first.
+        let run = match self.runs.iter().rposition(|r| r.ledger == ledger && r.plan == plan) {
+            Some(i) => &mut self.runs[i],
+            None => {
+                self.runs.push(Run { plan: plan.to_owned(), ledger: ledger.to_owned(), segments: vec![] });
+                self.runs.last_mut().expect("just pushed")
+            }
+        };
+        match run.segments.last_mut() {
+            Some((_, seg)) if seg.len() + 4 + event.len() <= SEGMENT_BYTES => append(seg, event),
+            _ => {
+                let mut seg = Vec::with_capacity(SEGMENT_BYTES.min(64 * (4 + event.len())));
+                append(&mut seg, event);
+                run.segments.push((seq, seg));
+            }
+        }
+        match self.last.iter_mut().find(|(l, _)| l == ledger) {
+            Some((_, s)) => *s = seq,
+            None => self.last.push((ledger.to_owned(), seq)),
+        }
+        self.events += 1;
+    }
+
+    /// How many events were added.
+    pub fn len(&self) -> usize {
+        self.events
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events == 0
+    }
+
+    /// The runs, and the last seq added per ledger.
+    pub(crate) fn into_parts(self) -> (Vec<Run>, Vec<(String, u64)>) {
+        (self.runs, self.last)
+    }
+}
+
+fn append(seg: &mut Vec<u8>, event: &[u8]) {
+    seg.extend_from_slice(&(event.len() as u32).to_be_bytes());
+    seg.extend_from_slice(event);
+}
+
+/// A segment as stored: `LZ4`, the segment's size (`u32`, little-endian), then the segment
+/// compressed with LZ4. JSON events shrink about fourfold, and sled then copies and writes a
+/// quarter of the bytes. `table` is LZ4's hash table, reused from segment to segment.
+pub(crate) fn compress(segment: &[u8], table: &mut CompressTable) -> Vec<u8> {
+    let mut out = vec![0u8; 5 + get_maximum_output_size(segment.len())];
+    out[0] = LZ4;
+    out[1..5].copy_from_slice(&(segment.len() as u32).to_le_bytes());
+    match compress_into_with_table(segment, &mut out[5..], table) {
+        Ok(n) => {
+            out.truncate(5 + n);
+            out
+        }
+        // Cannot happen with an output of the maximum size; stored as it is, it still reads.
+        Err(_) => segment.to_vec(),
+    }
+}
+
+/// A stored segment's events, concatenated as in `append`.
+pub(crate) fn decompress(stored: &[u8]) -> Result<Cow<'_, [u8]>, String> {
+    match stored.split_first() {
+        Some((&LZ4, rest)) => lz4_flex::decompress_size_prepended(rest)
+            .map(Cow::Owned)
+            .map_err(|e| format!("a segment does not decompress: {e}")),
+        _ => Ok(Cow::Borrowed(stored)),
+    }
+}
+
+/// The events of a decompressed segment.
+pub(crate) fn events(segment: &[u8]) -> impl Iterator<Item = Result<&[u8], String>> {
+    let mut rest = segment;
+    std::iter::from_fn(move || {
+        if rest.len() < 4 {
+            return None;
+        }
+        let len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+        match rest.get(4..4 + len) {
+            Some(event) => {
+                rest = &rest[4 + len..];
+                Some(Ok(event))
+            }
+            None => {
+                rest = &[];
+                Some(Err("a truncated segment".to_owned()))
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(segment: &[u8]) -> Vec<&[u8]> {
+        events(segment).collect::<Result<_, _>>().unwrap()
+    }
+
+    #[test]
+    fn segments_round_trip_and_old_segments_read_as_they_are() {
+        let evs = [&br#"{"seq":1}"#[..], br#"{"seq":2,"text":"Trygghetsvandring i Ekhagen"}"#];
+        let mut s = Segments::default();
+        for (i, e) in evs.iter().enumerate() {
+            s.push("eksjo", "eksjo-2017", i as u64 + 1, e);
+        }
+        assert_eq!(s.len(), 2);
+        let (runs, last) = s.into_parts();
+        assert_eq!(last, vec![("eksjo".to_owned(), 2)]);
+        let [run] = &runs[..] else { panic!("one run") };
+        let [(first, segment)] = &run.segments[..] else { panic!("one segment") };
+        assert_eq!(*first, 1);
+        let stored = compress(segment, &mut CompressTable::default());
+        assert_eq!(stored[0], LZ4);
+        assert_eq!(all(&decompress(&stored).unwrap()), evs);
+        // Written before compression: starts with the first event's length.
+        assert_eq!(segment[0], 0);
+        assert_eq!(all(&decompress(segment).unwrap()), evs);
+        assert!(decompress(&[LZ4, 9, 9]).is_err(), "a damaged segment is an error, not a panic");
+        assert!(events(&segment[..segment.len() - 1]).any(|e| e.is_err()), "a truncated segment is an error");
+    }
+
+    #[test]
+    fn a_batch_splits_into_runs_per_plan_and_ledger_and_segments_of_bounded_size() {
+        let big = vec![b'x'; 10_000];
+        let mut s = Segments::default();
+        for seq in 1..=7 {
+            s.push("eksjo", "eksjo-2017", seq, &big);
+            s.push("jkpg", "jonkoping-2022", seq + 100, b"{}");
+        }
+        let (runs, mut last) = s.into_parts();
+        last.sort();
+        assert_eq!(last, vec![("eksjo".to_owned(), 7), ("jkpg".to_owned(), 107)]);
+        let firsts: Vec<u64> = runs[0].segments.iter().map(|(f, _)| *f).collect();
+        // Three events of 10,004 bytes fit in 32 KiB.
+        assert_eq!(firsts, vec![1, 4, 7]);
+        assert!(runs[0].segments.iter().all(|(_, seg)| seg.len() <= SEGMENT_BYTES));
+        assert_eq!(runs[1].segments.len(), 1);
+        assert_eq!(all(&runs[1].segments[0].1).len(), 7);
+    }
+}
