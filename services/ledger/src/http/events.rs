@@ -1,6 +1,6 @@
 //! `POST /v1/events`, `GET /v1/events`, `GET /v1/events/{id}`.
 
-use std::sync::atomic::Ordering;
+use std::sync::{atomic::Ordering, Arc};
 
 use axum::{
     body::{Body, Bytes},
@@ -90,7 +90,7 @@ fn event_response(status: StatusCode, rec: &Record) -> Response {
         (status = 503, description = "Cannot write now; retry", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
     ))]
 pub async fn post_event(
-    State(st): State<AppState>,
+    State(st): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -223,7 +223,7 @@ pub struct EventPage {
     (status = 200, description = "A page of events", body = EventPage),
     (status = 422, description = "Bad query", body = crate::problem::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn list_events(
-    State(st): State<AppState>,
+    State(st): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
     q: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
@@ -279,7 +279,7 @@ pub async fn list_events(
         (status = 404, description = "No such event", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Not a UUID", body = crate::problem::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn get_event(
-    State(st): State<AppState>,
+    State(st): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {

@@ -1,6 +1,6 @@
 //! Health, readiness, metrics, the OpenAPI document, and problem+json for unknown routes.
 
-use std::sync::atomic::Ordering;
+use std::sync::{atomic::Ordering, Arc};
 
 use axum::{
     extract::State,
@@ -23,7 +23,7 @@ pub async fn healthz() -> Json<serde_json::Value> {
 #[utoipa::path(get, path = "/readyz", responses(
     (status = 200, description = "Ready, with detail"),
     (status = 503, description = "Not ready", body = ProblemDoc, content_type = "application/problem+json")))]
-pub async fn readyz(State(st): State<AppState>) -> Response {
+pub async fn readyz(State(st): State<Arc<AppState>>) -> Response {
     let failed = st.metrics.writer_failed.load(Ordering::Relaxed) == 1;
     if failed || st.appends.is_closed() {
         return Problem::new(
@@ -61,7 +61,7 @@ pub async fn readyz(State(st): State<AppState>) -> Response {
     (status = 409, description = "This ledger does not publish to NATS", body = ProblemDoc, content_type = "application/problem+json"),
     (status = 503, description = "NATS cannot be asked now", body = ProblemDoc, content_type = "application/problem+json")))]
 pub async fn republish(
-    State(st): State<AppState>,
+    State(st): State<Arc<AppState>>,
     axum::Extension(who): axum::Extension<lofte_web::auth::Principal>,
 ) -> Response {
     if let Err(p) = crate::principal::may_operate(&who) {
@@ -92,7 +92,7 @@ pub async fn republish(
 
 /// Prometheus metrics.
 #[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
-pub async fn metrics(State(st): State<AppState>) -> Response {
+pub async fn metrics(State(st): State<Arc<AppState>>) -> Response {
     let body = st.metrics.render(st.chain_ok.load(Ordering::Relaxed));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
 }

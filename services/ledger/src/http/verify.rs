@@ -1,5 +1,7 @@
 //! `GET /v1/verify`: walk the whole log and name the first bad seq.
 
+use std::sync::Arc;
+
 use axum::{extract::State, Extension, Json};
 use lofte_proto::verify::{ChainBreak, Verifier};
 use lofte_web::auth::Principal;
@@ -26,7 +28,7 @@ pub struct VerifyReport {
 #[utoipa::path(get, path = "/v1/verify", responses(
     (status = 200, description = "The verification report (ok or not)", body = VerifyReport)))]
 pub async fn verify(
-    State(st): State<AppState>,
+    State(st): State<Arc<AppState>>,
     Extension(who): Extension<Principal>,
 ) -> Result<Json<VerifyReport>, Problem> {
     crate::principal::may_read_log(&who)?;
