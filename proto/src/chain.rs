@@ -33,9 +33,19 @@ impl Hash {
     }
 }
 
+impl Hash {
+    /// The 64 lowercase hex digits, written into `buf` (no allocation: every event's envelope
+    /// carries two hashes, written each time it is sealed or served).
+    fn hex<'b>(&self, buf: &'b mut [u8; 64]) -> &'b str {
+        // 32 bytes always fit 64 digits, and hex digits are ASCII.
+        let _ = hex::encode_to_slice(self.0, buf);
+        std::str::from_utf8(buf).unwrap_or_default()
+    }
+}
+
 impl fmt::Display for Hash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(self.0))
+        f.write_str(self.hex(&mut [0; 64]))
     }
 }
 
@@ -64,7 +74,7 @@ impl FromStr for Hash {
 
 impl Serialize for Hash {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(self.hex(&mut [0; 64]))
     }
 }
 
@@ -187,6 +197,17 @@ mod tests {
         assert_eq!(h.to_string().parse::<Hash>().unwrap(), h);
         assert!(h.to_string().to_uppercase().parse::<Hash>().is_err());
         assert!("00".parse::<Hash>().is_err());
+    }
+
+    #[test]
+    fn hash_is_written_as_lowercase_hex_in_text_and_json() {
+        // SHA-256 of "abc" (FIPS 180-2, appendix B.1).
+        let hex = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        let h = Hash::of(b"abc");
+        assert_eq!(h.to_string(), hex);
+        assert_eq!(format!("{h:?}"), format!("Hash({hex})"));
+        assert_eq!(serde_json::to_string(&h).unwrap(), format!("\"{hex}\""));
+        assert_eq!(serde_json::from_str::<Hash>(&format!("\"{hex}\"")).unwrap(), h);
     }
 
     fn json_value() -> impl Strategy<Value = Value> {
