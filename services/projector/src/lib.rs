@@ -9,6 +9,7 @@ pub mod app;
 pub mod backfill;
 mod batch;
 pub mod consumer;
+mod generations;
 pub mod http;
 pub mod metrics;
 pub mod segments;

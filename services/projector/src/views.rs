@@ -4,18 +4,31 @@
 //! without a gap). A plan's segments read back in (ledger, seq) order. Applying a batch is one
 //! atomic sled batch plus one flush; only then are the messages acknowledged.
 //!
+//! Every key below starts with the generation's prefix (see `generations`: a rebuild starts the
+//! next generation; nothing before the first rebuild).
+//!
 //! | key                                          | value                                  |
 //! |----------------------------------------------|----------------------------------------|
 //! | `p` plan `\0` ledger `\0` first seq (u64 BE) | a segment (see `segments`)             |
 //! | `c` ledger                                   | checkpoint (u64 BE)                    |
 //! | `l` plan                                     | (empty)                                |
+//! | `g` (without a prefix)                       | the current generation (u64 BE)        |
 
-use std::path::Path;
+use std::{
+    path::Path,
+    sync::{
+        atomic::{AtomicU64, Ordering::SeqCst},
+        Arc,
+    },
+};
 
 use lofte_proto::{envelope::Envelope, ids::PlanId, upcast::Upcasters};
 use lz4_flex::block::CompressTable;
 
-use crate::segments::{self, compress, decompress, Segments};
+use crate::{
+    generations::{self, Sweeper},
+    segments::{self, compress, decompress, Segments},
+};
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -32,10 +45,14 @@ pub enum ViewError {
 #[derive(Debug, Clone)]
 pub struct Views {
     db: sled::Db,
+    /// The generation the views are kept under (see `generations`); a rebuild starts the next.
+    generation: Arc<AtomicU64>,
+    sweeper: Arc<Sweeper>,
 }
 
-fn event_key(plan: &str, ledger: &str, seq: u64) -> Vec<u8> {
-    let mut k = Vec::with_capacity(plan.len() + ledger.len() + 11);
+fn event_key(pre: &[u8], plan: &str, ledger: &str, seq: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(pre.len() + plan.len() + ledger.len() + 11);
+    k.extend_from_slice(pre);
     k.push(b'p');
     k.extend_from_slice(plan.as_bytes());
     k.push(0);
@@ -45,8 +62,9 @@ fn event_key(plan: &str, ledger: &str, seq: u64) -> Vec<u8> {
     k
 }
 
-fn prefixed(p: u8, s: &[u8]) -> Vec<u8> {
-    let mut k = Vec::with_capacity(1 + s.len());
+fn prefixed(pre: &[u8], p: u8, s: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(pre.len() + 1 + s.len());
+    k.extend_from_slice(pre);
     k.push(p);
     k.extend_from_slice(s);
     k
@@ -61,14 +79,23 @@ impl Views {
             .mode(sled::Mode::HighThroughput)
             .open()
             .map_err(|source| ViewError::Open { path: dir.display().to_string(), source })?;
-        Ok(Views { db })
+        let views =
+            Views { generation: Arc::new(AtomicU64::new(generations::stored(&db)?)), db, sweeper: Arc::default() };
+        // What older generations left (a rebuild's sweep cut short) goes now.
+        views.sweeper.request(&views.db, &views.generation);
+        Ok(views)
+    }
+
+    /// What every key of the current generation starts with.
+    fn pre(&self) -> Vec<u8> {
+        generations::prefix(self.generation.load(SeqCst))
     }
 
     /// The last seq of `ledger` applied without a gap (0: none).
     pub fn checkpoint(&self, ledger: &str) -> Result<u64, ViewError> {
         Ok(self
             .db
-            .get(prefixed(b'c', ledger.as_bytes()))?
+            .get(prefixed(&self.pre(), b'c', ledger.as_bytes()))?
             .and_then(|v| v.as_ref().try_into().ok())
             .map_or(0, u64::from_be_bytes))
     }
@@ -80,16 +107,17 @@ impl Views {
             return Ok(());
         }
         let (runs, last) = segments.into_parts();
+        let pre = self.pre();
         let mut table = CompressTable::default();
         let mut b = sled::Batch::default();
         for run in runs {
             for (first, bytes) in run.segments {
-                b.insert(event_key(&run.plan, &run.ledger, first), compress(&bytes, &mut table));
+                b.insert(event_key(&pre, &run.plan, &run.ledger, first), compress(&bytes, &mut table));
             }
-            b.insert(prefixed(b'l', run.plan.as_bytes()), &[][..]);
+            b.insert(prefixed(&pre, b'l', run.plan.as_bytes()), &[][..]);
         }
         for (ledger, seq) in last {
-            b.insert(prefixed(b'c', ledger.as_bytes()), &seq.to_be_bytes()[..]);
+            b.insert(prefixed(&pre, b'c', ledger.as_bytes()), &seq.to_be_bytes()[..]);
         }
         self.db.apply_batch(b)?;
         self.db.flush_async().await?;
@@ -99,9 +127,10 @@ impl Views {
     /// Every plan seen.
     pub fn plans(&self) -> Result<Vec<PlanId>, ViewError> {
         let mut out = vec![];
-        for r in self.db.scan_prefix(b"l") {
+        let prefix = prefixed(&self.pre(), b'l', b"");
+        for r in self.db.scan_prefix(&prefix) {
             let (k, _) = r?;
-            if let Ok(p) = PlanId::new(String::from_utf8_lossy(&k[1..]).into_owned()) {
+            if let Ok(p) = PlanId::new(String::from_utf8_lossy(&k[prefix.len()..]).into_owned()) {
                 out.push(p);
             }
         }
@@ -110,8 +139,7 @@ impl Views {
 
     /// A plan's events, in (ledger, seq) order.
     pub fn events(&self, plan: &PlanId) -> Result<Vec<Envelope>, ViewError> {
-        let mut prefix = vec![b'p'];
-        prefix.extend_from_slice(plan.as_str().as_bytes());
+        let mut prefix = prefixed(&self.pre(), b'p', plan.as_str().as_bytes());
         prefix.push(0);
         let up = Upcasters::standard();
         let mut out = vec![];
@@ -126,10 +154,56 @@ impl Views {
         Ok(out)
     }
 
-    /// Drops every view and checkpoint (before a rebuild).
+    /// Drops every view and checkpoint (before a rebuild), atomically and at once: starts the
+    /// next generation (one key, flushed); older generations are swept away afterwards.
     pub async fn clear(&self) -> Result<(), ViewError> {
-        self.db.clear()?;
+        let next = self.generation.load(SeqCst) + 1;
+        self.db.insert(generations::CURRENT, &next.to_be_bytes())?;
         self.db.flush_async().await?;
+        self.generation.store(next, SeqCst);
+        self.sweeper.request(&self.db, &self.generation);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn clearing_drops_every_segment_plan_and_checkpoint() {
+        let dir = tempfile::tempdir().unwrap();
+        let views = Views::open(dir.path(), 1 << 20).unwrap();
+        let mut s = Segments::default();
+        for seq in 1..=3 {
+            s.push("eksjo", "eksjo-2017", seq, br#"{"not":"decoded here"}"#);
+        }
+        views.apply(s).await.unwrap();
+        assert_eq!(views.checkpoint("eksjo").unwrap(), 3);
+        assert_eq!(views.plans().unwrap().len(), 1);
+        views.clear().await.unwrap();
+        assert_eq!(views.checkpoint("eksjo").unwrap(), 0);
+        assert!(views.plans().unwrap().is_empty());
+        assert!(views.events(&PlanId::new("eksjo-2017").unwrap()).unwrap().is_empty());
+
+        // The next generation is used, and kept, from then on; the old one is swept away.
+        let mut s = Segments::default();
+        s.push("eksjo", "eksjo-2017", 1, br#"{"not":"decoded here"}"#);
+        views.apply(s).await.unwrap();
+        // The sweep holds the database open: reopening waits for it.
+        while !views.sweeper.idle() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        drop(views);
+        let views = Views::open(dir.path(), 1 << 20).unwrap();
+        assert_eq!(views.generation.load(SeqCst), 1);
+        assert_eq!(views.checkpoint("eksjo").unwrap(), 1);
+        assert_eq!(views.plans().unwrap().len(), 1);
+        // Segment, plan, checkpoint and the generation key.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while views.db.len() != 4 {
+            assert!(std::time::Instant::now() < deadline, "old generation not swept: {} keys", views.db.len());
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
     }
 }
