@@ -163,29 +163,32 @@ impl Consumer {
         let mut checkpoints: HashMap<String, u64> = HashMap::new();
         let mut writing = Writing::default();
         self.metrics.connected(true);
-        loop {
-            let first = tokio::select! {
-                () = cancel.cancelled() => {
-                    writing.finish().await?;
-                    return Ok(false);
+        let followed: Result<bool, String> = async {
+            loop {
+                let first = tokio::select! {
+                    () = cancel.cancelled() => return Ok(false),
+                    Some(req) = self.rebuild.recv() => {
+                        // The views are dropped next: the last batch must be written first.
+                        writing.finish().await?;
+                        drop(messages);
+                        return self.rebuild(&js, req, cancel).await;
+                    }
+                    m = messages.next() => m,
+                };
+                let Some(first) = first else { return Err("the consumer's message stream ended".into()) };
+                let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, self.settings.batch).await?;
+                let staged = stage(&self.views, &self.backfill, &self.metrics, batch, &mut checkpoints).await?;
+                writing.start(&self.views, &self.metrics, staged.segments, staged.last).await?;
+                if let Some(seq) = staged.deferred {
+                    self.rewind = Some(seq);
+                    return Err(format!(
+                        "a gap could not be back-filled yet; delivering again from stream sequence {seq}"
+                    ));
                 }
-                Some(req) = self.rebuild.recv() => {
-                    writing.finish().await?;
-                    drop(messages);
-                    return self.rebuild(&js, req, cancel).await;
-                }
-                m = messages.next() => m,
-            };
-            let Some(first) = first else { return Err("the consumer's message stream ended".into()) };
-            let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, self.settings.batch).await?;
-            let staged = stage(&self.views, &self.backfill, &self.metrics, batch, &mut checkpoints).await?;
-            writing.start(&self.views, &self.metrics, staged.segments, staged.last).await?;
-            if let Some(seq) = staged.deferred {
-                writing.finish().await?;
-                self.rewind = Some(seq);
-                return Err(format!("a gap could not be back-filled yet; delivering again from stream sequence {seq}"));
             }
         }
+        .await;
+        finished(followed, writing).await
     }
 
     /// Drops the views and the durable consumer, answers `req`, and replays the stream — again
@@ -243,38 +246,44 @@ impl Consumer {
             .map_err(|e| e.to_string())?;
         let mut checkpoints: HashMap<String, u64> = HashMap::new();
         let mut writing = Writing::default();
-        loop {
-            let first = tokio::select! {
-                () = cancel.cancelled() => {
-                    writing.finish().await?;
-                    return Ok(Replayed::Cancelled);
+        let replayed: Result<Replayed, String> = async {
+            loop {
+                let first = tokio::select! {
+                    () = cancel.cancelled() => return Ok(Replayed::Cancelled),
+                    Some(req) = self.rebuild.recv() => return Ok(Replayed::Again(req)),
+                    m = messages.next() => m,
+                };
+                let Some(first) = first else { return Err("the replay's message stream ended".into()) };
+                // Larger batches than when following: nobody waits for a single event here.
+                let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, 4 * self.settings.batch).await?;
+                let staged = stage(&self.views, &self.backfill, &self.metrics, batch, &mut checkpoints).await?;
+                // Without a deferred message, `last` is the batch's last (a batch is never empty).
+                let (next, done) = match (staged.deferred, &staged.last) {
+                    (Some(seq), _) => (seq, true),
+                    (None, Some(msg)) => {
+                        let seq = stream_sequence(msg)?;
+                        (seq + 1, seq >= last)
+                    }
+                    (None, None) => return Err("an empty batch".into()),
+                };
+                writing.start(&self.views, &self.metrics, staged.segments, None).await?;
+                if done {
+                    return Ok(Replayed::Upto(next));
                 }
-                Some(req) = self.rebuild.recv() => {
-                    writing.finish().await?;
-                    return Ok(Replayed::Again(req));
-                }
-                m = messages.next() => m,
-            };
-            let Some(first) = first else { return Err("the replay's message stream ended".into()) };
-            // Larger batches than when following: nobody waits for a single event here.
-            let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, 4 * self.settings.batch).await?;
-            let staged = stage(&self.views, &self.backfill, &self.metrics, batch, &mut checkpoints).await?;
-            // Without a deferred message, `last` is the batch's last (a batch is never empty).
-            let (next, done) = match (staged.deferred, &staged.last) {
-                (Some(seq), _) => (seq, true),
-                (None, Some(msg)) => {
-                    let seq = stream_sequence(msg)?;
-                    (seq + 1, seq >= last)
-                }
-                (None, None) => return Err("an empty batch".into()),
-            };
-            writing.start(&self.views, &self.metrics, staged.segments, None).await?;
-            if done {
-                writing.finish().await?;
-                return Ok(Replayed::Upto(next));
             }
         }
+        .await;
+        finished(replayed, writing).await
     }
+}
+
+/// What ended following or a replay, once the batch being written is on disk (or failed) — on
+/// an error too: a write left running could still be applying when a rebuild drops the views.
+async fn finished<T>(ended: Result<T, String>, mut writing: Writing) -> Result<T, String> {
+    let written = writing.finish().await;
+    let ended = ended?;
+    written?;
+    Ok(ended)
 }
 
 /// How a replay ended.
