@@ -10,7 +10,7 @@
 
 use std::sync::{
     atomic::{AtomicBool, AtomicU64, Ordering::SeqCst},
-    Arc,
+    Arc, Condvar, Mutex,
 };
 
 /// The key holding the current generation.
@@ -44,7 +44,7 @@ pub(crate) fn stored(db: &sled::Db) -> Result<u64, sled::Error> {
 }
 
 /// Removes what generations before the current one left behind. Returns how many keys it removed.
-pub(crate) fn sweep(db: &sled::Db, generation: &AtomicU64) -> Result<usize, sled::Error> {
+pub(crate) fn sweep(db: &sled::Db, generation: &AtomicU64, stop: &AtomicBool) -> Result<usize, sled::Error> {
     let current = generation.load(SeqCst);
     if current == 0 {
         return Ok(0);
@@ -64,6 +64,10 @@ pub(crate) fn sweep(db: &sled::Db, generation: &AtomicU64) -> Result<usize, sled
                 db.apply_batch(std::mem::take(&mut batch))?;
                 removed += pending;
                 pending = 0;
+                // Stopping (the views are closed): the next start sweeps the rest.
+                if stop.load(SeqCst) {
+                    return Ok(removed);
+                }
             }
         }
     }
@@ -71,43 +75,66 @@ pub(crate) fn sweep(db: &sled::Db, generation: &AtomicU64) -> Result<usize, sled
     Ok(removed + pending)
 }
 
-/// Runs sweeps on a thread of its own, one at a time, again as long as more are asked for.
-#[derive(Debug, Default)]
+/// Sweeps on a thread of its own, whenever asked, until dropped: dropping it (with the last
+/// `Views` handle) stops and joins the thread, so the database is closed when the views are —
+/// a service restarted in the same process can open them again at once.
+#[derive(Debug)]
 pub(crate) struct Sweeper {
-    requested: AtomicBool,
-    running: AtomicBool,
+    shared: Arc<Shared>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    requested: Mutex<bool>,
+    wake: Condvar,
+    stop: AtomicBool,
 }
 
 impl Sweeper {
-    /// No sweep running (nor about to).
-    #[cfg(test)]
-    pub(crate) fn idle(&self) -> bool {
-        !self.running.load(SeqCst) && !self.requested.load(SeqCst)
-    }
-
-    pub(crate) fn request(self: &Arc<Self>, db: &sled::Db, generation: &Arc<AtomicU64>) {
-        self.requested.store(true, SeqCst);
-        if self.running.swap(true, SeqCst) {
-            return;
-        }
-        let (me, db, generation) = (self.clone(), db.clone(), generation.clone());
-        let spawned = std::thread::Builder::new().name("lofte-views-sweep".into()).spawn(move || loop {
-            while me.requested.swap(false, SeqCst) {
-                match sweep(&db, &generation) {
+    /// Starts the thread; the first sweep (what a sweep cut short by a stop left) runs at once.
+    pub(crate) fn start(db: &sled::Db, generation: &Arc<AtomicU64>) -> Sweeper {
+        let shared = Arc::new(Shared { requested: Mutex::new(true), ..Shared::default() });
+        let (db, generation, s) = (db.clone(), generation.clone(), shared.clone());
+        let thread = std::thread::Builder::new()
+            .name("lofte-views-sweep".into())
+            .spawn(move || loop {
+                {
+                    let mut requested = s.requested.lock().unwrap_or_else(|e| e.into_inner());
+                    while !*requested && !s.stop.load(SeqCst) {
+                        requested = s.wake.wait(requested).unwrap_or_else(|e| e.into_inner());
+                    }
+                    if s.stop.load(SeqCst) {
+                        return;
+                    }
+                    *requested = false;
+                }
+                match sweep(&db, &generation, &s.stop) {
                     Ok(n) if n > 0 => tracing::info!(removed = n, "views: older generations removed"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "views: older generations not removed yet"),
                 }
-            }
-            me.running.store(false, SeqCst);
-            // Asked for again between the last look and now, and nobody else took it: go on.
-            if !me.requested.load(SeqCst) || me.running.swap(true, SeqCst) {
-                break;
-            }
-        });
-        if let Err(e) = spawned {
-            self.running.store(false, SeqCst);
-            tracing::warn!(error = %e, "views: cannot start the sweep of older generations");
+            })
+            .map_err(|e| tracing::warn!(error = %e, "views: cannot start the sweep of older generations"))
+            .ok();
+        Sweeper { shared, thread }
+    }
+
+    /// Asks for a sweep (after a drop of the views).
+    pub(crate) fn request(&self) {
+        *self.shared.requested.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.shared.wake.notify_one();
+    }
+}
+
+impl Drop for Sweeper {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, SeqCst);
+        // Taking the lock orders the store before the thread's next look at `stop`.
+        drop(self.shared.requested.lock());
+        self.shared.wake.notify_one();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
         }
     }
 }
@@ -141,16 +168,16 @@ mod tests {
         db.insert(CURRENT, &2u64.to_be_bytes()).unwrap();
         let generation = AtomicU64::new(stored(&db).unwrap());
         assert_eq!(generation.load(SeqCst), 2);
-        assert_eq!(sweep(&db, &generation).unwrap(), 3);
+        assert_eq!(sweep(&db, &generation, &AtomicBool::new(false)).unwrap(), 3);
         let left: Vec<Vec<u8>> = db.iter().keys().map(|k| k.unwrap().to_vec()).collect();
         assert_eq!(left, vec![key(2, b"ceksjo"), b"g".to_vec()]);
-        assert_eq!(sweep(&db, &generation).unwrap(), 0);
+        assert_eq!(sweep(&db, &generation, &AtomicBool::new(false)).unwrap(), 0);
 
         // Keys of a generation started after the sweep read the current one stay.
         db.insert(key(3, b"ceksjo"), &b"x"[..]).unwrap();
-        assert_eq!(sweep(&db, &generation).unwrap(), 0);
+        assert_eq!(sweep(&db, &generation, &AtomicBool::new(false)).unwrap(), 0);
         assert_eq!(db.len(), 3);
         generation.store(3, SeqCst);
-        assert_eq!(sweep(&db, &generation).unwrap(), 1);
+        assert_eq!(sweep(&db, &generation, &AtomicBool::new(false)).unwrap(), 1);
     }
 }

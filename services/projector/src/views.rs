@@ -79,11 +79,10 @@ impl Views {
             .mode(sled::Mode::HighThroughput)
             .open()
             .map_err(|source| ViewError::Open { path: dir.display().to_string(), source })?;
-        let views =
-            Views { generation: Arc::new(AtomicU64::new(generations::stored(&db)?)), db, sweeper: Arc::default() };
-        // What older generations left (a rebuild's sweep cut short) goes now.
-        views.sweeper.request(&views.db, &views.generation);
-        Ok(views)
+        let generation = Arc::new(AtomicU64::new(generations::stored(&db)?));
+        // Its first sweep removes what older generations left (a sweep cut short by a stop).
+        let sweeper = Arc::new(Sweeper::start(&db, &generation));
+        Ok(Views { db, generation, sweeper })
     }
 
     /// What every key of the current generation starts with.
@@ -161,7 +160,7 @@ impl Views {
         self.db.insert(generations::CURRENT, &next.to_be_bytes())?;
         self.db.flush_async().await?;
         self.generation.store(next, SeqCst);
-        self.sweeper.request(&self.db, &self.generation);
+        self.sweeper.request();
         Ok(())
     }
 }
@@ -190,10 +189,7 @@ mod tests {
         let mut s = Segments::default();
         s.push("eksjo", "eksjo-2017", 1, br#"{"not":"decoded here"}"#);
         views.apply(s).await.unwrap();
-        // The sweep holds the database open: reopening waits for it.
-        while !views.sweeper.idle() {
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
+        // Closing the views stops and joins the sweep: they open again at once.
         drop(views);
         let views = Views::open(dir.path(), 1 << 20).unwrap();
         assert_eq!(views.generation.load(SeqCst), 1);
