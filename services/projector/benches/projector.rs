@@ -36,9 +36,14 @@ use tokio_util::sync::CancellationToken;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn arg(name: &str, default: usize) -> usize {
+/// The value after `name` on the command line.
+fn arg_text(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+fn arg(name: &str, default: usize) -> usize {
+    arg_text(name).and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn event(i: usize) -> Value {
@@ -85,8 +90,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn main() {
     let events = arg("--events", 20_000);
     let rounds: usize = arg("--rounds", 9).max(1);
-    let args: Vec<String> = std::env::args().collect();
-    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+    let only = arg_text("--only");
     let (do_rebuild, do_raw) = (only.as_deref() != Some("raw"), only.as_deref() != Some("rebuild"));
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async move {

@@ -110,30 +110,32 @@ pub(crate) async fn stage(
                     checkpoints.entry(head.ledger.to_owned()).or_insert(c)
                 }
             };
-            if head.seq <= *ck {
-                metrics.duplicates.fetch_add(1, Ordering::Relaxed);
-            } else if head.seq == *ck + 1 {
-                *ck = head.seq;
-                segments.push(head.ledger, head.plan, head.seq, &msg.payload);
-            } else {
-                // A gap: fetch what is missing from the ledger itself.
-                match backfill.fetch(head.ledger, *ck, head.seq - 1).await {
-                    Ok(missing) => {
-                        metrics.backfilled.fetch_add(missing.len() as u64, Ordering::Relaxed);
-                        for (seq, bytes) in missing {
-                            let h: Head<'_> = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-                            segments.push(h.ledger, h.plan, seq, &bytes);
+            'apply: {
+                if head.seq <= *ck {
+                    metrics.duplicates.fetch_add(1, Ordering::Relaxed);
+                    break 'apply;
+                }
+                if head.seq > *ck + 1 {
+                    // A gap: fetch what is missing from the ledger itself.
+                    match backfill.fetch(head.ledger, *ck, head.seq - 1).await {
+                        Ok(missing) => {
+                            metrics.backfilled.fetch_add(missing.len() as u64, Ordering::Relaxed);
+                            for (seq, bytes) in missing {
+                                let h: Head<'_> = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+                                segments.push(h.ledger, h.plan, seq, &bytes);
+                            }
                         }
-                        *ck = head.seq;
-                        segments.push(head.ledger, head.plan, head.seq, &msg.payload);
-                    }
-                    Err(e) => {
-                        metrics.error(e);
-                        if deferred.is_none() {
-                            deferred = Some(stream_sequence(&msg)?);
+                        Err(e) => {
+                            metrics.error(e);
+                            if deferred.is_none() {
+                                deferred = Some(stream_sequence(&msg)?);
+                            }
+                            break 'apply;
                         }
                     }
                 }
+                *ck = head.seq;
+                segments.push(head.ledger, head.plan, head.seq, &msg.payload);
             }
         } else {
             metrics.error(format!("a message on {} is not a Lofte event; skipped", msg.subject));

@@ -51,10 +51,8 @@ pub struct Views {
 }
 
 fn event_key(pre: &[u8], plan: &str, ledger: &str, seq: u64) -> Vec<u8> {
-    let mut k = Vec::with_capacity(pre.len() + plan.len() + ledger.len() + 11);
-    k.extend_from_slice(pre);
-    k.push(b'p');
-    k.extend_from_slice(plan.as_bytes());
+    let mut k = prefixed(pre, b'p', plan.as_bytes());
+    k.reserve(ledger.len() + 10);
     k.push(0);
     k.extend_from_slice(ledger.as_bytes());
     k.push(0);
