@@ -53,6 +53,15 @@ fn free_port() -> std::io::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
+/// How often a start is tried with fresh ports.
+const ATTEMPTS: usize = 5;
+
+/// A port found free was taken by another process before nats-server bound it (tests run in
+/// parallel): the start is tried again with other ports.
+fn port_taken(e: &NatsError) -> bool {
+    matches!(e, NatsError::NotReady { log, .. } if log.contains("address already in use"))
+}
+
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -125,21 +134,36 @@ impl NatsServer {
 
     /// Starts a fresh server from `bin` with extra command-line arguments, kept for restarts.
     pub async fn start_with_args(bin: PathBuf, extra: Vec<String>) -> Result<NatsServer, NatsError> {
-        let mut s = NatsServer {
-            bin,
-            child: None,
-            port: free_port()?,
-            monitor: free_port()?,
-            dir: tempfile::tempdir()?,
-            extra,
-        };
-        s.launch().await?;
-        Ok(s)
+        let mut attempt = 1;
+        loop {
+            let mut s = NatsServer {
+                bin: bin.clone(),
+                child: None,
+                port: free_port()?,
+                monitor: free_port()?,
+                dir: tempfile::tempdir()?,
+                extra: extra.clone(),
+            };
+            match s.launch().await {
+                Err(e) if port_taken(&e) && attempt < ATTEMPTS => attempt += 1,
+                r => return r.map(|()| s),
+            }
+        }
     }
 
     /// Starts an `n`-node JetStream cluster on this machine (each node its own ports and store),
     /// shaped like `deploy/nats/cluster/`, and waits until every node is ready.
     pub async fn cluster(n: usize) -> Result<Vec<NatsServer>, NatsError> {
+        let mut attempt = 1;
+        loop {
+            match Self::try_cluster(n).await {
+                Err(e) if port_taken(&e) && attempt < ATTEMPTS => attempt += 1,
+                r => return r,
+            }
+        }
+    }
+
+    async fn try_cluster(n: usize) -> Result<Vec<NatsServer>, NatsError> {
         let bin = nats_server_binary()?;
         let route_ports: Vec<u16> = (0..n).map(|_| free_port()).collect::<Result<_, _>>()?;
         let routes = route_ports.iter().map(|p| format!("nats://127.0.0.1:{p}")).collect::<Vec<_>>().join(",");
@@ -267,5 +291,18 @@ impl NatsServer {
 impl Drop for NatsServer {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_port_taken_meanwhile_is_tried_again() {
+        let not_ready = |log: &str| NatsError::NotReady { waited: Duration::ZERO, log: log.to_owned() };
+        let taken = r#"[FTL] Error listening on port: 127.0.0.1:43509, "listen tcp 127.0.0.1:43509: bind: address already in use""#;
+        assert!(port_taken(&not_ready(taken)));
+        assert!(!port_taken(&not_ready("[FTL] Can't open store directory")));
     }
 }
