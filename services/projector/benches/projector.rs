@@ -1,8 +1,8 @@
 //! The projector's figures, against real parts in one run:
 //! 1. the fold, in process: events per second;
 //! 2. a rebuild from the stream (POST /v1/admin/rebuild until every event is applied again)
-//!    against a raw ordered-consumer replay of the same stream, interleaved, `--rounds` times
-//!    each (default 9), compared by their medians;
+//!    against a raw ordered-consumer replay of the same stream, interleaved (either first, by
+//!    turns), `--rounds` times each (default 9), compared by their medians and round by round;
 //! 3. append → visible latency (applied to the views and flushed) at a steady 1,000 appends/s.
 //!
 //! cargo bench -p lofte-projector --bench projector [-- --events N --rounds R]
@@ -80,6 +80,20 @@ impl Cpu {
             self.own * 1e6 / events as f64,
             self.server * 1e6 / events as f64
         )
+    }
+}
+
+/// Waits until this process and nats-server are idle (under a tenth of a core for 100 ms; 3 s at
+/// most), so that what one phase leaves running (sled writing its caches out, the sweep of the
+/// views' old generation, consumers made or deleted) is not timed in the next one. Its CPU time
+/// is still counted to the phase before.
+async fn settle(nats: &str) {
+    for _ in 0..30 {
+        let before = cpu_seconds("self") + cpu_seconds(nats);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if cpu_seconds("self") + cpu_seconds(nats) - before < 0.01 {
+            return;
+        }
     }
 }
 
@@ -184,45 +198,51 @@ fn main() {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         // Rebuild and raw replay, interleaved, `rounds` times each: on two shared cores either
-        // varies from run to run, so the medians are compared.
+        // varies from run to run, so medians are compared.
         let js = jetstream::new(async_nats::connect(nats.url()).await.expect("connect"));
         let stream = js.get_stream("LOFTE").await.expect("stream");
         let (mut rebuilds, mut raws) = (vec![], vec![]);
         let nats_pid = nats.pid().map(|p| p.to_string()).unwrap_or_default();
         let (mut rebuild_cpu, mut raw_cpu) = (Cpu::default(), Cpu::default());
         for round in 0..rounds {
-            if do_rebuild {
-                let cpu = Cpu::start(&nats_pid);
-                let start = Instant::now();
-                let r = http.post(format!("{purl}/v1/admin/rebuild")).send().await.expect("rebuild");
-                assert_eq!(r.status(), 202);
-                while applied() < (rebuilds.len() as u64 + 2) * total {
-                    tokio::time::sleep(Duration::from_millis(1)).await;
+            // Either side first, by turns: what the machine does to the round's first half and
+            // to its second cancels out over the rounds.
+            let order = if round % 2 == 0 { [true, false] } else { [false, true] };
+            for rebuild_now in order {
+                if rebuild_now && do_rebuild {
+                    let cpu = Cpu::start(&nats_pid);
+                    let start = Instant::now();
+                    let r = http.post(format!("{purl}/v1/admin/rebuild")).send().await.expect("rebuild");
+                    assert_eq!(r.status(), 202);
+                    while applied() < (rebuilds.len() as u64 + 2) * total {
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    }
+                    rebuilds.push(total as f64 / start.elapsed().as_secs_f64());
+                    settle(&nats_pid).await;
+                    rebuild_cpu.add(&nats_pid, cpu);
                 }
-                rebuilds.push(total as f64 / start.elapsed().as_secs_f64());
-                rebuild_cpu.add(&nats_pid, cpu);
-            }
-
-            if do_raw {
-                let cpu = Cpu::start(&nats_pid);
-                let start = Instant::now();
-                let mut msgs = stream
-                    .create_consumer(jetstream::consumer::pull::OrderedConfig {
-                        deliver_policy: DeliverPolicy::All,
-                        ..Default::default()
-                    })
-                    .await
-                    .expect("ordered consumer")
-                    .messages()
-                    .await
-                    .expect("messages");
-                let mut n = 0u64;
-                while n < total {
-                    msgs.next().await.expect("message").expect("ok");
-                    n += 1;
+                if !rebuild_now && do_raw {
+                    let cpu = Cpu::start(&nats_pid);
+                    let start = Instant::now();
+                    let mut msgs = stream
+                        .create_consumer(jetstream::consumer::pull::OrderedConfig {
+                            deliver_policy: DeliverPolicy::All,
+                            ..Default::default()
+                        })
+                        .await
+                        .expect("ordered consumer")
+                        .messages()
+                        .await
+                        .expect("messages");
+                    let mut n = 0u64;
+                    while n < total {
+                        msgs.next().await.expect("message").expect("ok");
+                        n += 1;
+                    }
+                    raws.push(total as f64 / start.elapsed().as_secs_f64());
+                    settle(&nats_pid).await;
+                    raw_cpu.add(&nats_pid, cpu);
                 }
-                raws.push(total as f64 / start.elapsed().as_secs_f64());
-                raw_cpu.add(&nats_pid, cpu);
             }
             println!(
                 "round {}: rebuild {:.0} events/s, raw replay {:.0} messages/s",
@@ -237,6 +257,9 @@ fn main() {
             "build + {rounds} rebuilds: {batches} batches, {:.0} events each; apply+flush {apply:.2} s in all",
             (rounds as u64 + 1) as f64 * total as f64 / batches.max(1) as f64
         );
+        // Each round's own ratio: its two sides ran within a second of each other, on the same
+        // machine's mood, so the median of these is steadier than the ratio of the medians.
+        let mut paired: Vec<f64> = rebuilds.iter().zip(&raws).map(|(a, b)| a / b).collect();
         let (rebuild, raw) = (median(&mut rebuilds), median(&mut raws));
 
         // 3. Append → visible at 1,000 appends/s for 5 s.
@@ -276,7 +299,12 @@ fn main() {
         println!("fold, in process:                      {fold_rate:>10.0} events/s");
         println!("projector rebuild from the stream:     {rebuild:>10.0} events/s (median of {rounds})");
         println!("raw ordered consumer replay:           {raw:>10.0} messages/s (median of {rounds})");
-        println!("ratio rebuild / raw replay:            {:>10.2}", rebuild / raw);
+        println!("ratio rebuild / raw replay:            {:>10.2} (of the medians)", rebuild / raw);
+        // Sorted by `median`: the first and the last are the least and the largest.
+        let paired_median = median(&mut paired);
+        if let (Some(lo), Some(hi)) = (paired.first(), paired.last()) {
+            println!("ratio per round:                       {paired_median:>10.2} (median; {lo:.2}–{hi:.2} over the rounds)");
+        }
         let replayed = total * rounds as u64;
         println!("CPU per event, rebuild:    {}", rebuild_cpu.per_event(replayed));
         println!("CPU per event, raw replay: {}", raw_cpu.per_event(replayed));
