@@ -1,14 +1,16 @@
 //! The projector's figures, against real parts in one run:
 //! 1. the fold, in process: events per second;
 //! 2. a rebuild from the stream (POST /v1/admin/rebuild until every event is applied again)
-//!    against a raw ordered-consumer replay of the same stream, interleaved (either first, by
-//!    turns), `--rounds` times each (default 9), compared by their medians and round by round;
+//!    against the raw engines on the same stream: an ordered-consumer replay that stores
+//!    nothing, and one that stores each message in sled (see `phases`); interleaved, each going
+//!    first by turns, `--rounds` times each (default 9), compared by their medians and round by
+//!    round;
 //! 3. append → visible latency (applied to the views and flushed) at a steady 1,000 appends/s.
 //!
 //! cargo bench -p lofte-projector --bench projector [-- --events N --rounds R]
 //!
-//! `--only rebuild` or `--only raw` runs one side of 2. (its ratio then means nothing): to profile
-//! it alone, e.g. with `perf record -a` while its rounds run.
+//! `--only rebuild`, `--only raw` or `--only stored` runs one phase of 2. alone: to profile it,
+//! e.g. with `perf record -a` while its rounds run.
 
 use std::{
     collections::BTreeMap,
@@ -16,8 +18,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use async_nats::jetstream::{self, consumer::DeliverPolicy};
-use futures::StreamExt;
+use async_nats::jetstream;
 use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSettings};
 use lofte_projector::{App as Projector, Settings};
 use lofte_proto::{
@@ -28,7 +29,7 @@ use lofte_proto::{
     planfile,
     upcast::Upcasters,
 };
-use lofte_test_support::{cpu_seconds, NatsServer};
+use lofte_test_support::NatsServer;
 use lofte_web::nats::NatsConnection;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
@@ -57,45 +58,8 @@ async fn metric(http: &reqwest::Client, url: &str, name: &str) -> u64 {
     text.lines().find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse().ok())).unwrap_or(0)
 }
 
-/// CPU seconds used by this process and by nats-server during one kind of phase.
-#[derive(Default)]
-struct Cpu {
-    own: f64,
-    server: f64,
-}
-
-impl Cpu {
-    fn start(nats: &str) -> (f64, f64) {
-        (cpu_seconds("self"), cpu_seconds(nats))
-    }
-
-    fn add(&mut self, nats: &str, (own, server): (f64, f64)) {
-        self.own += cpu_seconds("self") - own;
-        self.server += cpu_seconds(nats) - server;
-    }
-
-    fn per_event(&self, events: u64) -> String {
-        format!(
-            "{:.1} µs in this process + {:.1} µs in nats-server",
-            self.own * 1e6 / events as f64,
-            self.server * 1e6 / events as f64
-        )
-    }
-}
-
-/// Waits until this process and nats-server are idle (under a tenth of a core for 100 ms; 3 s at
-/// most), so that what one phase leaves running (sled writing its caches out, the sweep of the
-/// views' old generation, consumers made or deleted) is not timed in the next one. Its CPU time
-/// is still counted to the phase before.
-async fn settle(nats: &str) {
-    for _ in 0..30 {
-        let before = cpu_seconds("self") + cpu_seconds(nats);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if cpu_seconds("self") + cpu_seconds(nats) - before < 0.01 {
-            return;
-        }
-    }
-}
+mod phases;
+use phases::{replay, settle, Cpu, Phase, Results, PHASES};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -105,7 +69,11 @@ fn main() {
     let events = arg("--events", 20_000);
     let rounds: usize = arg("--rounds", 9).max(1);
     let only = arg_text("--only");
-    let (do_rebuild, do_raw) = (only.as_deref() != Some("raw"), only.as_deref() != Some("rebuild"));
+    let mut phases: Vec<Phase> = PHASES.into_iter().filter(|p| only.as_deref().is_none_or(|o| o == p.name())).collect();
+    if phases.is_empty() {
+        eprintln!("--only takes one of: rebuild, raw, stored");
+        std::process::exit(2);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async move {
         let nats = NatsServer::start().await.expect("nats-server (run deploy/dev/tools.sh)");
@@ -122,7 +90,7 @@ fn main() {
         let cancel = CancellationToken::new();
         tokio::spawn(ledger.run(cancel.clone()));
         let http = reqwest::Client::new();
-        let pf = planfile::parse(include_str!("../../../deploy/plans/eksjo-2017.toml")).expect("plan");
+        let pf = planfile::parse(include_str!("../../../../deploy/plans/eksjo-2017.toml")).expect("plan");
         let kommunen = OrgId::new("kommunen").expect("org");
         for e in pf.events() {
             http.post(format!("{lurl}/v1/events"))
@@ -197,59 +165,53 @@ fn main() {
         while applied() < total {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        // Rebuild and raw replay, interleaved, `rounds` times each: on two shared cores either
-        // varies from run to run, so medians are compared.
+        // Rebuild, raw replay and raw replay into sled, interleaved, `rounds` times each, each
+        // going first, second and last by turns: on two shared cores either varies from run
+        // to run, so medians are compared.
         let js = jetstream::new(async_nats::connect(nats.url()).await.expect("connect"));
         let stream = js.get_stream("LOFTE").await.expect("stream");
-        let (mut rebuilds, mut raws) = (vec![], vec![]);
+        let sdir = tempfile::tempdir().expect("dir");
+        let store = sled::Config::new()
+            .path(sdir.path())
+            .cache_capacity(128 << 20)
+            .mode(sled::Mode::HighThroughput)
+            .open()
+            .expect("sled");
         let nats_pid = nats.pid().map(|p| p.to_string()).unwrap_or_default();
-        let (mut rebuild_cpu, mut raw_cpu) = (Cpu::default(), Cpu::default());
+        let mut results: Vec<Results> = phases.iter().map(|_| Results::default()).collect();
+        let mut rebuilt = 1;
         for round in 0..rounds {
-            // Either side first, by turns: what the machine does to the round's first half and
-            // to its second cancels out over the rounds.
-            let order = if round % 2 == 0 { [true, false] } else { [false, true] };
-            for rebuild_now in order {
-                if rebuild_now && do_rebuild {
-                    let cpu = Cpu::start(&nats_pid);
-                    let start = Instant::now();
-                    let r = http.post(format!("{purl}/v1/admin/rebuild")).send().await.expect("rebuild");
-                    assert_eq!(r.status(), 202);
-                    while applied() < (rebuilds.len() as u64 + 2) * total {
-                        tokio::time::sleep(Duration::from_millis(1)).await;
+            for k in 0..phases.len() {
+                let i = (round + k) % phases.len();
+                let cpu = Cpu::start(&nats_pid);
+                let start = Instant::now();
+                match phases[i] {
+                    Phase::Rebuild => {
+                        let r = http.post(format!("{purl}/v1/admin/rebuild")).send().await.expect("rebuild");
+                        assert_eq!(r.status(), 202);
+                        rebuilt += 1;
+                        while applied() < rebuilt * total {
+                            tokio::time::sleep(Duration::from_millis(1)).await;
+                        }
                     }
-                    rebuilds.push(total as f64 / start.elapsed().as_secs_f64());
-                    settle(&nats_pid).await;
-                    rebuild_cpu.add(&nats_pid, cpu);
-                }
-                if !rebuild_now && do_raw {
-                    let cpu = Cpu::start(&nats_pid);
-                    let start = Instant::now();
-                    let mut msgs = stream
-                        .create_consumer(jetstream::consumer::pull::OrderedConfig {
-                            deliver_policy: DeliverPolicy::All,
-                            ..Default::default()
-                        })
-                        .await
-                        .expect("ordered consumer")
-                        .messages()
-                        .await
-                        .expect("messages");
-                    let mut n = 0u64;
-                    while n < total {
-                        msgs.next().await.expect("message").expect("ok");
-                        n += 1;
+                    Phase::Raw => replay(&stream, total, None).await,
+                    Phase::Stored => {
+                        replay(&stream, total, Some(&store.open_tree(format!("r{round}")).expect("tree"))).await
                     }
-                    raws.push(total as f64 / start.elapsed().as_secs_f64());
-                    settle(&nats_pid).await;
-                    raw_cpu.add(&nats_pid, cpu);
                 }
+                results[i].rates.push(total as f64 / start.elapsed().as_secs_f64());
+                if phases[i] == Phase::Stored {
+                    store.drop_tree(format!("r{round}")).expect("drop");
+                }
+                settle(&nats_pid).await;
+                results[i].cpu.add(&nats_pid, cpu);
             }
-            println!(
-                "round {}: rebuild {:.0} events/s, raw replay {:.0} messages/s",
-                round + 1,
-                rebuilds.last().unwrap_or(&0.0),
-                raws.last().unwrap_or(&0.0)
-            );
+            let rates: Vec<String> = phases
+                .iter()
+                .zip(&results)
+                .map(|(p, r)| format!("{} {:.0}/s", p.name(), r.rates.last().unwrap_or(&0.0)))
+                .collect();
+            println!("round {}: {}", round + 1, rates.join(", "));
         }
         let batches = metric(&http, &murl, "lofte_projector_batches_total").await;
         let apply = metric(&http, &murl, "lofte_projector_apply_microseconds_total").await as f64 / 1e6;
@@ -257,11 +219,6 @@ fn main() {
             "build + {rounds} rebuilds: {batches} batches, {:.0} events each; apply+flush {apply:.2} s in all",
             (rounds as u64 + 1) as f64 * total as f64 / batches.max(1) as f64
         );
-        // Each round's own ratio: its two sides ran within a second of each other, on the same
-        // machine's mood, so the median of these is steadier than the ratio of the medians.
-        let mut paired: Vec<f64> = rebuilds.iter().zip(&raws).map(|(a, b)| a / b).collect();
-        let (rebuild, raw) = (median(&mut rebuilds), median(&mut raws));
-
         // 3. Append → visible at 1,000 appends/s for 5 s.
         let base = applied();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
@@ -296,18 +253,29 @@ fn main() {
         sender.await.expect("sender");
         latencies.sort();
         println!("events: {total}, cores: {}", std::thread::available_parallelism().map_or(0, |n| n.get()));
-        println!("fold, in process:                      {fold_rate:>10.0} events/s");
-        println!("projector rebuild from the stream:     {rebuild:>10.0} events/s (median of {rounds})");
-        println!("raw ordered consumer replay:           {raw:>10.0} messages/s (median of {rounds})");
-        println!("ratio rebuild / raw replay:            {:>10.2} (of the medians)", rebuild / raw);
-        // Sorted by `median`: the first and the last are the least and the largest.
-        let paired_median = median(&mut paired);
-        if let (Some(lo), Some(hi)) = (paired.first(), paired.last()) {
-            println!("ratio per round:                       {paired_median:>10.2} (median; {lo:.2}–{hi:.2} over the rounds)");
+        println!("{:<47}{fold_rate:>10.0} events/s", "fold, in process:");
+        for (p, r) in phases.iter_mut().zip(&results) {
+            println!("{:<47}{:>10.0} events/s (median of {rounds})", p.label(), median(&mut r.rates.clone()));
+        }
+        // Each rebuild against the other two phases: the ratio of the medians, and the median
+        // of each round's own ratio (a round's phases run within seconds of each other, on the
+        // same machine's mood).
+        if let Some(rb) = phases.iter().position(|p| *p == Phase::Rebuild) {
+            for (p, r) in phases.iter().zip(&results).filter(|(p, _)| **p != Phase::Rebuild) {
+                let mut paired: Vec<f64> = results[rb].rates.iter().zip(&r.rates).map(|(a, b)| a / b).collect();
+                let of_medians = median(&mut results[rb].rates.clone()) / median(&mut r.rates.clone());
+                let per_round = median(&mut paired);
+                let (lo, hi) = (paired.first().copied().unwrap_or(0.0), paired.last().copied().unwrap_or(0.0));
+                println!(
+                    "{:<47}{of_medians:>10.2} of the medians; per round {per_round:.2} ({lo:.2}–{hi:.2})",
+                    format!("ratio rebuild / {}:", p.name())
+                );
+            }
         }
         let replayed = total * rounds as u64;
-        println!("CPU per event, rebuild:    {}", rebuild_cpu.per_event(replayed));
-        println!("CPU per event, raw replay: {}", raw_cpu.per_event(replayed));
+        for (p, r) in phases.iter().zip(&results) {
+            println!("{:<47}{}", format!("CPU per event, {}:", p.name()), r.cpu.per_event(replayed));
+        }
         println!(
             "append → visible at 1,000/s:  p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
             percentile(&latencies, 0.5).as_secs_f64() * 1e3,
