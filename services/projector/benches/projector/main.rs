@@ -69,7 +69,7 @@ fn main() {
     let events = arg("--events", 20_000);
     let rounds: usize = arg("--rounds", 9).max(1);
     let only = arg_text("--only");
-    let mut phases: Vec<Phase> = PHASES.into_iter().filter(|p| only.as_deref().is_none_or(|o| o == p.name())).collect();
+    let phases: Vec<Phase> = PHASES.into_iter().filter(|p| only.as_deref().is_none_or(|o| o == p.name())).collect();
     if phases.is_empty() {
         eprintln!("--only takes one of: rebuild, raw, stored");
         std::process::exit(2);
@@ -254,7 +254,7 @@ fn main() {
         latencies.sort();
         println!("events: {total}, cores: {}", std::thread::available_parallelism().map_or(0, |n| n.get()));
         println!("{:<47}{fold_rate:>10.0} events/s", "fold, in process:");
-        for (p, r) in phases.iter_mut().zip(&results) {
+        for (p, r) in phases.iter().zip(&results) {
             println!("{:<47}{:>10.0} events/s (median of {rounds})", p.label(), median(&mut r.rates.clone()));
         }
         // Each rebuild against the other two phases: the ratio of the medians, and the median
