@@ -74,6 +74,10 @@ fn main() {
         eprintln!("--only takes one of: rebuild, raw, stored");
         std::process::exit(2);
     }
+    // Logs only when asked for (RUST_LOG=warn,lofte_projector=info shows each replay's time).
+    if std::env::var_os("RUST_LOG").is_some() {
+        lofte_web::runtime::init_tracing();
+    }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async move {
         let nats = NatsServer::start().await.expect("nats-server (run deploy/dev/tools.sh)");
@@ -215,8 +219,11 @@ fn main() {
         }
         let batches = metric(&http, &murl, "lofte_projector_batches_total").await;
         let apply = metric(&http, &murl, "lofte_projector_apply_microseconds_total").await as f64 / 1e6;
+        // Errors (each logged, with RUST_LOG set) explain a slow round: the consumer pauses and
+        // follows again after one.
+        let errors = metric(&http, &murl, "lofte_projector_errors_total").await;
         println!(
-            "build + {rounds} rebuilds: {batches} batches, {:.0} events each; apply+flush {apply:.2} s in all",
+            "build + {rounds} rebuilds: {batches} batches, {:.0} events each; apply+flush {apply:.2} s in all; {errors} errors",
             (rounds as u64 + 1) as f64 * total as f64 / batches.max(1) as f64
         );
         // 3. Append → visible at 1,000 appends/s for 5 s.
