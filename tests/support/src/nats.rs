@@ -56,6 +56,22 @@ fn free_port() -> std::io::Result<u16> {
 /// How often a start is tried with fresh ports.
 const ATTEMPTS: usize = 5;
 
+/// Runs `start` again, up to `ATTEMPTS` times in all, while it fails because a port it found
+/// free was taken before the server bound it (tests start servers in parallel).
+async fn retrying<T, F, Fut>(mut start: F) -> Result<T, NatsError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, NatsError>>,
+{
+    let mut attempt = 1;
+    loop {
+        match start().await {
+            Err(e) if port_taken(&e) && attempt < ATTEMPTS => attempt += 1,
+            r => return r,
+        }
+    }
+}
+
 /// A port found free was taken by another process before nats-server bound it (tests run in
 /// parallel): the start is tried again with other ports.
 fn port_taken(e: &NatsError) -> bool {
@@ -134,33 +150,23 @@ impl NatsServer {
 
     /// Starts a fresh server from `bin` with extra command-line arguments, kept for restarts.
     pub async fn start_with_args(bin: PathBuf, extra: Vec<String>) -> Result<NatsServer, NatsError> {
-        let mut attempt = 1;
-        loop {
-            let mut s = NatsServer {
-                bin: bin.clone(),
-                child: None,
-                port: free_port()?,
-                monitor: free_port()?,
-                dir: tempfile::tempdir()?,
-                extra: extra.clone(),
-            };
-            match s.launch().await {
-                Err(e) if port_taken(&e) && attempt < ATTEMPTS => attempt += 1,
-                r => return r.map(|()| s),
-            }
-        }
+        retrying(|| async {
+            let mut s = NatsServer::fresh(bin.clone(), extra.clone())?;
+            s.launch().await?;
+            Ok(s)
+        })
+        .await
     }
 
     /// Starts an `n`-node JetStream cluster on this machine (each node its own ports and store),
     /// shaped like `deploy/nats/cluster/`, and waits until every node is ready.
     pub async fn cluster(n: usize) -> Result<Vec<NatsServer>, NatsError> {
-        let mut attempt = 1;
-        loop {
-            match Self::try_cluster(n).await {
-                Err(e) if port_taken(&e) && attempt < ATTEMPTS => attempt += 1,
-                r => return r,
-            }
-        }
+        retrying(|| Self::try_cluster(n)).await
+    }
+
+    /// A server not started yet, on fresh ports with a store of its own.
+    fn fresh(bin: PathBuf, extra: Vec<String>) -> Result<NatsServer, NatsError> {
+        Ok(NatsServer { bin, child: None, port: free_port()?, monitor: free_port()?, dir: tempfile::tempdir()?, extra })
     }
 
     async fn try_cluster(n: usize) -> Result<Vec<NatsServer>, NatsError> {
@@ -169,13 +175,9 @@ impl NatsServer {
         let routes = route_ports.iter().map(|p| format!("nats://127.0.0.1:{p}")).collect::<Vec<_>>().join(",");
         let mut nodes = Vec::with_capacity(n);
         for (i, rp) in route_ports.iter().enumerate() {
-            let mut node = NatsServer {
-                bin: bin.clone(),
-                child: None,
-                port: free_port()?,
-                monitor: free_port()?,
-                dir: tempfile::tempdir()?,
-                extra: vec![
+            let mut node = NatsServer::fresh(
+                bin.clone(),
+                vec![
                     "--name".into(),
                     format!("lofte-nats-{}", i + 1),
                     "--cluster_name".into(),
@@ -185,7 +187,7 @@ impl NatsServer {
                     "--routes".into(),
                     routes.clone(),
                 ],
-            };
+            )?;
             node.spawn()?;
             nodes.push(node);
         }
