@@ -34,6 +34,12 @@ impl Default for Verifier {
 }
 
 impl Verifier {
+    /// Goes on from a log already checked up to `seq`, whose record there has hash `head`: the
+    /// next record must be `seq + 1` and link to `head` (a tail recovered from another copy).
+    pub fn resume(seq: u64, head: Hash) -> Self {
+        Self { upcasters: Upcasters::standard(), expected: seq + 1, head }
+    }
+
     /// Checks the record stored under `key_seq` (the sequence number its key says).
     pub fn push(&mut self, key_seq: u64, bytes: &[u8]) -> Result<Envelope, ChainBreak> {
         let seq = self.expected;
@@ -90,6 +96,24 @@ mod tests {
                 v.push(i as u64 + 1, bytes).unwrap();
             }
             prop_assert_eq!(v.checked(), n as u64);
+        }
+
+        #[test]
+        fn a_tail_verifies_from_where_the_log_ends(n in 2usize..20, pick in any::<prop::sample::Index>()) {
+            let records = chain_of(n);
+            let at = pick.index(n - 1) + 1;
+            let mut v = Verifier::default();
+            for (i, bytes) in records[..at].iter().enumerate() {
+                v.push(i as u64 + 1, bytes).unwrap();
+            }
+            let mut tail = Verifier::resume(v.checked(), v.head());
+            for (i, bytes) in records.iter().enumerate().skip(at) {
+                tail.push(i as u64 + 1, bytes).unwrap();
+            }
+            prop_assert_eq!(tail.checked(), n as u64);
+            // A tail that does not link to the head it is said to follow is refused.
+            let mut wrong = Verifier::resume(at as u64, Hash::GENESIS);
+            prop_assert!(wrong.push(at as u64 + 1, &records[at]).is_err());
         }
 
         #[test]

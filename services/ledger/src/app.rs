@@ -10,11 +10,12 @@ use std::{
 use axum::Router;
 use tokio::{
     net::TcpListener,
-    sync::{mpsc, watch},
+    sync::{mpsc, oneshot, watch},
 };
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use crate::{
+    gate::{Gate, GateSender},
     http::{router, AppState, Nats},
     metrics::Metrics,
     outbox::Outbox,
@@ -31,6 +32,12 @@ pub enum AppError {
     DataDir { path: String, source: std::io::Error },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(
+        "the log in {path} cannot be read ({source}). Move the directory aside and start the ledger with \
+         --restore-from-stream to restore the log from the JetStream stream (ADR 0001); without a stream, restore the \
+         directory from a backup"
+    )]
+    Damaged { path: String, source: StoreError },
     #[error("cannot listen on {addr}: {source} (is another ledger running? pick another --listen)")]
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("server error: {0}")]
@@ -52,6 +59,10 @@ pub struct App {
     writer: Writer,
     appends: mpsc::Receiver<AppendRequest>,
     outbox: Option<(async_nats::ConnectOptions, Outbox)>,
+    gate: GateSender,
+    /// Told by the outbox once the log was compared with the stream.
+    compared: Option<oneshot::Receiver<bool>>,
+    store: Store,
 }
 
 impl App {
@@ -60,17 +71,40 @@ impl App {
         if settings.nats.ack_mode == AckMode::Replicated && settings.nats.connection.url.is_none() {
             return Err(AppError::Config("nats.ack_mode = \"replicated\" needs nats.url".into()));
         }
+        if settings.restore_from_stream && settings.nats.connection.url.is_none() {
+            return Err(AppError::Config("--restore-from-stream needs a NATS URL (--nats-url or nats.url)".into()));
+        }
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|source| AppError::DataDir { path: settings.data_dir.display().to_string(), source })?;
         let (dir, cache) = (settings.data_dir.clone(), settings.cache_bytes);
         let (store, state) = tokio::task::spawn_blocking(move || -> Result<_, StoreError> {
             let store = Store::open(&dir, cache)?;
-            let state = LedgerState::load(&store)?;
+            let state = crate::quiet::catch(|| LedgerState::load(&store)).map_err(StoreError::Unreadable)??;
             Ok((store, state))
         })
-        .await??;
+        .await?
+        .map_err(|source| AppError::Damaged { path: settings.data_dir.display().to_string(), source })?;
         tracing::info!(head_seq = state.head.seq, plans = state.book.plans.len(), "log loaded");
         let chain_ok = Arc::new(AtomicBool::new(state.chain_break.is_none()));
+        let gate = match (&state.chain_break, &settings.nats.connection.url) {
+            (Some(brk), _) => Gate::Refused(format!(
+                "the log in {} is damaged at seq {} ({}); the ledger takes no appends. Move the directory aside and \
+                 start the ledger with --restore-from-stream to restore the log from the JetStream stream (ADR 0001)",
+                settings.data_dir.display(),
+                brk.seq,
+                brk.reason
+            )),
+            (None, Some(url)) => Gate::Checking(format!("waiting for NATS at {url}")),
+            (None, None) => Gate::Open,
+        };
+        let (gate, gate_rx) = GateSender::new(gate);
+        let (compared_tx, compared) = match settings.nats.connection.url {
+            Some(_) => {
+                let (tx, rx) = oneshot::channel();
+                (Some(tx), Some(rx))
+            }
+            None => (None, None),
+        };
         let metrics = Arc::new(Metrics::default());
         let (tx, rx) = mpsc::channel(settings.queue_depth.max(1));
         let writer = Writer::new(settings.ledger_id.clone(), store.clone(), state, settings.max_batch, metrics.clone());
@@ -90,6 +124,10 @@ impl App {
                 published: published_tx,
                 metrics: metrics.clone(),
                 republish: republish_rx,
+                data_dir: settings.data_dir.clone(),
+                restore_empty: settings.restore_from_stream,
+                gate: gate.clone(),
+                compared: compared_tx,
             };
             (options, outbox)
         });
@@ -99,9 +137,19 @@ impl App {
             .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
         let addr = listener.local_addr()?;
         let auth = lofte_web::auth::Auth::new(&settings.auth).map_err(AppError::Config)?;
-        let router =
-            router(AppState { store, appends: tx, metrics, settings: Arc::new(settings), chain_ok, nats }, auth);
-        Ok(App { listener, addr, router, writer, appends: rx, outbox })
+        let router = router(
+            AppState {
+                store: store.clone(),
+                appends: tx,
+                metrics,
+                settings: Arc::new(settings),
+                chain_ok,
+                gate: gate_rx,
+                nats,
+            },
+            auth,
+        );
+        Ok(App { listener, addr, router, writer, appends: rx, outbox, gate, compared, store })
     }
 
     /// Where the ledger listens.
@@ -112,7 +160,14 @@ impl App {
     /// Serves until `shutdown` is cancelled; queued appends are still answered.
     pub async fn run(self, shutdown: CancellationToken) -> Result<(), AppError> {
         let tracker = TaskTracker::new();
-        tracker.spawn(self.writer.run(self.appends, shutdown.child_token()));
+        tracker.spawn(start_writer(
+            self.writer,
+            self.appends,
+            self.compared,
+            self.gate,
+            self.store,
+            shutdown.child_token(),
+        ));
         if let Some((options, outbox)) = self.outbox {
             tracker.spawn(outbox.run(options, shutdown.child_token()));
         }
@@ -124,4 +179,35 @@ impl App {
         served?;
         Ok(())
     }
+}
+
+/// Runs the writer once the log was compared with the stream (at once without NATS): after a
+/// recovered tail, with its state loaded again from the log. Opens the gate (unless it was closed
+/// for good meanwhile).
+async fn start_writer(
+    mut writer: Writer,
+    appends: mpsc::Receiver<AppendRequest>,
+    compared: Option<oneshot::Receiver<bool>>,
+    gate: GateSender,
+    store: Store,
+    cancel: CancellationToken,
+) {
+    if let Some(compared) = compared {
+        let restored = tokio::select! {
+            r = compared => match r {
+                Ok(restored) => restored,
+                Err(_) => return,
+            },
+            () = cancel.cancelled() => return,
+        };
+        if restored {
+            match tokio::task::spawn_blocking(move || LedgerState::load(&store)).await {
+                Ok(Ok(state)) => writer.reload(state),
+                Ok(Err(e)) => return gate.set(Gate::Refused(format!("cannot load the recovered log: {e}"))),
+                Err(e) => return gate.set(Gate::Refused(format!("cannot load the recovered log: {e}"))),
+            }
+        }
+    }
+    gate.set(Gate::Open);
+    writer.run(appends, cancel).await
 }

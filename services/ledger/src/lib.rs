@@ -12,6 +12,7 @@
 
 pub mod app;
 pub mod decide;
+pub mod gate;
 pub mod http;
 pub mod metrics;
 pub mod outbox;
@@ -20,6 +21,7 @@ pub mod principal;
 pub mod problem {
     pub use lofte_web::problem::*;
 }
+mod quiet;
 pub mod settings;
 pub mod state;
 pub mod store;

@@ -35,6 +35,12 @@ struct Cli {
     /// refuses to start unless LOFTE__LEDGER__AUTH__OPEN=true.
     #[arg(long)]
     tokens_file: Option<PathBuf>,
+    /// Restore an empty (or lost) data directory from the JetStream stream's copy of this
+    /// ledger's log: same events, seqs, hashes, idempotency keys and stream versions. Without it,
+    /// a ledger whose directory is empty while the stream holds its events refuses appends, so
+    /// that a mistyped --data-dir never starts a new, empty ledger. Needs a NATS URL.
+    #[arg(long)]
+    restore_from_stream: bool,
 }
 
 #[tokio::main]
@@ -46,6 +52,7 @@ async fn main() -> anyhow::Result<()> {
     settings.data_dir = cli.data_dir.unwrap_or(settings.data_dir);
     settings.ledger_id = cli.ledger_id.unwrap_or(settings.ledger_id);
     settings.nats.connection.url = cli.nats_url.or(settings.nats.connection.url);
+    settings.restore_from_stream = cli.restore_from_stream;
     settings.auth.from_flag_for_service(cli.tokens_file, "ledger").map_err(anyhow::Error::msg)?;
     let app = App::build(settings).await.context("the ledger could not start")?;
     println!("lofte-ledger listening on http://{}", app.addr());

@@ -28,6 +28,10 @@ pub struct Metrics {
     /// The last seq JetStream acknowledged.
     pub published_seq: AtomicU64,
     pub publish_errors: AtomicU64,
+    /// Events recovered from the stream after the log lost them.
+    pub recovered: AtomicU64,
+    /// 1 once the log and the stream were found to disagree (appends and publishing stopped).
+    pub diverged: AtomicU64,
     /// The outbox's last error, for `/readyz`.
     pub outbox_last_error: std::sync::Mutex<Option<String>>,
 }
@@ -38,6 +42,13 @@ impl Metrics {
         self.publish_errors.fetch_add(1, Relaxed);
         if let Ok(mut last) = self.outbox_last_error.lock() {
             *last = Some(e);
+        }
+    }
+
+    /// A window was published without error: an earlier error is no longer the outbox's state.
+    pub(crate) fn outbox_ok(&self) {
+        if let Ok(mut last) = self.outbox_last_error.lock() {
+            *last = None;
         }
     }
 
@@ -63,7 +74,7 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition.
-    pub fn render(&self, chain_ok: bool) -> String {
+    pub fn render(&self, chain_ok: bool, accepting: bool) -> String {
         let mut s = String::new();
         let mut metric = |name: &str, kind: &str, help: &str, v: f64| {
             let _ = writeln!(s, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {v}");
@@ -150,6 +161,25 @@ impl Metrics {
             "gauge",
             "1 if the chain verified when the ledger started.",
             if chain_ok { 1.0 } else { 0.0 },
+        );
+        metric(
+            "lofte_ledger_accepting_appends",
+            "gauge",
+            "1 if the ledger takes appends; 0 while it compares its log with the stream, recovers a lost tail, or \
+             refuses (see /readyz).",
+            if accepting { 1.0 } else { 0.0 },
+        );
+        metric(
+            "lofte_ledger_recovered_events_total",
+            "counter",
+            "Events the log had lost and recovered from the stream.",
+            g(&self.recovered),
+        );
+        metric(
+            "lofte_ledger_log_diverged",
+            "gauge",
+            "1 if the log and the stream hold different events under one seq (appends and publishing stopped).",
+            g(&self.diverged),
         );
         s
     }

@@ -32,6 +32,11 @@ pub struct Settings {
     pub nats: NatsSettings,
     /// Bearer tokens and rate limits.
     pub auth: lofte_web::auth::AuthSettings,
+    /// `--restore-from-stream`: an empty data directory is filled from the stream's copy of this
+    /// ledger's log. Only a flag, never a setting: left in a file it would turn a mistyped path
+    /// into a silent restore.
+    #[serde(skip)]
+    pub restore_from_stream: bool,
 }
 
 /// When a `201` is sent.
@@ -97,6 +102,7 @@ impl Default for Settings {
             cache_bytes: 256 * 1024 * 1024,
             nats: NatsSettings::default(),
             auth: lofte_web::auth::AuthSettings::default(),
+            restore_from_stream: false,
         }
     }
 }

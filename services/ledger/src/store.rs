@@ -8,6 +8,7 @@
 //! | `e` + seq (u64 BE)  | the event, canonical JSON     |
 //! | `i` + event id (16) | seq                           |
 //! | `k` + idem. key     | seq ‖ SHA-256 of the request  |
+//! | `x` + seq (u64 BE)  | SHA-256 of the request ‖ key  |
 //! | `s` + stream        | stream version (u64 BE)       |
 //! | `h`                 | head: seq ‖ hash              |
 //! | `o`                 | outbox cursor: last published |
@@ -29,6 +30,9 @@ pub enum StoreError {
     Task(String),
     #[error("corrupt {what} record")]
     Corrupt { what: &'static str },
+    /// sled gave up on the files (it panics on some damage); the text is what it said.
+    #[error("sled cannot read its files: {0}")]
+    Unreadable(String),
 }
 
 /// The last event written: its seq (0 for an empty log) and hash.
@@ -45,14 +49,18 @@ pub struct Store {
 }
 
 pub(crate) fn event_key(seq: u64) -> [u8; 9] {
-    let mut k = [b'e'; 9];
-    k[1..].copy_from_slice(&seq.to_be_bytes());
-    k
+    seq_key(b'e', seq)
 }
 
 fn id_key(id: &Uuid) -> [u8; 17] {
     let mut k = [b'i'; 17];
     k[1..].copy_from_slice(id.as_bytes());
+    k
+}
+
+fn seq_key(p: u8, seq: u64) -> [u8; 9] {
+    let mut k = [p; 9];
+    k[1..].copy_from_slice(&seq.to_be_bytes());
     k
 }
 
@@ -83,13 +91,13 @@ pub struct Staged<'a> {
 }
 
 impl Store {
-    /// Opens (or creates) the log under `dir`.
+    /// Opens (or creates) the log under `dir`. sled panics on some kinds of damage to its files
+    /// ("tried to serialize Uninitialized"); that is caught, kept quiet, and returned as
+    /// [`StoreError::Unreadable`].
     pub fn open(dir: &Path, cache_bytes: u64) -> Result<Store, StoreError> {
-        let db = sled::Config::new()
-            .path(dir)
-            .cache_capacity(cache_bytes)
-            .mode(sled::Mode::HighThroughput)
-            .open()
+        let config = sled::Config::new().path(dir).cache_capacity(cache_bytes).mode(sled::Mode::HighThroughput);
+        let db = crate::quiet::catch(|| config.open())
+            .map_err(StoreError::Unreadable)?
             .map_err(|source| StoreError::Open { path: dir.display().to_string(), source })?;
         Ok(Store { db })
     }
@@ -120,6 +128,15 @@ impl Store {
         }
     }
 
+    /// The idempotency key event `seq` was recorded under, and the hash of its request.
+    pub fn idempotency_at(&self, seq: u64) -> Result<Option<(String, Hash)>, StoreError> {
+        let Some(v) = self.db.get(seq_key(b'x', seq))? else { return Ok(None) };
+        let hash: [u8; 32] =
+            v.get(..32).and_then(|b| b.try_into().ok()).ok_or(StoreError::Corrupt { what: "key of seq" })?;
+        let key = std::str::from_utf8(&v[32..]).map_err(|_| StoreError::Corrupt { what: "key of seq" })?;
+        Ok(Some((key.to_owned(), Hash(hash))))
+    }
+
     /// A stream's current version (0: no events yet).
     pub fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
         self.db.get(prefixed(b's', stream))?.map_or(Ok(0), |v| u64_of(&v, "stream version"))
@@ -142,6 +159,10 @@ impl Store {
             v[..8].copy_from_slice(&s.seq.to_be_bytes());
             v[8..].copy_from_slice(&body.0);
             batch.insert(prefixed(b'k', key), &v[..]);
+            let mut x = Vec::with_capacity(32 + key.len());
+            x.extend_from_slice(&body.0);
+            x.extend_from_slice(key.as_bytes());
+            batch.insert(&seq_key(b'x', s.seq), x);
         }
     }
 
@@ -173,6 +194,11 @@ impl Store {
     /// The last seq JetStream has acknowledged (the outbox's cursor; 0: none).
     pub fn outbox_cursor(&self) -> Result<u64, StoreError> {
         self.db.get(b"o")?.map_or(Ok(0), |v| u64_of(&v, "outbox cursor"))
+    }
+
+    /// Adds the outbox's cursor to `batch` (a restored tail is in the stream already).
+    pub fn stage_outbox_cursor(batch: &mut sled::Batch, seq: u64) {
+        batch.insert(&b"o"[..], &seq.to_be_bytes());
     }
 
     /// Moves the outbox's cursor. Not flushed by itself: a cursor lost in a crash only means

@@ -87,7 +87,7 @@ fn event_response(status: StatusCode, rec: &Record) -> Response {
         (status = 413, description = "Body too large", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Invalid against the schema or the plan", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
-        (status = 503, description = "Cannot write now; retry", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
+        (status = 503, description = "Cannot write now (retry), or the ledger refuses appends until an operator acts (no Retry-After)", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
     ))]
 pub async fn post_event(
     State(st): State<Arc<AppState>>,
@@ -135,6 +135,10 @@ pub async fn post_event(
         }
     };
     let author = principal::author(&who, &cmd)?;
+    if let Some(p) = st.gate.borrow().problem() {
+        st.metrics.unavailable.fetch_add(1, Ordering::Relaxed);
+        return Err(p);
+    }
     let (tx, rx) = oneshot::channel();
     let req = AppendRequest { cmd, author, idempotency, if_match: expected, reply: tx };
     st.appends.try_send(req).map_err(|e| {

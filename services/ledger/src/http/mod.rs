@@ -27,6 +27,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub settings: Arc<Settings>,
     pub chain_ok: Arc<AtomicBool>,
+    /// Whether appends are taken now (see [`crate::gate`]).
+    pub gate: tokio::sync::watch::Receiver<crate::gate::Gate>,
     /// Present when the ledger publishes to NATS.
     pub nats: Option<Nats>,
 }

@@ -11,7 +11,10 @@ use axum::{
 use serde_json::json;
 
 use super::AppState;
-use crate::problem::{Problem, ProblemDoc};
+use crate::{
+    gate::Gate,
+    problem::{Problem, ProblemDoc},
+};
 
 /// The process is up.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Alive")))]
@@ -19,11 +22,29 @@ pub async fn healthz() -> Json<serde_json::Value> {
     Json(json!({"status": "ok"}))
 }
 
-/// The ledger can accept appends: its writer runs and has not failed.
+/// The ledger can accept appends: its log was compared with the stream, its writer runs and has
+/// not failed.
 #[utoipa::path(get, path = "/readyz", responses(
     (status = 200, description = "Ready, with detail"),
     (status = 503, description = "Not ready", body = ProblemDoc, content_type = "application/problem+json")))]
 pub async fn readyz(State(st): State<Arc<AppState>>) -> Response {
+    let gate = st.gate.borrow().clone();
+    if let Some(p) = gate.problem() {
+        let last_error = st.metrics.outbox_last_error.lock().ok().and_then(|e| e.clone());
+        return match (gate, last_error) {
+            // While waiting for NATS, what NATS last said is the useful part.
+            (Gate::Checking(why), Some(e)) => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "checking-log",
+                format!(
+                    "the ledger compares its log with the stream before taking appends: {why}; last NATS error: {e}"
+                ),
+            )
+            .retry_after(2)
+            .into_response(),
+            _ => p.into_response(),
+        };
+    }
     let failed = st.metrics.writer_failed.load(Ordering::Relaxed) == 1;
     if failed || st.appends.is_closed() {
         return Problem::new(
@@ -93,6 +114,6 @@ pub async fn republish(
 /// Prometheus metrics.
 #[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
 pub async fn metrics(State(st): State<Arc<AppState>>) -> Response {
-    let body = st.metrics.render(st.chain_ok.load(Ordering::Relaxed));
+    let body = st.metrics.render(st.chain_ok.load(Ordering::Relaxed), st.gate.borrow().is_open());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
 }

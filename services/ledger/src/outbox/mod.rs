@@ -1,17 +1,30 @@
 //! The outbox: publishing the durable log to NATS JetStream, in seq order, exactly once in
 //! effect.
 //!
-//! A publisher task follows the writer's durable head. It reads the events after its cursor from
-//! the log, publishes a window of them (each with `Nats-Msg-Id = <ledger>:<seq>` and `Lofte-Seq`
-//! / `Lofte-Hash` headers), awaits their acknowledgements, and moves its cursor, which is kept in
+//! Before anything is published or appended, the log is compared with the stream's copy
+//! ([`reconcile`]), and a tail the log lost is recovered from it; the comparison is repeated
+//! whenever the connection comes back. A publisher task then follows the writer's durable head. It
+//! reads the events after its cursor from the log, publishes a window of them (each with
+//! `Nats-Msg-Id = <ledger>:<seq>`, `Lofte-Seq` / `Lofte-Hash` headers and the idempotency key it
+//! was recorded under), awaits their acknowledgements, and moves its cursor, which is kept in
 //! sled. Re-sends after a crash or an error carry the same message ids, so JetStream drops them as
-//! duplicates within its duplicate window. NATS being away never stops appends: the publisher
-//! retries with capped, jittered backoff and the lag shows in `/metrics` and `/readyz`.
+//! duplicates within its duplicate window; a duplicate whose stored hash differs from the log's
+//! stops the outbox and the appends (two events with one seq). NATS being away never stops
+//! appends once the log was compared: the publisher retries with capped, jittered backoff and the
+//! lag shows in `/metrics` and `/readyz`.
 
 mod backoff;
+pub mod reconcile;
 pub mod stream;
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    path::PathBuf,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use async_nats::{
     jetstream::{self, context::ContextBuilder, message::PublishMessage},
@@ -23,8 +36,14 @@ use serde::Deserialize;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_util::sync::CancellationToken;
 
-use crate::{metrics::Metrics, settings::NatsSettings, store::Store};
+use crate::{
+    gate::{Gate, GateSender},
+    metrics::Metrics,
+    settings::NatsSettings,
+    store::Store,
+};
 use backoff::Backoff;
+use reconcile::{Found, Ledger, When};
 
 /// Asks the outbox to publish the log again from where the stream's copy ends (after a disaster
 /// that lost the stream, or part of it). Answers with the first seq it will publish.
@@ -41,16 +60,31 @@ struct Head<'a> {
     hash: &'a str,
 }
 
+/// Why a window stopped early.
+enum WindowError {
+    /// NATS trouble: retried.
+    Retry(String),
+    /// The stream holds another event under one of the log's seqs: the outbox stops.
+    Diverged(String),
+}
+
 /// The publisher task.
 #[derive(Debug)]
 pub struct Outbox {
     pub(crate) ledger: LedgerId,
     pub(crate) store: Store,
     pub(crate) settings: NatsSettings,
+    pub(crate) data_dir: PathBuf,
+    /// `--restore-from-stream`: an empty data directory may be filled from the stream.
+    pub(crate) restore_empty: bool,
     pub(crate) durable: watch::Receiver<u64>,
     pub(crate) published: watch::Sender<u64>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) republish: mpsc::Receiver<Republish>,
+    pub(crate) gate: GateSender,
+    /// Told once the log was compared with the stream: `true` if a tail was recovered (the
+    /// writer's state must be loaded again before it takes appends).
+    pub(crate) compared: Option<oneshot::Sender<bool>>,
 }
 
 impl Outbox {
@@ -59,19 +93,27 @@ impl Outbox {
         let retry_max = Duration::from_millis(self.settings.retry_max_ms);
         let mut backoff = Backoff::new(Duration::from_millis(50), retry_max);
         let url = self.settings.connection.display_url();
+        let connected = Arc::new(AtomicBool::new(false));
         let client = loop {
             // The client reconnects by itself; what goes wrong meanwhile (a refused password, a
             // certificate that does not verify) arrives as events, shown in /readyz and /metrics.
+            // Each (re)connection asks for the log to be compared with the stream again.
             let metrics = self.metrics.clone();
+            let connected = connected.clone();
             let opts = options
                 .clone()
                 .retry_on_initial_connect()
                 .name(format!("lofte-ledger {}", self.ledger))
                 .event_callback(move |event| {
                     let metrics = metrics.clone();
+                    let connected = connected.clone();
                     async move {
-                        if matches!(event, Event::ServerError(_) | Event::ClientError(_)) {
-                            metrics.outbox_error(format!("NATS: {event}"));
+                        match event {
+                            Event::Connected => connected.store(true, Ordering::Relaxed),
+                            Event::ServerError(_) | Event::ClientError(_) => {
+                                metrics.outbox_error(format!("NATS: {event}"))
+                            }
+                            _ => {}
                         }
                     }
                 });
@@ -93,8 +135,40 @@ impl Outbox {
         let mut cursor = self.store.outbox_cursor().unwrap_or(0);
         self.mark(cursor);
         loop {
-            if cancel.is_cancelled() {
+            if cancel.is_cancelled() || matches!(self.gate.get(), Gate::Refused(_)) {
                 return;
+            }
+            let starting = self.compared.is_some();
+            if starting || connected.swap(false, Ordering::Relaxed) {
+                let mut restored = false;
+                match self.compare(&js, starting).await {
+                    Ok(Found::InStep) => {}
+                    Ok(Found::Restored { head, events }) => {
+                        restored = true;
+                        self.metrics.recovered.fetch_add(events, Ordering::Relaxed);
+                        cursor = head;
+                        self.mark(cursor);
+                    }
+                    Ok(Found::Diverged(why)) => {
+                        self.metrics.diverged.store(1, Ordering::Relaxed);
+                        self.gate.set(Gate::Refused(why));
+                        return;
+                    }
+                    Err(e) => {
+                        if starting {
+                            self.gate.set(Gate::Checking(format!("{e} (NATS at {url})")));
+                        }
+                        connected.store(true, Ordering::Relaxed);
+                        self.metrics.outbox_error(e);
+                        if self.pause(&mut backoff, &cancel).await {
+                            return;
+                        }
+                        continue;
+                    }
+                }
+                if let Some(tx) = self.compared.take() {
+                    let _ = tx.send(restored);
+                }
             }
             if let Ok(req) = self.republish.try_recv() {
                 self.rewind(&js, req, &mut cursor).await;
@@ -130,8 +204,17 @@ impl Outbox {
                 self.mark(cursor);
             }
             match error {
-                None => backoff.reset(),
-                Some(e) => {
+                None => {
+                    backoff.reset();
+                    self.metrics.outbox_ok();
+                }
+                Some(WindowError::Diverged(why)) => {
+                    self.metrics.diverged.store(1, Ordering::Relaxed);
+                    self.metrics.outbox_error(why.clone());
+                    self.gate.set(Gate::Refused(why));
+                    return;
+                }
+                Some(WindowError::Retry(e)) => {
                     // A missing stream (deleted, or a wiped server) is created again.
                     stream_ready = false;
                     self.metrics.outbox_error(e);
@@ -143,21 +226,33 @@ impl Outbox {
         }
     }
 
+    /// Compares the log with the stream (and at start-up recovers what the log lost).
+    async fn compare(&self, js: &jetstream::Context, starting: bool) -> Result<Found, String> {
+        stream::ensure(js, &self.settings).await?;
+        let l = self.ledger_view();
+        let when = if starting { When::Start { restore_empty: self.restore_empty } } else { When::Running };
+        reconcile::reconcile(js, &l, when, |from, to| self.gate.set(Gate::Recovering { from, to })).await
+    }
+
+    fn ledger_view(&self) -> Ledger<'_> {
+        Ledger { id: &self.ledger, store: &self.store, data_dir: &self.data_dir, stream: &self.settings.stream }
+    }
+
     /// Publishes events (cursor, upto] and awaits their acks in order. Returns the last seq
     /// acknowledged and the error that stopped it, if any.
-    async fn publish_window(&self, js: &jetstream::Context, cursor: u64, upto: u64) -> (u64, Option<String>) {
+    async fn publish_window(&self, js: &jetstream::Context, cursor: u64, upto: u64) -> (u64, Option<WindowError>) {
         let mut pending = Vec::with_capacity((upto - cursor) as usize);
         let mut error = None;
         for rec in self.store.events_after(cursor).take((upto - cursor) as usize) {
             let (seq, bytes) = match rec {
                 Ok(r) => r,
                 Err(e) => {
-                    error = Some(format!("cannot read the log: {e}"));
+                    error = Some(WindowError::Retry(format!("cannot read the log: {e}")));
                     break;
                 }
             };
             let Ok(head) = serde_json::from_slice::<Head<'_>>(&bytes) else {
-                error = Some(format!("seq {seq} does not decode; run GET /v1/verify"));
+                error = Some(WindowError::Retry(format!("seq {seq} does not decode; run GET /v1/verify")));
                 break;
             };
             let subject = format!("lofte.v1.{}.{}.{}", self.ledger, head.plan, head.kind);
@@ -165,26 +260,53 @@ impl Outbox {
             headers.insert("Lofte-Ledger", self.ledger.as_str());
             headers.insert("Lofte-Seq", seq.to_string().as_str());
             headers.insert("Lofte-Hash", head.hash);
+            // The key travels with the event, so that a log restored from the stream keeps it.
+            if let Ok(Some((key, request))) = self.store.idempotency_at(seq) {
+                headers.insert(reconcile::KEY_HEADER, key.as_str());
+                headers.insert(reconcile::REQUEST_HASH_HEADER, request.to_string().as_str());
+            }
             let msg = PublishMessage::build()
                 .payload(Bytes::copy_from_slice(&bytes))
                 .headers(headers)
                 .message_id(format!("{}:{seq}", self.ledger));
             match js.send_publish(subject, msg).await {
-                Ok(ack) => pending.push((seq, ack)),
+                Ok(ack) => pending.push((seq, head.hash.to_owned(), ack)),
                 Err(e) => {
-                    error = Some(format!("publish of seq {seq} failed: {e}"));
+                    error = Some(WindowError::Retry(format!("publish of seq {seq} failed: {e}")));
                     break;
                 }
             }
         }
         let mut reached = cursor;
-        for (seq, ack) in pending {
+        for (seq, hash, ack) in pending {
             match ack.await {
+                Ok(ack) if ack.duplicate => match self.same_as_stored(js, ack.sequence, seq, &hash).await {
+                    Ok(()) => reached = seq,
+                    Err(e) => return (reached, Some(e)),
+                },
                 Ok(_) => reached = seq,
-                Err(e) => return (reached, Some(format!("no acknowledgement for seq {seq}: {e}"))),
+                Err(e) => return (reached, Some(WindowError::Retry(format!("no acknowledgement for seq {seq}: {e}")))),
             }
         }
         (reached, error)
+    }
+
+    /// A publish JetStream dropped as a duplicate: the message it already holds under that id
+    /// (stream sequence `at`) must be the same event, or the log and the stream disagree.
+    async fn same_as_stored(&self, js: &jetstream::Context, at: u64, seq: u64, hash: &str) -> Result<(), WindowError> {
+        let retry = |e: String| WindowError::Retry(format!("cannot read the stream's copy of seq {seq}: {e}"));
+        let stream = js.get_stream(&self.settings.stream).await.map_err(|e| retry(e.to_string()))?;
+        let stored = stream.get_raw_message(at).await.map_err(|e| retry(e.to_string()))?;
+        match reconcile::seq_and_hash(&stored.headers) {
+            Some((s, h)) if s == seq && h.to_string() == hash => Ok(()),
+            other => Err(WindowError::Diverged(format!(
+                "JetStream already holds seq {seq} of ledger {} with hash {}, but the log has {hash}: two events with one \
+                 seq. The outbox has stopped. {}",
+                self.ledger,
+                other.map_or_else(|| "(none)".to_owned(), |(_, h)| h.to_string()),
+                self.ledger_view().advice()
+            ))),
+        }
     }
 
     /// Moves the cursor back to where the stream's copy ends, so the rest is published again.
@@ -202,17 +324,7 @@ impl Outbox {
     /// Where the stream's copy of this ledger's log ends: the first seq to publish again.
     async fn republish_from(&self, js: &jetstream::Context) -> Result<u64, String> {
         stream::ensure(js, &self.settings).await?;
-        let s = js.get_stream(&self.settings.stream).await.map_err(|e| e.to_string())?;
-        match s.get_last_raw_message_by_subject(&format!("lofte.v1.{}.>", self.ledger)).await {
-            Ok(m) => {
-                let seq = m.headers.get("Lofte-Seq").and_then(|v| v.as_str().parse::<u64>().ok()).unwrap_or(0);
-                Ok(seq + 1)
-            }
-            Err(e) if matches!(e.kind(), async_nats::jetstream::stream::LastRawMessageErrorKind::NoMessageFound) => {
-                Ok(1)
-            }
-            Err(e) => Err(e.to_string()),
-        }
+        Ok(reconcile::last_in_stream(js, &self.ledger_view()).await?.map_or(1, |(seq, _)| seq + 1))
     }
 
     fn mark(&self, cursor: u64) {

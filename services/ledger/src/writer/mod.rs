@@ -129,6 +129,15 @@ impl Writer {
         Self { ledger, store, state, max_batch: max_batch.max(1), metrics, durable_seq, durable, failed: None }
     }
 
+    /// Takes the state loaded again from the log, after a tail the log had lost was recovered
+    /// from the stream (before the first append).
+    pub fn reload(&mut self, state: LedgerState) {
+        self.metrics.head_seq.store(state.head.seq, Ordering::Relaxed);
+        self.durable_seq = state.head.seq;
+        self.durable.send_replace(state.head.seq);
+        self.state = state;
+    }
+
     /// Follows the durable head: the last seq on disk.
     pub fn durable(&self) -> watch::Receiver<u64> {
         self.durable.subscribe()

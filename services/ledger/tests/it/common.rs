@@ -114,8 +114,16 @@ impl TestLedger {
         (s, serde_json::from_str(&t).unwrap_or(Value::String(t)))
     }
 
-    /// Adopts the test plan and its activities.
+    /// Waits until the ledger takes appends (a ledger with NATS compares its log with the stream
+    /// first).
+    pub async fn ready(self) -> TestLedger {
+        wait_ready(&self.url).await;
+        self
+    }
+
+    /// Adopts the test plan and its activities (once the ledger takes appends).
     pub async fn with_plan(self) -> TestLedger {
+        wait_ready(&self.url).await;
         for c in plan_commands() {
             let (s, v) = self.post(&c).await;
             assert_eq!(s, StatusCode::CREATED, "{v}");
@@ -128,4 +136,21 @@ impl TestLedger {
         let (_, v) = self.get_json("/v1/verify").await;
         (v["head_seq"].as_u64().unwrap(), v["head_hash"].as_str().unwrap().to_owned())
     }
+}
+
+/// Waits until the ledger at `url` answers `/readyz` with 200.
+pub async fn wait_ready(url: &str) {
+    let client = reqwest::Client::new();
+    lofte_test_support::poll_until("the ledger to take appends", std::time::Duration::from_secs(30), || async {
+        let r = client.get(format!("{url}/readyz")).send().await.map_err(|e| e.to_string())?;
+        let status = r.status();
+        let body = r.text().await.unwrap_or_default();
+        if status == StatusCode::OK {
+            Ok(Some(()))
+        } else {
+            Err(format!("{status}: {body}"))
+        }
+    })
+    .await
+    .unwrap();
 }

@@ -14,6 +14,7 @@ mod decide;
 mod group_commit;
 mod nats_auth;
 mod outbox;
+mod recovery;
 mod rejections;
 mod replicas;
 mod settings;

@@ -1,6 +1,7 @@
 //! The outbox against a nats-server that wants credentials or TLS: with the right ones it
-//! publishes; with a wrong password it publishes nothing, keeps appending, and says why in
-//! `/readyz` and `/metrics` — without the password there, or in its log.
+//! publishes; with a wrong password it publishes nothing, takes no appends (it cannot compare its
+//! log with the stream), and says why in the answers, `/readyz` and `/metrics` — without the
+//! password there, or in its log.
 
 use std::time::Duration;
 
@@ -64,19 +65,24 @@ async fn with_a_wrong_password_nothing_is_published_and_the_error_shows_without_
     let bin = std::path::Path::new(env!("CARGO_BIN_EXE_lofte-ledger"));
     let ledger = ServiceProcess::start_logged(bin, &args, &env, &log).unwrap();
     let http = reqwest::Client::new();
-    for c in plan_commands() {
-        let r = http.post(format!("{}/v1/events", ledger.url)).json(&c).send().await.unwrap();
-        assert!(r.status().is_success(), "appends go on while NATS refuses us");
-    }
     let ready: Value = poll_until("the refusal in /readyz", Duration::from_secs(20), || async {
-        let v: Value = http.get(format!("{}/readyz", ledger.url)).send().await.unwrap().json().await.unwrap();
-        let e = v["outbox"]["last_error"].as_str().unwrap_or_default().to_owned();
+        let r = http.get(format!("{}/readyz", ledger.url)).send().await.unwrap();
+        assert_eq!(r.status(), 503, "ready without having compared the log with the stream");
+        let v: Value = r.json().await.unwrap();
+        let e = v["detail"].as_str().unwrap_or_default().to_owned();
         Ok::<_, String>(e.contains("authorization violation").then_some(v))
     })
     .await
     .unwrap();
-    assert_eq!(ready["outbox"]["published_seq"], 0);
-    assert_eq!(ready["outbox"]["lag"], plan_commands().len());
+    assert_eq!(ready["type"], "urn:lofte:problem:checking-log", "{ready}");
+    // An append is refused saying why, and nothing is written.
+    let r = http.post(format!("{}/v1/events", ledger.url)).json(&plan_commands()[0]).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    assert!(r.headers().get("retry-after").is_some());
+    let refused: Value = r.json().await.unwrap();
+    assert_eq!(refused["type"], "urn:lofte:problem:checking-log", "{refused}");
+    let verify: Value = http.get(format!("{}/v1/verify", ledger.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(verify["head_seq"], 0, "{verify}");
     let metrics = http.get(format!("{}/metrics", ledger.url)).send().await.unwrap().text().await.unwrap();
     let errors = metrics.lines().find(|l| l.starts_with("lofte_ledger_publish_errors_total")).unwrap();
     assert!(!errors.ends_with(" 0"), "{errors}");
@@ -84,7 +90,7 @@ async fn with_a_wrong_password_nothing_is_published_and_the_error_shows_without_
     drop(ledger);
     let logged = std::fs::read_to_string(&log).unwrap();
     assert!(logged.contains("authorization violation"), "the log says why");
-    for shown in [ready.to_string(), metrics, logged] {
+    for shown in [ready.to_string(), refused.to_string(), metrics, logged] {
         assert!(!shown.contains("hemlis"), "the password leaked: {shown}");
     }
 }

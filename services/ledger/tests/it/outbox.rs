@@ -10,7 +10,7 @@ use lofte_test_support::{poll_until, NatsServer, ServiceProcess};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use super::common::{patrol, plan_commands, TestLedger};
+use super::common::{patrol, plan_commands, wait_ready, TestLedger};
 
 /// What the stream holds: per ledger, the seqs in stream order, with payload hashes.
 async fn stream_contents(nats: &str) -> BTreeMap<String, Vec<(u64, String)>> {
@@ -117,6 +117,7 @@ async fn a_ledger_killed_while_publishing_leaves_no_gap_and_no_duplicate() {
     let start = || ServiceProcess::start(bin, &args.iter().map(String::as_str).collect::<Vec<_>>()).unwrap();
     let client = reqwest::Client::new();
     let mut p = start();
+    wait_ready(&p.url).await;
     for c in plan_commands() {
         assert_eq!(client.post(format!("{}/v1/events", p.url)).json(&c).send().await.unwrap().status(), 201);
     }
@@ -142,6 +143,7 @@ async fn a_ledger_killed_while_publishing_leaves_no_gap_and_no_duplicate() {
             let _ = s.await;
         }
         p = start();
+        wait_ready(&p.url).await;
         let v: Value = client.get(format!("{}/v1/verify", p.url)).send().await.unwrap().json().await.unwrap();
         assert_eq!(v["ok"], true, "{v}");
         assert!(v["head_seq"].as_u64().unwrap() > 3 + round, "round {round}: nothing was appended");
