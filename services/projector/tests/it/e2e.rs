@@ -43,6 +43,13 @@ pub async fn ledger_on(id: &str, nats: NatsConnection) -> Running {
     let url = format!("http://{}", app.addr());
     let cancel = CancellationToken::new();
     tokio::spawn(app.run(cancel.clone()));
+    // A ledger that publishes compares its log with the stream before it takes appends.
+    poll_until("the ledger to take appends", Duration::from_secs(20), || async {
+        let r = reqwest::get(format!("{url}/readyz")).await.map_err(|e| e.to_string())?;
+        Ok::<_, String>(r.status().is_success().then_some(()))
+    })
+    .await
+    .unwrap();
     Running { url, cancel, _dir: dir }
 }
 
