@@ -39,6 +39,7 @@ pub struct App {
     router: Router,
     consumer: Consumer,
     metrics: Arc<Metrics>,
+    stream: String,
 }
 
 impl App {
@@ -55,9 +56,10 @@ impl App {
             .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
         let addr = listener.local_addr()?;
         let auth = lofte_web::auth::Auth::new(&settings.auth).map_err(AppError::Auth)?;
+        let stream = settings.stream.clone();
         let (consumer, rebuild) = Consumer::new(settings, views.clone(), metrics.clone());
         let router = router(AppState { views, metrics: metrics.clone(), rebuild }, auth);
-        Ok(App { listener, addr, router, consumer, metrics })
+        Ok(App { listener, addr, router, consumer, metrics, stream })
     }
 
     /// Where it listens.
@@ -71,10 +73,11 @@ impl App {
         self.metrics.clone()
     }
 
-    /// Follows the stream and serves until `shutdown`.
+    /// Follows the stream, reads how far it goes (for `/readyz`), and serves until `shutdown`.
     pub async fn run(self, shutdown: CancellationToken) -> Result<(), AppError> {
         let tracker = TaskTracker::new();
         tracker.spawn(self.consumer.run(shutdown.child_token()));
+        tracker.spawn(crate::progress::refresh(self.metrics.clone(), self.stream, shutdown.child_token()));
         tracker.close();
         let served =
             axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await;

@@ -84,6 +84,8 @@ pub(crate) struct Staged {
     /// durable consumer acknowledges, the one after which a replay goes on. Every other message
     /// is dropped as soon as it is staged.
     pub last: Option<jetstream::Message>,
+    /// `last`'s stream sequence: once the batch is on disk, every message up to it is applied.
+    pub through: Option<u64>,
     /// The stream sequence of the first message whose gap could not be filled now: it must be
     /// delivered again later (the rest of the batch, other ledgers' events, is applied meanwhile).
     pub deferred: Option<u64>,
@@ -144,7 +146,8 @@ pub(crate) async fn stage(
             last = Some(msg);
         }
     }
-    Ok(Staged { segments, last, deferred })
+    let through = last.as_ref().map(stream_sequence).transpose()?;
+    Ok(Staged { segments, last, through, deferred })
 }
 
 /// A message's sequence in the stream.
@@ -152,13 +155,14 @@ pub(crate) fn stream_sequence(msg: &jetstream::Message) -> Result<u64, String> {
     Ok(msg.info().map_err(|e| e.to_string())?.stream_sequence)
 }
 
-/// Writes a batch to the views and waits until it is on disk; then acknowledges `ack`, if given
-/// (the durable consumer acknowledges all messages up to the one acked; the ordered replay takes
-/// no acks).
+/// Writes a batch to the views and waits until it is on disk, which applies every message up to
+/// stream sequence `through` (if given); then acknowledges `ack`, if given (the durable consumer
+/// acknowledges all messages up to the one acked; the ordered replay takes no acks).
 pub(crate) async fn write(
     views: &Views,
     metrics: &Metrics,
     segments: Segments,
+    through: Option<u64>,
     ack: Option<jetstream::Message>,
 ) -> Result<(), String> {
     let started = std::time::Instant::now();
@@ -168,6 +172,9 @@ pub(crate) async fn write(
     metrics.batches.fetch_add(1, Ordering::Relaxed);
     let started = std::time::Instant::now();
     metrics.applied.fetch_add(events, Ordering::Relaxed);
+    if let Some(seq) = through {
+        metrics.progress.applied(seq);
+    }
     metrics.changed();
     if let Some(last) = ack {
         last.ack().await.map_err(|e| format!("ack: {e}"))?;
@@ -190,17 +197,18 @@ impl Writing {
         }
     }
 
-    /// Waits for the batch before, then starts writing this one.
+    /// Waits for the batch before, then starts writing this one (see [`write`]).
     pub async fn start(
         &mut self,
         views: &Views,
         metrics: &Arc<Metrics>,
         segments: Segments,
+        through: Option<u64>,
         ack: Option<jetstream::Message>,
     ) -> Result<(), String> {
         self.finish().await?;
         let (views, metrics) = (views.clone(), metrics.clone());
-        self.0 = Some(tokio::spawn(async move { write(&views, &metrics, segments, ack).await }));
+        self.0 = Some(tokio::spawn(async move { write(&views, &metrics, segments, through, ack).await }));
         Ok(())
     }
 }

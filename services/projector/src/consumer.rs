@@ -29,7 +29,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     backfill::Backfill,
-    batch::{gather, stage, stream_sequence, Writing},
+    batch::{gather, stage, Writing},
     metrics::Metrics,
     settings::Settings,
     views::Views,
@@ -85,6 +85,7 @@ impl Consumer {
                     let name = format!("lofte-{}", self.settings.consumer);
                     match self.settings.nats.connect(&name).await {
                         Ok(c) => {
+                            self.metrics.progress.connected_with(&c);
                             client = Some(c);
                             continue;
                         }
@@ -109,7 +110,8 @@ impl Consumer {
 
     /// The durable consumer: the one there is, or a new one delivering from the start — or from
     /// `rewind`, or after what a consumer made with per-message acks (by an earlier version) had
-    /// acknowledged.
+    /// acknowledged. Notes where the views stand in the stream: everything before the first
+    /// message it will deliver (or deliver again) is applied.
     async fn consumer(
         &mut self,
         js: &jetstream::Context,
@@ -117,11 +119,15 @@ impl Consumer {
         let name = self.settings.consumer.clone();
         let stream =
             js.get_stream(&self.settings.stream).await.map_err(|e| format!("stream {}: {e}", self.settings.stream))?;
+        // Nothing before the stream's first message can be delivered, whatever the ack floor says.
+        let before_first = stream.cached_info().state.first_sequence.saturating_sub(1);
         let mut start = self.rewind.take();
         if start.is_none() {
             if let Ok(c) = stream.get_consumer::<pull::Config>(&name).await {
                 let info = c.cached_info();
                 if info.config.ack_policy == AckPolicy::All {
+                    // Under `AckPolicy::All` the ack floor is the last message of a batch on disk.
+                    self.metrics.progress.restart_at(info.ack_floor.stream_sequence.max(before_first));
                     return Ok(c);
                 }
                 start = Some(info.ack_floor.stream_sequence + 1);
@@ -135,7 +141,7 @@ impl Consumer {
             }
             None => DeliverPolicy::All,
         };
-        stream
+        let made = stream
             .create_consumer(pull::Config {
                 durable_name: Some(name.clone()),
                 ack_policy: AckPolicy::All,
@@ -145,7 +151,9 @@ impl Consumer {
                 ..Default::default()
             })
             .await
-            .map_err(|e| format!("consumer {name}: {e}"))
+            .map_err(|e| format!("consumer {name}: {e}"))?;
+        self.metrics.progress.restart_at(start.map_or(0, |s| s.saturating_sub(1)).max(before_first));
+        Ok(made)
     }
 
     /// Follows the stream until cancelled (`false`) or a rebuild asks to start over (`true`).
@@ -178,7 +186,7 @@ impl Consumer {
                 let Some(first) = first else { return Err("the consumer's message stream ended".into()) };
                 let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, self.settings.batch).await?;
                 let staged = stage(&self.views, &self.backfill, &self.metrics, batch, &mut checkpoints).await?;
-                writing.start(&self.views, &self.metrics, staged.segments, staged.last).await?;
+                writing.start(&self.views, &self.metrics, staged.segments, staged.through, staged.last).await?;
                 if let Some(seq) = staged.deferred {
                     self.rewind = Some(seq);
                     return Err(format!(
@@ -224,6 +232,7 @@ impl Consumer {
         let stream = js.get_stream(&self.settings.stream).await.map_err(|e| e.to_string())?;
         let _ = stream.delete_consumer(&self.settings.consumer).await;
         self.views.clear().await.map_err(|e| e.to_string())?;
+        self.metrics.progress.restart_at(0);
         self.metrics.changed();
         tracing::warn!("views dropped; replaying the stream from its start");
         Ok(())
@@ -233,7 +242,9 @@ impl Consumer {
     /// consumer.
     async fn replay(&mut self, js: &jetstream::Context, cancel: &CancellationToken) -> Result<Replayed, String> {
         let mut stream = js.get_stream(&self.settings.stream).await.map_err(|e| e.to_string())?;
-        let last = stream.info().await.map_err(|e| e.to_string())?.state.last_sequence;
+        let state = &stream.info().await.map_err(|e| e.to_string())?.state;
+        let last = state.last_sequence;
+        self.metrics.progress.restart_at(state.first_sequence.saturating_sub(1));
         if last == 0 {
             return Ok(Replayed::Upto(1));
         }
@@ -257,16 +268,13 @@ impl Consumer {
                 // Larger batches than when following: nobody waits for a single event here.
                 let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, 4 * self.settings.batch).await?;
                 let staged = stage(&self.views, &self.backfill, &self.metrics, batch, &mut checkpoints).await?;
-                // Without a deferred message, `last` is the batch's last (a batch is never empty).
-                let (next, done) = match (staged.deferred, &staged.last) {
+                // Without a deferred message, `through` is the batch's last (a batch is never empty).
+                let (next, done) = match (staged.deferred, staged.through) {
                     (Some(seq), _) => (seq, true),
-                    (None, Some(msg)) => {
-                        let seq = stream_sequence(msg)?;
-                        (seq + 1, seq >= last)
-                    }
+                    (None, Some(seq)) => (seq + 1, seq >= last),
                     (None, None) => return Err("an empty batch".into()),
                 };
-                writing.start(&self.views, &self.metrics, staged.segments, None).await?;
+                writing.start(&self.views, &self.metrics, staged.segments, staged.through, None).await?;
                 if done {
                     return Ok(Replayed::Upto(next));
                 }

@@ -41,7 +41,7 @@ pub struct AppState {
         ops::readyz,
         ops::metrics
     ),
-    components(schemas(lofte_web::ProblemDoc))
+    components(schemas(lofte_web::ProblemDoc, ops::Readiness))
 )]
 pub struct ApiDoc;
 

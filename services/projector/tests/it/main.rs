@@ -6,5 +6,6 @@ mod crash;
 mod e2e;
 mod gap;
 mod nats_auth;
+mod readiness;
 mod rebuild;
 mod settings;
