@@ -101,6 +101,16 @@ impl ServiceProcess {
         let _ = self.child.wait();
     }
 
+    /// Stops the process as an operator would (SIGTERM), waits for it to exit, and says how it
+    /// ended.
+    pub fn stop(&mut self) -> std::io::Result<std::process::ExitStatus> {
+        let term = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status()?;
+        if !term.success() {
+            return Err(std::io::Error::other(format!("kill -TERM {} failed: {term}", self.child.id())));
+        }
+        self.child.wait()
+    }
+
     /// The OS process id.
     pub fn pid(&self) -> u32 {
         self.child.id()

@@ -13,5 +13,6 @@ mod plan_import;
 mod plan_show;
 mod profile;
 mod progress;
+mod torn_tail;
 mod up;
 mod year;
