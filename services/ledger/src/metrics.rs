@@ -25,6 +25,8 @@ pub struct Metrics {
     pub max_batch_seen: AtomicU64,
     pub head_seq: AtomicU64,
     pub writer_failed: AtomicU64,
+    /// Why the writer stopped (set once, by the first failed write), for `/healthz` and `/readyz`.
+    pub writer_failure: std::sync::OnceLock<String>,
     /// The last seq JetStream acknowledged.
     pub published_seq: AtomicU64,
     pub publish_errors: AtomicU64,
@@ -52,6 +54,12 @@ impl Metrics {
         }
     }
 
+    /// A write failed and the writer stopped for good; `why` says what happened and what to do.
+    pub(crate) fn writer_stopped(&self, why: String) {
+        let _ = self.writer_failure.set(why);
+        self.writer_failed.store(1, Relaxed);
+    }
+
     pub(crate) fn replayed(&self) {
         self.replayed.fetch_add(1, Relaxed);
     }
@@ -60,7 +68,7 @@ impl Metrics {
         let c = match e {
             AppendError::Rejected(_) => &self.rejected,
             AppendError::KeyReused(_) | AppendError::VersionConflict { .. } => &self.conflicts,
-            AppendError::Unavailable(_) => &self.unavailable,
+            AppendError::Unavailable(_) | AppendError::Stopped(_) => &self.unavailable,
         };
         c.fetch_add(1, Relaxed);
     }
@@ -140,7 +148,7 @@ impl Metrics {
         metric(
             "lofte_ledger_writer_failed",
             "gauge",
-            "1 if a write failed and the ledger stopped accepting appends.",
+            "1 if a write failed and the ledger takes no appends until it is restarted (/healthz fails).",
             g(&self.writer_failed),
         );
         metric("lofte_ledger_published_seq", "gauge", "The last seq JetStream acknowledged.", g(&self.published_seq));

@@ -27,6 +27,10 @@ use crate::{
 /// The longest `Idempotency-Key` accepted.
 pub const MAX_KEY_LEN: usize = 200;
 
+/// `Retry-After` once the writer has stopped: about what a supervisor polling `/healthz` takes to
+/// restart the ledger (e.g. three failed checks 10 s apart), not a promise that it comes back alone.
+pub const RESTART_RETRY_AFTER: u32 = 30;
+
 fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Problem> {
     match h.get(name) {
         None => Ok(None),
@@ -87,7 +91,7 @@ fn event_response(status: StatusCode, rec: &Record) -> Response {
         (status = 413, description = "Body too large", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Invalid against the schema or the plan", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
-        (status = 503, description = "Cannot write now (retry), or the ledger refuses appends until an operator acts (no Retry-After)", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
+        (status = 503, description = "Cannot write now (retry), the writer stopped after a failed write and the ledger must be restarted (Retry-After: 30; /healthz fails), or the ledger refuses appends until an operator acts (no Retry-After)", body = crate::problem::ProblemDoc, content_type = "application/problem+json"),
     ))]
 pub async fn post_event(
     State(st): State<Arc<AppState>>,
@@ -179,6 +183,18 @@ pub async fn post_event(
         Err(AppendError::Unavailable(why)) => {
             Err(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", why).retry_after(5))
         }
+        // Not back by itself: only a restart brings the writer back (its /healthz fails meanwhile),
+        // so the Retry-After is the time a supervisor takes to notice and restart it.
+        Err(e @ AppendError::Stopped(_)) => Err(Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "writer-stopped",
+            format!(
+                "{e}. Its /healthz fails so that a supervisor restarts it; retry with the same \
+                 Idempotency-Key once it is back: the retry returns this event if it was recorded, and \
+                 records it if not"
+            ),
+        )
+        .retry_after(RESTART_RETRY_AFTER)),
     }
 }
 

@@ -16,10 +16,28 @@ use crate::{
     problem::{Problem, ProblemDoc},
 };
 
-/// The process is up.
-#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Alive")))]
-pub async fn healthz() -> Json<serde_json::Value> {
-    Json(json!({"status": "ok"}))
+/// The process is up and can still write. Once a write has failed (a full disk, an I/O error)
+/// the writer stops for good and only a restart brings it back, so this answers `503` then: a
+/// supervisor's liveness check (systemd, Kubernetes) restarts the ledger.
+#[utoipa::path(get, path = "/healthz", responses(
+    (status = 200, description = "Alive"),
+    (status = 503, description = "A write failed: the ledger takes no appends until it is restarted; the detail says why and what to fix first", body = ProblemDoc, content_type = "application/problem+json")))]
+pub async fn healthz(State(st): State<Arc<AppState>>) -> Response {
+    match writer_stopped(&st) {
+        Some(p) => p.into_response(),
+        None => Json(json!({"status": "ok"})).into_response(),
+    }
+}
+
+/// The answer while the writer has stopped: after a failed write, or if its task ended. No
+/// `Retry-After`: asking again does not help, restarting does.
+fn writer_stopped(st: &AppState) -> Option<Problem> {
+    let detail = match st.metrics.writer_failure.get() {
+        Some(why) => format!("a write failed and the ledger takes no appends until it is restarted: {why}"),
+        None if st.appends.is_closed() => "the writer has stopped; restart the ledger".to_owned(),
+        None => return None,
+    };
+    Some(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "writer-stopped", detail))
 }
 
 /// The ledger can accept appends: its log was compared with the stream, its writer runs and has
@@ -45,15 +63,8 @@ pub async fn readyz(State(st): State<Arc<AppState>>) -> Response {
             _ => p.into_response(),
         };
     }
-    let failed = st.metrics.writer_failed.load(Ordering::Relaxed) == 1;
-    if failed || st.appends.is_closed() {
-        return Problem::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not-ready",
-            "the writer has stopped; restart the ledger",
-        )
-        .retry_after(5)
-        .into_response();
+    if let Some(p) = writer_stopped(&st) {
+        return p.into_response();
     }
     let outbox = match &st.nats {
         None => json!({"enabled": false}),

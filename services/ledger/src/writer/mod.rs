@@ -7,9 +7,11 @@
 //! completed, so a `201` always means "on disk", and the batch grows to whatever arrived during
 //! the previous flush.
 //!
-//! If a write or flush fails, the writer stops accepting (every later append gets `503`) and the
-//! process must be restarted: the in-memory state may be ahead of the disk, and the log on disk is
-//! the truth it rebuilds from.
+//! If a write or flush fails, the writer stops for good: every later append gets `503`, and
+//! `/healthz` fails too, so that a supervisor restarts the process. Restarting is the only way
+//! back: the in-memory state may be ahead of the disk (the log on disk is the truth it rebuilds
+//! from), and sled 0.34 keeps the first I/O error of a database for as long as it is open — after
+//! a full disk, its writes go on failing even once space is freed (ADR 0001).
 
 mod stage;
 
@@ -66,6 +68,9 @@ pub enum AppendError {
     VersionConflict { stream: String, expected: u64, current: u64 },
     #[error("the ledger cannot write: {0}")]
     Unavailable(String),
+    /// A write failed earlier and the writer has stopped: nothing is written until a restart.
+    #[error("the ledger cannot write and takes no appends until it is restarted: {0}")]
+    Stopped(String),
 }
 
 /// A request to append.
@@ -193,7 +198,7 @@ impl Writer {
 
     fn take_timed(&mut self, req: AppendRequest, pending: &mut Pending, in_flight: Option<&mut InFlight>) {
         if let Some(why) = &self.failed {
-            let _ = req.reply.send(Err(AppendError::Unavailable(why.clone())));
+            let _ = req.reply.send(Err(AppendError::Stopped(why.clone())));
             return;
         }
         match self.stage(&req, pending) {
@@ -223,6 +228,11 @@ impl Writer {
     /// Applies the pending batch and starts its flush.
     fn launch(&mut self, pending: &mut Pending) -> Option<InFlight> {
         let mut p = std::mem::take(pending);
+        // Staged before a flush failed: never write on top of a failed write.
+        if let Some(why) = self.failed.clone() {
+            answer_stopped(&why, p.replies);
+            return None;
+        }
         let started = Instant::now();
         for (stream, version) in &p.streams {
             Store::stage_stream(&mut p.batch, stream, *version);
@@ -251,12 +261,27 @@ impl Writer {
         }
     }
 
+    /// A write or flush failed: stop for good (see the module's documentation).
     fn fail(&mut self, e: &StoreError, replies: Vec<Reply>) {
-        tracing::error!(error = %e, "group commit failed; the ledger stops accepting writes");
-        self.failed = Some(e.to_string());
-        self.metrics.writer_failed.store(1, Ordering::Relaxed);
-        for (tx, _) in replies {
-            let _ = tx.send(Err(AppendError::Unavailable(e.to_string())));
+        let why = self.failed.get_or_insert_with(|| cause(e)).clone();
+        tracing::error!(error = %e, "a group commit failed: the ledger takes no appends until it is restarted, and /healthz fails so that a supervisor restarts it");
+        self.metrics.writer_stopped(why.clone());
+        answer_stopped(&why, replies);
+    }
+}
+
+fn answer_stopped(why: &str, replies: Vec<Reply>) {
+    for (tx, _) in replies {
+        let _ = tx.send(Err(AppendError::Stopped(why.to_owned())));
+    }
+}
+
+/// What `/healthz`, `/readyz` and the `503` answers say about a failed write, with what to do.
+fn cause(e: &StoreError) -> String {
+    match e {
+        StoreError::Sled(sled::Error::Io(io)) if io.kind() == std::io::ErrorKind::StorageFull => {
+            format!("the disk holding the log is full ({e}); free space on it before restarting")
         }
+        _ => e.to_string(),
     }
 }

@@ -11,6 +11,7 @@ mod auth;
 mod common;
 mod crash;
 mod decide;
+mod disk_full;
 mod group_commit;
 mod nats_auth;
 mod outbox;
