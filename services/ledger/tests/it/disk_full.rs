@@ -218,6 +218,9 @@ async fn a_full_disk_fails_healthz_and_a_restart_after_freeing_space_loses_nothi
     assert_eq!(verify["ok"], true, "{verify}");
     let (s, _, v) = get(&client, &url, "/healthz").await;
     assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, _, doc) = get(&client, &url, "/openapi.json").await;
+    let failing = &doc["paths"]["/healthz"]["get"]["responses"]["503"]["content"]["application/problem+json"];
+    assert!(failing.is_object(), "the OpenAPI document should declare /healthz's 503: {}", doc["paths"]["/healthz"]);
     let (s, _, v) = get(&client, &url, "/readyz").await;
     assert_eq!(s, StatusCode::OK, "{v}");
 
