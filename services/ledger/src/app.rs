@@ -33,11 +33,13 @@ pub enum AppError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(
-        "the log in {path} cannot be read ({source}). Move the directory aside and start the ledger with \
+        "the log in {path} cannot be read ({cause}). Move the directory aside and start the ledger with \
          --restore-from-stream to restore the log from the JetStream stream (ADR 0001); without a stream, restore the \
          directory from a backup"
     )]
-    Damaged { path: String, source: StoreError },
+    Damaged { path: String, cause: StoreError },
+    #[error("the disk holding the log in {path} is full ({cause}); free space on it, then start the ledger again")]
+    DiskFull { path: String, cause: StoreError },
     #[error("cannot listen on {addr}: {source} (is another ledger running? pick another --listen)")]
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("server error: {0}")]
@@ -83,7 +85,13 @@ impl App {
             Ok((store, state))
         })
         .await?
-        .map_err(|source| AppError::Damaged { path: settings.data_dir.display().to_string(), source })?;
+        .map_err(|cause| {
+            let path = settings.data_dir.display().to_string();
+            match cause.is_disk_full() {
+                true => AppError::DiskFull { path, cause },
+                false => AppError::Damaged { path, cause },
+            }
+        })?;
         tracing::info!(head_seq = state.head.seq, plans = state.book.plans.len(), "log loaded");
         let chain_ok = Arc::new(AtomicBool::new(state.chain_break.is_none()));
         let gate = match (&state.chain_break, &settings.nats.connection.url) {

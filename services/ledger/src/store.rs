@@ -35,6 +35,18 @@ pub enum StoreError {
     Unreadable(String),
 }
 
+impl StoreError {
+    /// Whether the disk is full (nothing is wrong with the log: free space and start again).
+    pub fn is_disk_full(&self) -> bool {
+        let io = match self {
+            StoreError::Open { source: sled::Error::Io(e), .. } | StoreError::Sled(sled::Error::Io(e)) => e,
+            _ => return false,
+        };
+        // sled re-wraps a stored I/O error by its text (a `Custom` error of the same kind).
+        io.kind() == std::io::ErrorKind::StorageFull || io.raw_os_error() == Some(28)
+    }
+}
+
 /// The last event written: its seq (0 for an empty log) and hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Head {

@@ -10,6 +10,7 @@ mod api;
 mod auth;
 mod common;
 mod crash;
+mod damaged;
 mod decide;
 mod disk_full;
 mod group_commit;
