@@ -124,6 +124,7 @@ async fn a_ledger_killed_while_publishing_leaves_no_gap_and_no_duplicate() {
     for round in 0..5u64 {
         // Appends and publishing in full swing, then SIGKILL at a varying moment.
         let url = p.url.clone();
+        let before = head_seq(&client, &url).await;
         let sends: Vec<_> = (0..16)
             .map(|c| {
                 let (client, url) = (client.clone(), url.clone());
@@ -137,6 +138,12 @@ async fn a_ledger_killed_while_publishing_leaves_no_gap_and_no_duplicate() {
                 })
             })
             .collect();
+        // On a busy machine the first appends can take a while: the round counts from the first.
+        poll_until("an append in this round", Duration::from_secs(20), || async {
+            Ok::<_, String>((head_seq(&client, &url).await > before).then_some(()))
+        })
+        .await
+        .unwrap();
         tokio::time::sleep(Duration::from_millis(40 + 37 * round)).await;
         p.kill();
         for s in sends {
@@ -149,6 +156,11 @@ async fn a_ledger_killed_while_publishing_leaves_no_gap_and_no_duplicate() {
         assert!(v["head_seq"].as_u64().unwrap() > 3 + round, "round {round}: nothing was appended");
         expect_stream_matches(&nats.url(), "crash", v["head_seq"].as_u64().unwrap()).await;
     }
+}
+
+async fn head_seq(client: &reqwest::Client, url: &str) -> u64 {
+    let v: Value = client.get(format!("{url}/readyz")).send().await.unwrap().json().await.unwrap();
+    v["head_seq"].as_u64().unwrap_or(0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
