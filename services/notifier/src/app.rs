@@ -38,6 +38,9 @@ pub(crate) struct AppState {
     pub(crate) notifier: Arc<Notifier>,
     pub(crate) clock: Clock,
     pub(crate) metrics: Arc<Metrics>,
+    /// Posted ticks run here, so a client that goes away never cuts one short between sending a
+    /// mail and keeping it, and shutdown waits for them.
+    pub(crate) ticks: TaskTracker,
 }
 
 /// A built, not yet running notifier.
@@ -83,11 +86,11 @@ impl App {
             headers.insert(reqwest::header::AUTHORIZATION, v);
         }
         let http = reqwest::Client::builder().default_headers(headers).build()?;
-        let notifier = Notifier { settings, views, mailer, state, http };
+        let notifier = Notifier::new(settings, views, mailer, state, http);
         Ok(App {
             listener,
             addr,
-            state: AppState { notifier: Arc::new(notifier), clock, metrics },
+            state: AppState { notifier: Arc::new(notifier), clock, metrics, ticks: TaskTracker::new() },
             auth,
             consumer,
             tick_every,
@@ -98,19 +101,20 @@ impl App {
         self.addr
     }
 
-    /// Follows the stream, ticks, and serves until `shutdown`.
+    /// Follows the stream, ticks — at once, then every `tick_secs` — and serves until `shutdown`.
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let tracker = TaskTracker::new();
+        let tracker = self.state.ticks.clone();
         tracker.spawn(self.consumer.run(shutdown.child_token()));
         let (st, cancel, every) = (self.state.clone(), shutdown.child_token(), self.tick_every);
         tracker.spawn(async move {
+            // The first tick is at start-up: what came due while the notifier was down goes out now.
             let mut interval = tokio::time::interval(every);
             interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
             loop {
                 tokio::select! {
                     () = cancel.cancelled() => return,
                     _ = interval.tick() => {
-                        if let Err(e) = st.notifier.tick(local_date(st.clock.now())).await {
+                        if let Err(e) = st.notifier.tick(|| local_date(st.clock.now())).await {
                             tracing::warn!(error = %e, "tick failed; will retry");
                         }
                     }

@@ -52,7 +52,8 @@ struct TickQuery {
 /// What one tick did.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 struct Ticked {
-    /// The local business date the tick ran for (Europe/Stockholm).
+    /// The local business date the tick ran for (Europe/Stockholm): the clock's when its turn
+    /// came, as ticks run one at a time.
     #[schema(value_type = String, format = Date)]
     today: jiff::civil::Date,
     sent: usize,
@@ -60,7 +61,8 @@ struct Ticked {
     recorded: usize,
 }
 
-/// Runs a tick now, optionally moving the simulated clock first. Coordinators and services only.
+/// Runs a tick now, optionally moving the simulated clock first. Ticks run one at a time, so this
+/// waits for one already running. Coordinators and services only.
 #[utoipa::path(post, path = "/v1/tick", params(TickQuery), responses(
     (status = 200, description = "The tick ran", body = Ticked),
     (status = 422, description = "Bad query", body = lofte_web::ProblemDoc, content_type = "application/problem+json"),
@@ -94,9 +96,10 @@ async fn tick(
             }
         }
     }
-    let today = local_date(st.clock.now());
-    match st.notifier.tick(today).await {
-        Ok(r) => Json(Ticked { today, sent: r.sent, failed: r.failed, recorded: r.recorded }).into_response(),
+    let (notifier, clock) = (st.notifier.clone(), st.clock.clone());
+    let ticked = st.ticks.spawn(async move { notifier.tick(|| local_date(clock.now())).await }).await;
+    match ticked.unwrap_or_else(|e| Err(format!("the tick stopped: {e}"))) {
+        Ok(r) => Json(Ticked { today: r.today, sent: r.sent, failed: r.failed, recorded: r.recorded }).into_response(),
         Err(e) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "tick-failed", e).retry_after(5).into_response(),
     }
 }

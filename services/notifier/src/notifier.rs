@@ -4,10 +4,14 @@
 //! with an idempotency key derived from the occasion. A mail that keeps failing is retried on later
 //! ticks; after `max_attempts` a `reminder_failed` event is recorded once.
 //!
-//! The one window that cannot be closed: a crash after the SMTP server accepted a mail and before
-//! the local record. The restarted notifier sends it again — with the same Message-ID, derived
-//! from recipient, occasion, plan and tertial, so mail clients and servers that deduplicate by
-//! Message-ID show it once, and any reader can see it is the same mail.
+//! Ticks run one at a time. Posted ticks and the periodic one may be asked for at once, and a
+//! tick decides what is already sent before it sends; so each holds one turn across deciding,
+//! sending and keeping, and the next sees what it kept.
+//!
+//! The one window that cannot be closed over SMTP: a crash after the server accepted a mail and
+//! before the local record. The restarted notifier sends it again — with the same Message-ID,
+//! derived from recipient, occasion, plan and tertial, so mail clients and servers that
+//! deduplicate by Message-ID show it once, and any reader can see it is the same mail.
 
 use std::{collections::BTreeSet, time::Duration};
 
@@ -27,6 +31,8 @@ use crate::{
 /// What a tick did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct TickReport {
+    /// The local business date it ran for.
+    pub today: Date,
     pub sent: usize,
     pub failed: usize,
     pub recorded: usize,
@@ -40,6 +46,8 @@ pub struct Notifier {
     pub mailer: Mailer,
     pub state: sled::Tree,
     pub http: reqwest::Client,
+    /// Held by the running tick, from deciding what is due until what it sent is kept.
+    turn: tokio::sync::Mutex<()>,
 }
 
 fn key(k: &SentKey) -> String {
@@ -57,6 +65,17 @@ fn parse_key(s: &str) -> Option<SentKey> {
 }
 
 impl Notifier {
+    pub fn new(settings: Settings, views: Views, mailer: Mailer, state: sled::Tree, http: reqwest::Client) -> Self {
+        Notifier { settings, views, mailer, state, http, turn: tokio::sync::Mutex::new(()) }
+    }
+
+    /// Sends and records what is due, once it is this tick's turn, on the day `today` gives then
+    /// (so a tick that waited never runs for a day older than the clock's).
+    pub async fn tick(&self, today: impl FnOnce() -> Date) -> Result<TickReport, String> {
+        let _turn = self.turn.lock().await;
+        self.tick_in_turn(today()).await
+    }
+
     fn events(&self) -> Result<Vec<Envelope>, String> {
         let mut all = vec![];
         for plan in self.views.plans().map_err(|e| e.to_string())? {
@@ -65,9 +84,9 @@ impl Notifier {
         Ok(all)
     }
 
-    /// Sends and records what is due on `today`.
-    pub async fn tick(&self, today: Date) -> Result<TickReport, String> {
-        let mut report = TickReport::default();
+    /// Sends and records what is due on `today`; only while holding the turn.
+    async fn tick_in_turn(&self, today: Date) -> Result<TickReport, String> {
+        let mut report = TickReport { today, ..TickReport::default() };
         let events = self.events()?;
         let mut book = PlanBook::default();
         for e in &events {

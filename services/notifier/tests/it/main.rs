@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod compose;
+mod concurrent;
 mod crash;
 mod e2e;
 mod failures;

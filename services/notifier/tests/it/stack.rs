@@ -1,5 +1,6 @@
-//! The real parts a notifier test needs: nats-server, a ledger publishing Jönköping 2022, a real
-//! SMTP server, and notifiers started on demand.
+//! The real parts a notifier test needs: nats-server, a ledger publishing Jönköping 2022 (and, for
+//! bigger batches, copies of it with other people), a real SMTP server, and notifiers started on
+//! demand.
 
 use std::{collections::BTreeMap, time::Duration};
 
@@ -9,7 +10,7 @@ use lofte_notifier::{
     settings::{Settings, Tls},
 };
 use lofte_proto::{command::new_event, ids::OrgId, planfile};
-use lofte_test_support::{poll_until, NatsServer, SmtpServer};
+use lofte_test_support::{poll_until, Mail, NatsServer, SmtpServer};
 use lofte_web::nats::NatsConnection;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
@@ -20,8 +21,17 @@ pub struct Stack {
     pub smtp: SmtpServer,
     pub settings: Settings,
     pub plan: planfile::PlanFile,
+    /// How many plans the ledger holds: Jönköping 2022 and `copies - 1` copies of it.
+    pub copies: usize,
     cancel: CancellationToken,
     _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+impl Stack {
+    /// The reminders one occasion sends: every reporter of every plan.
+    pub fn reminders_per_occasion(&self) -> usize {
+        self.copies * self.plan.adopted().actors.iter().map(|a| a.reporters.len()).sum::<usize>()
+    }
 }
 
 impl Drop for Stack {
@@ -31,6 +41,14 @@ impl Drop for Stack {
 }
 
 pub async fn stack() -> Stack {
+    stack_of(1).await
+}
+
+const JONKOPING: &str = include_str!("../../../../deploy/plans/jonkoping-2022.toml");
+
+/// Jönköping 2022 and `copies - 1` copies of it under other plan ids, whose people have other
+/// addresses (`…@polisen-2.example`), so each occasion sends `copies` times the mails.
+pub async fn stack_of(copies: usize) -> Stack {
     let nats = NatsServer::start().await.unwrap();
     let ldir = tempfile::tempdir().unwrap();
     let ledger = Ledger::build(LedgerSettings {
@@ -44,11 +62,20 @@ pub async fn stack() -> Stack {
     let lurl = format!("http://{}", ledger.addr());
     let cancel = CancellationToken::new();
     tokio::spawn(ledger.run(cancel.clone()));
-    let pf = planfile::parse(include_str!("../../../../deploy/plans/jonkoping-2022.toml")).unwrap();
     let kommunen = OrgId::new("kommunen").unwrap();
-    for e in pf.events() {
-        post(&lurl, &serde_json::to_value(new_event(pf.plan_id(), &kommunen, &e)).unwrap()).await;
+    for i in 1..=copies {
+        let text = match i {
+            1 => JONKOPING.to_owned(),
+            _ => JONKOPING
+                .replace("id = \"jonkoping-2022\"", &format!("id = \"jonkoping-2022-{i}\""))
+                .replace(".example\"", &format!("-{i}.example\"")),
+        };
+        let pf = planfile::parse(&text).unwrap();
+        for e in pf.events() {
+            post(&lurl, &serde_json::to_value(new_event(pf.plan_id(), &kommunen, &e)).unwrap()).await;
+        }
     }
+    let pf = planfile::parse(JONKOPING).unwrap();
     let smtp = SmtpServer::start().await.unwrap();
     let ndir = tempfile::tempdir().unwrap();
     let mut s = Settings {
@@ -64,11 +91,21 @@ pub async fn stack() -> Stack {
     s.smtp.host = Some("127.0.0.1".into());
     s.smtp.port = smtp.port();
     s.smtp.tls = Tls::None;
-    Stack { _nats: nats, ledger: lurl, smtp, settings: s, plan: pf, cancel, _dirs: (ldir, ndir) }
+    Stack { _nats: nats, ledger: lurl, smtp, settings: s, plan: pf, copies, cancel, _dirs: (ldir, ndir) }
 }
 
+/// Appends `body`; while the ledger is starting (503: it checks its log against the stream before
+/// taking appends), tries again.
 pub async fn post(ledger: &str, body: &Value) -> Value {
-    let r = reqwest::Client::new().post(format!("{ledger}/v1/events")).json(body).send().await.unwrap();
+    let r = poll_until("the ledger to take appends", Duration::from_secs(20), || async {
+        let r = reqwest::Client::new().post(format!("{ledger}/v1/events")).json(body).send().await.unwrap();
+        if r.status() == reqwest::StatusCode::SERVICE_UNAVAILABLE {
+            return Err(r.text().await.unwrap());
+        }
+        Ok(Some(r))
+    })
+    .await
+    .unwrap();
     assert!(r.status().is_success(), "{}", r.text().await.unwrap());
     r.json().await.unwrap()
 }
@@ -79,9 +116,17 @@ pub async fn tick(url: &str, now: &str) -> Value {
 
 /// Every `reminder_sent` event in the ledger.
 pub async fn reminders_recorded(ledger: &str) -> Vec<Value> {
-    let page: Value =
-        reqwest::get(format!("{ledger}/v1/events?after=0&limit=1000")).await.unwrap().json().await.unwrap();
-    page["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "reminder_sent").cloned().collect()
+    let (mut after, mut found) = (0, vec![]);
+    loop {
+        let page: Value =
+            reqwest::get(format!("{ledger}/v1/events?after={after}&limit=1000")).await.unwrap().json().await.unwrap();
+        let events = page["events"].as_array().unwrap();
+        if events.is_empty() {
+            return found;
+        }
+        found.extend(events.iter().filter(|e| e["kind"] == "reminder_sent").cloned());
+        after = page["next_after"].as_u64().unwrap();
+    }
 }
 
 /// The ledger's last seq.
@@ -116,4 +161,17 @@ pub async fn wait_applied(url: &str, applied: u64) {
     })
     .await
     .unwrap();
+}
+
+/// The Message-ID of every `.eml` file in `dir` (the file transport's mails), one per file.
+pub fn message_ids_in(dir: &std::path::Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return vec![] };
+    entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .map(|p| {
+            let raw = std::fs::read_to_string(&p).unwrap();
+            Mail { raw }.header("Message-ID").unwrap_or_else(|| panic!("{} has no Message-ID", p.display()))
+        })
+        .collect()
 }
