@@ -1,6 +1,6 @@
 //! Sending with lettre: SMTP (STARTTLS required, TLS from the start, or plain for a local relay)
-//! with credentials, a timeout and optionally a private CA to trust, or lettre's file transport
-//! when no SMTP host is configured.
+//! with credentials, a timeout and optionally a private CA to trust, or, when no SMTP host is
+//! configured, `.eml` files written exactly once ([`crate::mail_files`]).
 
 use std::time::Duration;
 
@@ -9,24 +9,26 @@ use lettre::{
         authentication::Credentials,
         client::{Certificate, Tls as SmtpTls, TlsParameters},
     },
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
 
-use crate::settings::{Smtp, Tls};
+use crate::{
+    mail_files::MailFiles,
+    settings::{Smtp, Tls},
+};
 
 /// A configured way to send.
 #[derive(Debug, Clone)]
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    File(AsyncFileTransport<Tokio1Executor>),
+    File(MailFiles),
 }
 
 impl Mailer {
     /// From the settings; `mail_dir` is used when no SMTP host is set.
     pub fn new(smtp: &Smtp, mail_dir: &std::path::Path) -> Result<Mailer, String> {
         let Some(host) = &smtp.host else {
-            std::fs::create_dir_all(mail_dir).map_err(|e| format!("cannot create {}: {e}", mail_dir.display()))?;
-            return Ok(Mailer::File(AsyncFileTransport::new(mail_dir)));
+            return MailFiles::open(mail_dir).map(Mailer::File).map_err(|e| e.to_string());
         };
         let params = || -> Result<TlsParameters, String> {
             let mut b = TlsParameters::builder(host.clone());
@@ -51,11 +53,12 @@ impl Mailer {
         Ok(Mailer::Smtp(builder.build()))
     }
 
-    /// Sends one message. The error never contains credentials.
+    /// Sends one message. The error never contains credentials. A file already written for its
+    /// Message-ID counts as sent.
     pub async fn send(&self, m: Message) -> Result<(), String> {
         match self {
             Mailer::Smtp(t) => t.send(m).await.map(|_| ()).map_err(|e| format!("SMTP: {e}")),
-            Mailer::File(t) => t.send(m).await.map(|_| ()).map_err(|e| format!("file transport: {e}")),
+            Mailer::File(f) => f.send(&m).await.map(|_| ()).map_err(|e| format!("file transport: {e}")),
         }
     }
 }

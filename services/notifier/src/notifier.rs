@@ -11,7 +11,8 @@
 //! The one window that cannot be closed over SMTP: a crash after the server accepted a mail and
 //! before the local record. The restarted notifier sends it again — with the same Message-ID,
 //! derived from recipient, occasion, plan and tertial, so mail clients and servers that
-//! deduplicate by Message-ID show it once, and any reader can see it is the same mail.
+//! deduplicate by Message-ID show it once, and any reader can see it is the same mail. The file
+//! transport has no such window: a mail's file is named by its Message-ID and never written twice.
 
 use std::{collections::BTreeSet, time::Duration};
 

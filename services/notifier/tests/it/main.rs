@@ -8,6 +8,8 @@ mod concurrent;
 mod crash;
 mod e2e;
 mod failures;
+mod file_crash;
+mod mail_files;
 mod schedule;
 mod settings;
 mod stack;
