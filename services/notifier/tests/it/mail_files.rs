@@ -58,7 +58,7 @@ async fn a_message_id_already_written_is_not_written_again() {
 
 #[test]
 fn a_message_id_becomes_a_safe_file_name_and_distinct_ids_stay_distinct() {
-    assert_eq!(file_name("<reminder-14.0123abcd@lofte>"), "reminder-14.0123abcd@lofte.eml");
+    assert_eq!(file_name("<due-14.0123abcd@lofte>"), "due-14.0123abcd@lofte.eml");
     let odd = ["<../../etc/passwd@x>", "<..@x>", "<a/b@x>", "<a:b@x>", "<a b@x>", "<.hidden@x>", "<>", "<å@x>"];
     let names: Vec<String> = odd.iter().map(|id| file_name(id)).collect();
     for n in &names {
