@@ -74,11 +74,11 @@ pub struct Settings {
     /// The sender, e.g. `Lofte <lofte@kommunen.example>`.
     pub from: String,
     pub smtp: Smtp,
-    /// Where mails go as files when no SMTP host is set.
+    /// Where mails go as files when no SMTP host is set: `<Message-ID>.eml`, each written once.
     pub mail_dir: PathBuf,
     /// Attempts per mail before it is recorded as failed.
     pub max_attempts: u32,
-    /// Seconds between ticks when following the real clock.
+    /// Seconds between ticks when following the real clock; the first tick is at start-up.
     pub tick_secs: u64,
     pub reminders: ReminderPolicy,
     /// The `service` token it records reminders and reads the ledger's log with, when the
