@@ -45,25 +45,42 @@ impl Ledger {
         &self.base
     }
 
-    /// Records one event; `key` makes a retry safe.
+    /// Records one event; `key` makes a retry safe. A `503` with `Retry-After` (the ledger is
+    /// busy, or still comparing its log with the stream after a start) is retried with the same
+    /// key for up to [`RETRY_FOR`]; any other refusal is returned at once.
     pub async fn append(&self, event: &NewEvent, key: &str) -> anyhow::Result<Result<Outcome, Refusal>> {
-        let resp = self
-            .http
-            .post(format!("{}/v1/events", self.base))
-            .header("Idempotency-Key", key)
-            .json(event)
-            .send()
-            .await
-            .map_err(|e| unreachable(&self.base, &e))?;
-        let status = resp.status();
-        let body: Value = resp.json().await.unwrap_or(Value::Null);
-        Ok(match status {
-            StatusCode::CREATED => Ok(Outcome::Created(body)),
-            StatusCode::OK => Ok(Outcome::Existing(body)),
-            _ => Err(refusal(status, &body)),
-        })
+        let deadline = std::time::Instant::now() + RETRY_FOR;
+        loop {
+            let resp = self
+                .http
+                .post(format!("{}/v1/events", self.base))
+                .header("Idempotency-Key", key)
+                .json(event)
+                .send()
+                .await
+                .map_err(|e| unreachable(&self.base, &e))?;
+            let status = resp.status();
+            let retry_after =
+                resp.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+            let body: Value = resp.json().await.unwrap_or(Value::Null);
+            return Ok(match status {
+                StatusCode::CREATED => Ok(Outcome::Created(body)),
+                StatusCode::OK => Ok(Outcome::Existing(body)),
+                StatusCode::SERVICE_UNAVAILABLE if retry_after.is_some() && std::time::Instant::now() < deadline => {
+                    let pause = std::time::Duration::from_secs(retry_after.unwrap_or(1)).min(RETRY_PAUSE);
+                    tokio::time::sleep(pause).await;
+                    continue;
+                }
+                _ => Err(refusal(status, &body)),
+            });
+        }
     }
 }
+
+/// How long an append answered `503` with `Retry-After` is retried.
+const RETRY_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+/// The longest pause between two tries (a `Retry-After` is an upper bound here).
+const RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The refusal a problem document describes.
 pub fn refusal(status: StatusCode, body: &Value) -> Refusal {
