@@ -98,8 +98,17 @@ async fn appends_go_on_while_nats_is_down_and_catch_up_after() {
     assert!(ready["outbox"]["lag"].as_u64().unwrap() >= 190, "{ready}");
     let (_, _, metrics) = l.get("/metrics").await;
     assert!(metrics.contains("lofte_ledger_outbox_lag"), "{metrics}");
+    assert!(ready["outbox"]["last_error"].is_string(), "{ready}");
     nats.restart().await.unwrap();
     expect_stream_matches(&nats.url(), "jkpg", 203).await;
+    // Caught up, the outage's error is no longer the outbox's state.
+    let ready = poll_until("the outbox to report it caught up", Duration::from_secs(20), || async {
+        let (_, ready) = l.get_json("/readyz").await;
+        Ok::<_, String>((ready["outbox"]["lag"] == 0).then_some(ready))
+    })
+    .await
+    .unwrap();
+    assert_eq!(ready["outbox"]["last_error"], Value::Null, "{ready}");
     l.stop().await;
 }
 
