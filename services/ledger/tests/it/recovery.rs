@@ -113,3 +113,43 @@ async fn a_duplicate_of_a_different_event_stops_the_outbox_and_the_appends() {
     a.stop().await;
     b.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_ledgers_with_one_id_that_wrote_during_an_outage_never_both_publish() {
+    let mut nats = NatsServer::start().await.unwrap();
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let start = |dir: &std::path::Path| {
+        let (dir, url) = (dir.to_owned(), nats.url());
+        async move {
+            TestLedger::start_with(&dir, move |s| {
+                s.ledger_id = "twin".parse().unwrap();
+                s.nats.connection.url = Some(url);
+                s.nats.retry_max_ms = 200;
+            })
+            .await
+            .ready()
+            .await
+        }
+    };
+    let (a, b) = (start(da.path()).await, start(db.path()).await);
+    nats.stop();
+    // Both take appends in `local` mode while NATS is away: two different logs under one id.
+    let a = a.with_plan().await;
+    let b = b.with_plan().await;
+    nats.restart().await.unwrap();
+    // When NATS is back, whichever compares or publishes second finds the other's events under
+    // its seqs, and refuses; the stream holds one log only.
+    let refused = poll_until("one of them to refuse", Duration::from_secs(30), || async {
+        let (_, ra) = a.get_json("/readyz").await;
+        let (_, rb) = b.get_json("/readyz").await;
+        let refused: Vec<_> =
+            [&ra, &rb].iter().filter(|r| r["type"] == "urn:lofte:problem:log-refused").map(|r| r.to_string()).collect();
+        Ok::<_, String>((!refused.is_empty()).then_some(refused))
+    })
+    .await
+    .unwrap();
+    assert_eq!(refused.len(), 1, "exactly one refuses: {refused:?}");
+    assert!(refused[0].contains("seq"), "{refused:?}");
+    a.stop().await;
+    b.stop().await;
+}
