@@ -29,6 +29,10 @@ use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
 // The same allocator as the `lofte-ledger` binary.
+#[path = "support/conn.rs"]
+mod conn;
+use conn::Conn;
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -95,7 +99,7 @@ async fn run(mode: AckMode, writers: usize, secs: u64, sample: Duration) -> Repo
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     for c in plan() {
-        assert_eq!(probe.request("POST", "/v1/events", c.to_string().as_bytes()).await, 201, "plan");
+        assert_eq!(probe.post("/v1/events", c.to_string().as_bytes()).await, 201, "plan");
     }
     let bodies: Arc<Vec<Vec<u8>>> = Arc::new((0..4096).map(record).collect());
     let done = Arc::new(AtomicUsize::new(0));
@@ -110,7 +114,7 @@ async fn run(mode: AckMode, writers: usize, secs: u64, sample: Duration) -> Repo
             loop {
                 tokio::select! {
                     () = stop.cancelled() => break,
-                    _ = tick.tick() => lags.push(probe.lag().await),
+                    _ = tick.tick() => lags.push(lag(&mut probe).await),
                 }
             }
             (lags, probe)
@@ -124,7 +128,7 @@ async fn run(mode: AckMode, writers: usize, secs: u64, sample: Duration) -> Repo
                 let mut conn = Conn::open(&addr).await;
                 let mut i = w;
                 while Instant::now() < end {
-                    assert_eq!(conn.request("POST", "/v1/events", &bodies[i % bodies.len()]).await, 201);
+                    assert_eq!(conn.post("/v1/events", &bodies[i % bodies.len()]).await, 201);
                     done.fetch_add(1, Ordering::Relaxed);
                     i += writers;
                 }
@@ -138,7 +142,7 @@ async fn run(mode: AckMode, writers: usize, secs: u64, sample: Duration) -> Repo
     let stopped = Instant::now();
     stop.cancel();
     let (mut lags, mut probe) = sampler.await.expect("sampler");
-    while probe.lag().await > 0 {
+    while lag(&mut probe).await > 0 {
         assert!(stopped.elapsed() < Duration::from_secs(30), "the outbox did not catch up within 30 s");
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
@@ -149,64 +153,12 @@ async fn run(mode: AckMode, writers: usize, secs: u64, sample: Duration) -> Repo
     Report { rate, lags, drain }
 }
 
-/// A minimal keep-alive HTTP/1.1 client (as in the append bench): the load generator shares the
-/// server's two cores, and a client library would take as much CPU as the ledger.
-struct Conn {
-    rd: tokio::io::BufReader<tokio::net::tcp::OwnedReadHalf>,
-    wr: tokio::net::tcp::OwnedWriteHalf,
-    host: String,
-    line: String,
-    body: Vec<u8>,
-}
-
-impl Conn {
-    async fn open(addr: &str) -> Conn {
-        let s = tokio::net::TcpStream::connect(addr).await.expect("connect");
-        s.set_nodelay(true).expect("nodelay");
-        let (r, w) = s.into_split();
-        Conn { rd: tokio::io::BufReader::new(r), wr: w, host: addr.to_owned(), line: String::new(), body: vec![] }
-    }
-
-    /// Sends one request and reads the whole response into `self.body`; returns the status.
-    async fn request(&mut self, method: &str, path: &str, body: &[u8]) -> u16 {
-        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            self.host,
-            body.len()
-        )
-        .into_bytes();
-        req.extend_from_slice(body);
-        self.wr.write_all(&req).await.expect("write");
-        self.line.clear();
-        self.rd.read_line(&mut self.line).await.expect("status line");
-        let status: u16 = self.line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status");
-        let mut len = 0usize;
-        loop {
-            self.line.clear();
-            self.rd.read_line(&mut self.line).await.expect("header");
-            let l = self.line.trim_end();
-            if l.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = l.split_once(':') {
-                if k.eq_ignore_ascii_case("content-length") {
-                    len = v.trim().parse().expect("length");
-                }
-            }
-        }
-        self.body.resize(len, 0);
-        self.rd.read_exact(&mut self.body).await.expect("body");
-        status
-    }
-
-    /// `head_seq − published_seq` from `/readyz`: events flushed but not yet acknowledged by
-    /// JetStream (read in one handler, so both from the same moment).
-    async fn lag(&mut self) -> u64 {
-        assert_eq!(self.request("GET", "/readyz", b"").await, 200, "readyz");
-        let v: Value = serde_json::from_slice(&self.body).expect("readyz json");
-        v["outbox"]["lag"].as_u64().expect("outbox.lag")
-    }
+/// `head_seq − published_seq` from `/readyz`: events flushed but not yet acknowledged by
+/// JetStream (read in one handler, so both from the same moment).
+async fn lag(conn: &mut Conn) -> u64 {
+    assert_eq!(conn.request("GET", "/readyz", b"").await, 200, "readyz");
+    let v: Value = serde_json::from_slice(&conn.body).expect("readyz json");
+    v["outbox"]["lag"].as_u64().expect("outbox.lag")
 }
 
 fn main() {

@@ -8,6 +8,7 @@
 //! time for benchmarks.
 
 mod cpu;
+mod files;
 mod nats;
 mod poll;
 mod process;
@@ -15,6 +16,7 @@ mod smtp;
 mod tls;
 
 pub use cpu::cpu_seconds;
+pub use files::copy_dir;
 pub use nats::{nats_server_binary, NatsError, NatsServer, MIN_VERSION};
 pub use poll::{poll_until, PollError};
 pub use process::{ServiceProcess, StartError};

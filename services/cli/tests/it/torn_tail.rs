@@ -12,7 +12,7 @@ use std::{
 };
 
 use lofte_projector::{App as Projector, Settings as ProjectorSettings};
-use lofte_test_support::{poll_until, NatsServer, ServiceProcess, StartError};
+use lofte_test_support::{copy_dir, poll_until, NatsServer, ServiceProcess, StartError};
 use lofte_web::nats::NatsConnection;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -117,18 +117,6 @@ async fn append_concurrently(url: &str) -> BTreeMap<String, (Value, Value)> {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 fn cut(db: &Path, bytes: u64) {
     let f = std::fs::OpenOptions::new().write(true).open(db).unwrap();
     let len = f.metadata().unwrap().len();
@@ -140,7 +128,7 @@ fn cut(db: &Path, bytes: u64) {
 async fn tear_tail(dir: &Path, head: u64) -> u64 {
     for bytes in [300, 1_000, 3_000, 10_000, 30_000] {
         let copy = tempfile::tempdir().unwrap();
-        copy_dir(&dir.join("data"), &copy.path().join("data"));
+        copy_dir(&dir.join("data"), &copy.path().join("data")).unwrap();
         cut(&copy.path().join("data/db"), bytes);
         // A cut sled cannot open at all says so and exits (tested elsewhere): try another.
         let Ok(mut p) = start_ledger(copy.path(), 0, None, "local") else { continue };

@@ -6,7 +6,7 @@
 
 use std::{path::Path, time::Duration};
 
-use lofte_test_support::{poll_until, ServiceProcess, StartError};
+use lofte_test_support::{copy_dir, poll_until, ServiceProcess, StartError};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -47,18 +47,6 @@ async fn fill(data: &Path, log: &Path) {
     assert!(p.stop().unwrap().success());
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_sled_cannot_open_gives_one_clear_message() {
     let dir = tempfile::tempdir().unwrap();
@@ -68,7 +56,7 @@ async fn a_store_sled_cannot_open_gives_one_clear_message() {
     let mut refused = 0;
     for (i, at) in [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].into_iter().enumerate() {
         let copy = dir.path().join(format!("copy-{i}"));
-        copy_dir(&data, &copy);
+        copy_dir(&data, &copy).unwrap();
         let mut bytes = db.clone();
         let pos = (bytes.len() as f64 * at) as usize;
         bytes[pos] ^= 0xff;
