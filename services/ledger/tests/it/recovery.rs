@@ -6,11 +6,11 @@
 use std::time::Duration;
 
 use lofte_ledger::settings::AckMode;
-use lofte_test_support::{poll_until, NatsServer};
+use lofte_test_support::{poll_until, NatsServer, ServiceProcess};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use super::common::{patrol, TestLedger};
+use super::common::{patrol, wait_ready, TestLedger};
 
 async fn ledger(dir: &std::path::Path, id: &str, nats: &str, restore: bool) -> TestLedger {
     let (id, nats) = (id.to_owned(), nats.to_owned());
@@ -67,22 +67,35 @@ async fn a_lost_data_directory_is_restored_from_the_stream_only_when_asked() {
     assert_eq!(t.head().await.0, 0, "a refused append wrote nothing");
     t.stop().await;
 
-    // With it, the same log: head, hashes, keys and stream versions.
-    let r = ledger(lost.path(), "jkpg", &nats.url(), true).await.ready().await;
-    assert_eq!(r.head().await, head);
-    let (_, v) = r.get_json("/v1/verify").await;
-    assert_eq!(v["ok"], true, "{v}");
+    // With it (the real binary's flag), the same log: head, hashes, keys and stream versions.
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_lofte-ledger"));
+    let data = lost.path().to_str().unwrap();
+    let url = nats.url();
+    let args = ["--listen", "127.0.0.1:0", "--data-dir", data, "--ledger-id", "jkpg", "--nats-url", &url];
+    let p = ServiceProcess::start(bin, &[&args[..], &["--restore-from-stream"]].concat()).unwrap();
+    wait_ready(&p.url).await;
+    let http = reqwest::Client::new();
+    let v: Value = http.get(format!("{}/v1/verify", p.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (&v["ok"], v["head_seq"].as_u64(), v["head_hash"].as_str()),
+        (&json!(true), Some(head.0), Some(&*head.1))
+    );
+    let post = |body: &Value, header: (&str, &str)| {
+        http.post(format!("{}/v1/events", p.url)).header(header.0, header.1).json(body).send()
+    };
     for (key, body, ev) in &keyed {
-        let (s, _, again) = r.post_with(body, &[("Idempotency-Key", key.as_str())]).await;
-        assert_eq!((s, &again["id"], &again["hash"]), (StatusCode::OK, &ev["id"], &ev["hash"]), "key {key}");
+        let r = post(body, ("Idempotency-Key", key)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "key {key}");
+        let again: Value = r.json().await.unwrap();
+        assert_eq!((&again["id"], &again["hash"]), (&ev["id"], &ev["hash"]), "key {key}");
     }
-    let (_, _, m) = r.get("/metrics").await;
+    let m = http.get(format!("{}/metrics", p.url)).send().await.unwrap().text().await.unwrap();
     assert!(m.contains(&format!("lofte_ledger_recovered_events_total {}\n", head.0)), "{m}");
     // Appends go on from the next seq, on the restored stream version.
     let expected = stream_version.as_u64().unwrap().to_string();
-    let (s, _, next) = r.post_with(&patrol("2022-06-01", json!(5)), &[("If-Match", expected.as_str())]).await;
-    assert_eq!((s, next["seq"].as_u64()), (StatusCode::CREATED, Some(head.0 + 1)), "{next}");
-    r.stop().await;
+    let r = post(&patrol("2022-06-01", json!(5)), ("If-Match", &expected)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(r.json::<Value>().await.unwrap()["seq"].as_u64(), Some(head.0 + 1));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
