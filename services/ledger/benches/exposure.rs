@@ -23,8 +23,8 @@ use lofte_ledger::{
     settings::{AckMode, NatsSettings},
     App, Settings,
 };
+use lofte_service::nats::NatsConnection;
 use lofte_test_support::NatsServer;
-use lofte_web::nats::NatsConnection;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 

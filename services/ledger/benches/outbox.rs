@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use async_nats::jetstream::{self, context::ContextBuilder, message::PublishMessage};
 use lofte_ledger::{settings::NatsSettings, App, Settings};
+use lofte_service::nats::NatsConnection;
 use lofte_test_support::NatsServer;
-use lofte_web::nats::NatsConnection;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 

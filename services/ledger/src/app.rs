@@ -49,7 +49,7 @@ pub enum AppError {
     #[error("invalid configuration: {0}")]
     Config(String),
     #[error(transparent)]
-    Nats(#[from] lofte_web::nats::NatsConnectError),
+    Nats(#[from] lofte_service::nats::NatsConnectError),
 }
 
 /// A built, not yet running ledger.
@@ -144,7 +144,7 @@ impl App {
             .await
             .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
         let addr = listener.local_addr()?;
-        let auth = lofte_web::auth::Auth::new(&settings.auth).map_err(AppError::Config)?;
+        let auth = lofte_service::auth::Auth::new(&settings.auth).map_err(AppError::Config)?;
         let router = router(
             AppState {
                 store: store.clone(),

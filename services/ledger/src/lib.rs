@@ -19,7 +19,7 @@ pub mod outbox;
 pub mod principal;
 /// Errors as problem+json (shared with the other services).
 pub mod problem {
-    pub use lofte_web::problem::*;
+    pub use lofte_service::problem::*;
 }
 mod quiet;
 pub mod settings;

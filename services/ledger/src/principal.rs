@@ -1,4 +1,4 @@
-//! Who may write and read what in the ledger. The principal comes from `lofte_web::auth` (a
+//! Who may write and read what in the ledger. The principal comes from `lofte_service::auth` (a
 //! bearer token looked up by its hash); these are the ledger's rules for it:
 //!
 //! - reporters record occurrences, notes, submissions, corrections and retractions, only for
@@ -9,7 +9,7 @@
 //! - anonymous requests get nothing here (401).
 
 use lofte_proto::{auth::Role, Command};
-use lofte_web::auth::{forbidden, Principal};
+use lofte_service::auth::{forbidden, Principal};
 
 use crate::problem::Problem;
 

@@ -5,7 +5,7 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use lofte_proto::ids::LedgerId;
-use lofte_web::nats::NatsConnection;
+use lofte_service::nats::NatsConnection;
 use serde::{Deserialize, Serialize};
 
 /// Everything the ledger can be told.
@@ -31,7 +31,7 @@ pub struct Settings {
     /// Publishing the log to NATS JetStream.
     pub nats: NatsSettings,
     /// Bearer tokens and rate limits.
-    pub auth: lofte_web::auth::AuthSettings,
+    pub auth: lofte_service::auth::AuthSettings,
     /// `--restore-from-stream`: an empty data directory is filled from the stream's copy of this
     /// ledger's log. Only a flag, never a setting: left in a file it would turn a mistyped path
     /// into a silent restore.
@@ -101,19 +101,19 @@ impl Default for Settings {
             max_page: 1000,
             cache_bytes: 256 * 1024 * 1024,
             nats: NatsSettings::default(),
-            auth: lofte_web::auth::AuthSettings::default(),
+            auth: lofte_service::auth::AuthSettings::default(),
             restore_from_stream: false,
         }
     }
 }
 
 /// Why settings could not be loaded.
-pub type SettingsError = lofte_web::config::ConfigError;
+pub type SettingsError = lofte_service::config::ConfigError;
 
 impl Settings {
     /// Loads defaults, then `file`'s `[ledger]` table (if any), then `LOFTE__LEDGER__*` from
     /// the environment.
     pub fn load(file: Option<&std::path::Path>) -> Result<Settings, SettingsError> {
-        lofte_web::config::load("ledger", file)
+        lofte_service::config::load("ledger", file)
     }
 }

@@ -51,7 +51,7 @@ pub struct App {
     state: AppState,
     consumer: Consumer,
     tick_every: Duration,
-    auth: Arc<lofte_web::auth::Auth>,
+    auth: Arc<lofte_service::auth::Auth>,
 }
 
 impl App {
@@ -80,9 +80,9 @@ impl App {
             clock.set(t);
         }
         let tick_every = Duration::from_secs(settings.tick_secs.max(1));
-        let auth = lofte_web::auth::Auth::new(&settings.auth).map_err(anyhow::Error::msg)?;
+        let auth = lofte_service::auth::Auth::new(&settings.auth).map_err(anyhow::Error::msg)?;
         let mut headers = reqwest::header::HeaderMap::new();
-        if let Some(v) = settings.ledger_token.as_ref().and_then(lofte_web::auth::Secret::bearer) {
+        if let Some(v) = settings.ledger_token.as_ref().and_then(lofte_service::auth::Secret::bearer) {
             headers.insert(reqwest::header::AUTHORIZATION, v);
         }
         let http = reqwest::Client::builder().default_headers(headers).build()?;

@@ -12,8 +12,8 @@ use axum::{
 };
 use jiff::Timestamp;
 use lofte_proto::{auth::Role, date::local_date};
-use lofte_web::openapi::Security;
-use lofte_web::{auth::Principal, Problem};
+use lofte_service::openapi::Security;
+use lofte_service::{auth::Principal, Problem};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::OpenApi;
@@ -26,18 +26,18 @@ use crate::app::AppState;
     modifiers(&Security),
     info(title = "Lofte notifier", description = "Deadline reminders and escalations by e-mail."),
     paths(tick, healthz, readyz, metrics),
-    components(schemas(lofte_web::ProblemDoc, Ticked))
+    components(schemas(lofte_service::ProblemDoc, Ticked))
 )]
 pub struct ApiDoc;
 
 /// The router with every route.
-pub(crate) fn router(state: AppState, auth: Arc<lofte_web::auth::Auth>) -> Router {
+pub(crate) fn router(state: AppState, auth: Arc<lofte_service::auth::Auth>) -> Router {
     let routes = Router::new()
         .route("/v1/tick", post(tick))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics));
-    lofte_web::routes::finish(routes, auth, &ApiDoc::openapi()).with_state(state)
+    lofte_service::routes::finish(routes, auth, &ApiDoc::openapi()).with_state(state)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -65,8 +65,8 @@ struct Ticked {
 /// waits for one already running. Coordinators and services only.
 #[utoipa::path(post, path = "/v1/tick", params(TickQuery), responses(
     (status = 200, description = "The tick ran", body = Ticked),
-    (status = 422, description = "Bad query", body = lofte_web::ProblemDoc, content_type = "application/problem+json"),
-    (status = 503, description = "The tick could not run; retry", body = lofte_web::ProblemDoc, content_type = "application/problem+json"),
+    (status = 422, description = "Bad query", body = lofte_service::ProblemDoc, content_type = "application/problem+json"),
+    (status = 503, description = "The tick could not run; retry", body = lofte_service::ProblemDoc, content_type = "application/problem+json"),
 ))]
 async fn tick(
     State(st): State<AppState>,
@@ -111,7 +111,7 @@ async fn healthz() -> Json<serde_json::Value> {
 
 #[utoipa::path(get, path = "/readyz", responses(
     (status = 200, description = "Following the stream"),
-    (status = 503, description = "Not following the stream yet", body = lofte_web::ProblemDoc, content_type = "application/problem+json"),
+    (status = 503, description = "Not following the stream yet", body = lofte_service::ProblemDoc, content_type = "application/problem+json"),
 ))]
 async fn readyz(State(st): State<AppState>) -> Response {
     if st.metrics.connected.load(Ordering::Relaxed) {

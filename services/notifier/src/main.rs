@@ -53,7 +53,7 @@ struct Cli {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    lofte_web::runtime::init_tracing();
+    lofte_service::runtime::init_tracing();
     let mut s = Settings::load(cli.config.as_deref())?;
     s.listen = cli.listen.unwrap_or(s.listen);
     s.data_dir = cli.data_dir.unwrap_or(s.data_dir);
@@ -68,5 +68,5 @@ async fn main() -> anyhow::Result<()> {
     s.auth.from_flag_for_service(cli.tokens_file, "notifier").map_err(anyhow::Error::msg)?;
     let app = App::build(s, cli.now).await.context("the notifier could not start")?;
     println!("lofte-notifier listening on http://{}", app.addr());
-    app.run(lofte_web::runtime::shutdown_on_signal()).await
+    app.run(lofte_service::runtime::shutdown_on_signal()).await
 }

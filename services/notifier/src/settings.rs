@@ -4,7 +4,7 @@
 use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf};
 
 use lofte_proto::calendar::ReminderPolicy;
-use lofte_web::nats::{NatsConnection, LOCAL_URL};
+use lofte_service::nats::{NatsConnection, LOCAL_URL};
 use serde::{Deserialize, Serialize};
 
 /// How to reach the mail server.
@@ -20,7 +20,7 @@ pub enum Tls {
 }
 
 /// A password that never shows in logs or error messages.
-pub use lofte_web::secret::Secret;
+pub use lofte_service::secret::Secret;
 
 /// The mail server; without a host, mails are written as files into `mail_dir`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,9 +84,9 @@ pub struct Settings {
     /// The `service` token it records reminders and reads the ledger's log with, when the
     /// ledger requires tokens.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ledger_token: Option<lofte_web::auth::Secret>,
+    pub ledger_token: Option<lofte_service::auth::Secret>,
     /// Bearer tokens and rate limits for its own routes (`POST /v1/tick`).
-    pub auth: lofte_web::auth::AuthSettings,
+    pub auth: lofte_service::auth::AuthSettings,
 }
 
 impl Default for Settings {
@@ -107,14 +107,14 @@ impl Default for Settings {
             tick_secs: 60,
             reminders: ReminderPolicy::default(),
             ledger_token: None,
-            auth: lofte_web::auth::AuthSettings::default(),
+            auth: lofte_service::auth::AuthSettings::default(),
         }
     }
 }
 
 impl Settings {
     /// Loads defaults, `file`'s `[notifier]` table and `LOFTE__NOTIFIER__*`.
-    pub fn load(file: Option<&std::path::Path>) -> Result<Settings, lofte_web::config::ConfigError> {
-        lofte_web::config::load("notifier", file)
+    pub fn load(file: Option<&std::path::Path>) -> Result<Settings, lofte_service::config::ConfigError> {
+        lofte_service::config::load("notifier", file)
     }
 }

@@ -26,7 +26,7 @@ pub enum AppError {
     #[error("server error: {0}")]
     Serve(#[from] std::io::Error),
     #[error(transparent)]
-    Nats(#[from] lofte_web::nats::NatsConnectError),
+    Nats(#[from] lofte_service::nats::NatsConnectError),
     #[error("authentication: {0}")]
     Auth(String),
 }
@@ -55,7 +55,7 @@ impl App {
             .await
             .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
         let addr = listener.local_addr()?;
-        let auth = lofte_web::auth::Auth::new(&settings.auth).map_err(AppError::Auth)?;
+        let auth = lofte_service::auth::Auth::new(&settings.auth).map_err(AppError::Auth)?;
         let stream = settings.stream.clone();
         let (consumer, rebuild) = Consumer::new(settings, views.clone(), metrics.clone());
         let router = router(AppState { views, metrics: metrics.clone(), rebuild }, auth);

@@ -19,9 +19,9 @@ struct Page {
 
 impl Backfill {
     /// Reads `ledgers` (name → base URL), sending `token` (a `service` token) if the ledgers want one.
-    pub fn new(ledgers: BTreeMap<String, String>, token: Option<&lofte_web::auth::Secret>) -> Self {
+    pub fn new(ledgers: BTreeMap<String, String>, token: Option<&lofte_service::auth::Secret>) -> Self {
         let mut headers = reqwest::header::HeaderMap::new();
-        if let Some(v) = token.and_then(lofte_web::auth::Secret::bearer) {
+        if let Some(v) = token.and_then(lofte_service::auth::Secret::bearer) {
             headers.insert(reqwest::header::AUTHORIZATION, v);
         }
         let http = reqwest::Client::builder()

@@ -37,7 +37,7 @@ struct Cli {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    lofte_web::runtime::init_tracing();
+    lofte_service::runtime::init_tracing();
     let mut settings = Settings::load(cli.config.as_deref())?;
     settings.listen = cli.listen.unwrap_or(settings.listen);
     settings.data_dir = cli.data_dir.unwrap_or(settings.data_dir);
@@ -52,7 +52,7 @@ async fn main() -> anyhow::Result<()> {
     settings.auth.from_flag_for_service(cli.tokens_file, "projector").map_err(anyhow::Error::msg)?;
     let app = App::build(settings).await.context("the projector could not start")?;
     println!("lofte-projector listening on http://{}", app.addr());
-    let shutdown = lofte_web::runtime::shutdown_on_signal();
+    let shutdown = lofte_service::runtime::shutdown_on_signal();
     app.run(shutdown).await?;
     Ok(())
 }

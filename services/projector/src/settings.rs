@@ -4,7 +4,7 @@
 
 use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf};
 
-use lofte_web::nats::{NatsConnection, LOCAL_URL};
+use lofte_service::nats::{NatsConnection, LOCAL_URL};
 use serde::{Deserialize, Serialize};
 
 /// Everything the projector can be told.
@@ -32,9 +32,9 @@ pub struct Settings {
     pub cache_bytes: u64,
     /// A `service` token to read the ledgers' logs with (back-fill), when they require tokens.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ledger_token: Option<lofte_web::auth::Secret>,
+    pub ledger_token: Option<lofte_service::auth::Secret>,
     /// Bearer tokens and rate limits for this projector's own routes.
-    pub auth: lofte_web::auth::AuthSettings,
+    pub auth: lofte_service::auth::AuthSettings,
 }
 
 impl Default for Settings {
@@ -50,18 +50,18 @@ impl Default for Settings {
             ack_wait_secs: 5,
             cache_bytes: 128 * 1024 * 1024,
             ledger_token: None,
-            auth: lofte_web::auth::AuthSettings::default(),
+            auth: lofte_service::auth::AuthSettings::default(),
         }
     }
 }
 
 /// Why settings could not be loaded.
-pub type SettingsError = lofte_web::config::ConfigError;
+pub type SettingsError = lofte_service::config::ConfigError;
 
 impl Settings {
     /// Loads defaults, then `file`'s `[projector]` table (if any), then `LOFTE__PROJECTOR__*` from
     /// the environment.
     pub fn load(file: Option<&std::path::Path>) -> Result<Settings, SettingsError> {
-        lofte_web::config::load("projector", file)
+        lofte_service::config::load("projector", file)
     }
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use lofte_web::{nats::NatsConnection, secret::Secret};
+use lofte_service::{nats::NatsConnection, secret::Secret};
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {

@@ -19,7 +19,7 @@ use lofte_proto::{
     verify::Verifier,
     Tertial,
 };
-use lofte_web::nats::NatsConnection;
+use lofte_service::nats::NatsConnection;
 use serde_json::Value;
 
 use crate::{

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSettings};
 use lofte_projector::{App as Projector, Settings as ProjectorSettings};
+use lofte_service::nats::NatsConnection;
 use lofte_test_support::NatsServer;
-use lofte_web::nats::NatsConnection;
 use tokio_util::sync::CancellationToken;
 
 use super::plan_import::{lofte, plans, text};

@@ -5,8 +5,8 @@
 use std::{process::Output, time::Duration};
 
 use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSettings};
+use lofte_service::nats::NatsConnection;
 use lofte_test_support::{poll_until, NatsServer};
-use lofte_web::nats::NatsConnection;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 

@@ -12,8 +12,8 @@ use std::{
 };
 
 use lofte_projector::{App as Projector, Settings as ProjectorSettings};
+use lofte_service::nats::NatsConnection;
 use lofte_test_support::{copy_dir, poll_until, NatsServer, ServiceProcess, StartError};
-use lofte_web::nats::NatsConnection;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;

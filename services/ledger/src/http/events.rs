@@ -11,7 +11,7 @@ use axum::{
 };
 use lofte_proto::auth::Role;
 use lofte_proto::{chain::canonical, command::parse_command, Hash};
-use lofte_web::auth::Principal;
+use lofte_service::auth::Principal;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc::error::TrySendError, oneshot};
 use uuid::Uuid;
@@ -167,7 +167,7 @@ pub async fn post_event(
         }
         // A reporter whose organisation takes no part in the activity is refused, not corrected.
         Err(AppendError::Rejected(r)) if r.code == "not-involved" && who.role() == Some(Role::Reporter) => {
-            Err(lofte_web::auth::forbidden(r.detail).field(r.field))
+            Err(lofte_service::auth::forbidden(r.detail).field(r.field))
         }
         Err(AppendError::Rejected(r)) => {
             Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, r.code, r.detail).field(r.field))

@@ -11,7 +11,7 @@ use axum::{
     routing::{get, post},
     Router,
 };
-use lofte_web::openapi::Security;
+use lofte_service::openapi::Security;
 use tokio::sync::mpsc;
 use utoipa::OpenApi;
 
@@ -68,7 +68,7 @@ pub struct Nats {
 pub struct ApiDoc;
 
 /// The router with every route.
-pub fn router(state: AppState, auth: Arc<lofte_web::auth::Auth>) -> Router {
+pub fn router(state: AppState, auth: Arc<lofte_service::auth::Auth>) -> Router {
     let limit = state.settings.max_body_bytes;
     let routes = Router::new()
         .route("/v1/events", post(events::post_event).get(events::list_events))
@@ -78,7 +78,7 @@ pub fn router(state: AppState, auth: Arc<lofte_web::auth::Auth>) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics));
-    lofte_web::routes::finish(routes, auth, &ApiDoc::openapi())
+    lofte_service::routes::finish(routes, auth, &ApiDoc::openapi())
         .layer(DefaultBodyLimit::max(limit))
         .with_state(Arc::new(state))
 }

@@ -94,7 +94,7 @@ pub async fn readyz(State(st): State<Arc<AppState>>) -> Response {
     (status = 503, description = "NATS cannot be asked now", body = ProblemDoc, content_type = "application/problem+json")))]
 pub async fn republish(
     State(st): State<Arc<AppState>>,
-    axum::Extension(who): axum::Extension<lofte_web::auth::Principal>,
+    axum::Extension(who): axum::Extension<lofte_service::auth::Principal>,
 ) -> Response {
     if let Err(p) = crate::principal::may_operate(&who) {
         return p.into_response();

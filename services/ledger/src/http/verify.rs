@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::{extract::State, Extension, Json};
 use lofte_proto::verify::{ChainBreak, Verifier};
-use lofte_web::auth::Principal;
+use lofte_service::auth::Principal;
 use serde::Serialize;
 
 use super::AppState;

@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use async_nats::jetstream;
+use lofte_service::nats::NatsConnection;
 use lofte_test_support::{poll_until, NatsServer, ServiceProcess, TestPki};
-use lofte_web::nats::NatsConnection;
 use serde_json::Value;
 
 use super::common::{plan_commands, TestLedger};

@@ -10,8 +10,8 @@ use lofte_notifier::{
     settings::{Settings, Tls},
 };
 use lofte_proto::{command::new_event, ids::OrgId, planfile};
+use lofte_service::nats::NatsConnection;
 use lofte_test_support::{poll_until, Mail, NatsServer, SmtpServer};
-use lofte_web::nats::NatsConnection;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 

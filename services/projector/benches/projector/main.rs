@@ -29,8 +29,8 @@ use lofte_proto::{
     planfile,
     upcast::Upcasters,
 };
+use lofte_service::nats::NatsConnection;
 use lofte_test_support::NatsServer;
-use lofte_web::nats::NatsConnection;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
@@ -76,7 +76,7 @@ fn main() {
     }
     // Logs only when asked for (RUST_LOG=warn,lofte_projector=info shows each replay's time).
     if std::env::var_os("RUST_LOG").is_some() {
-        lofte_web::runtime::init_tracing();
+        lofte_service::runtime::init_tracing();
     }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async move {

@@ -8,7 +8,7 @@
 
 use jiff::Timestamp;
 use lofte_proto::{fold::PlanSummary, tertial::Tertial};
-use lofte_web::{
+use lofte_service::{
     auth::{forbidden, unauthorized, Principal},
     Problem,
 };

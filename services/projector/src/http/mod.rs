@@ -11,7 +11,7 @@ use axum::{
     routing::{get, post},
     Router,
 };
-use lofte_web::openapi::Security;
+use lofte_service::openapi::Security;
 use tokio::sync::mpsc;
 use utoipa::OpenApi;
 
@@ -41,12 +41,12 @@ pub struct AppState {
         ops::readyz,
         ops::metrics
     ),
-    components(schemas(lofte_web::ProblemDoc, ops::Readiness))
+    components(schemas(lofte_service::ProblemDoc, ops::Readiness))
 )]
 pub struct ApiDoc;
 
 /// The router with every route.
-pub fn router(state: AppState, auth: Arc<lofte_web::auth::Auth>) -> Router {
+pub fn router(state: AppState, auth: Arc<lofte_service::auth::Auth>) -> Router {
     let routes = Router::new()
         .route("/v1/plans", get(plans::list))
         .route("/v1/plans/{plan}/summary", get(plans::summary))
@@ -57,5 +57,5 @@ pub fn router(state: AppState, auth: Arc<lofte_web::auth::Auth>) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics));
-    lofte_web::routes::finish(routes, auth, &ApiDoc::openapi()).with_state(state)
+    lofte_service::routes::finish(routes, auth, &ApiDoc::openapi()).with_state(state)
 }

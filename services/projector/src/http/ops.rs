@@ -8,7 +8,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use lofte_web::{Problem, ProblemDoc};
+use lofte_service::{Problem, ProblemDoc};
 use serde::Serialize;
 use serde_json::json;
 
@@ -93,7 +93,7 @@ pub async fn metrics(State(st): State<AppState>) -> Response {
     (status = 503, description = "Cannot rebuild now", body = ProblemDoc, content_type = "application/problem+json")))]
 pub async fn rebuild(
     State(st): State<AppState>,
-    axum::Extension(who): axum::Extension<lofte_web::auth::Principal>,
+    axum::Extension(who): axum::Extension<lofte_service::auth::Principal>,
 ) -> Response {
     if let Err(p) = who.require(&[lofte_proto::auth::Role::Coordinator], "rebuild the views") {
         return p.into_response();

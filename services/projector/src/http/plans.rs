@@ -17,7 +17,7 @@ use lofte_proto::{
     report::{render, Format},
     tertial::Tertial,
 };
-use lofte_web::{auth::Principal, Problem, ProblemDoc};
+use lofte_service::{auth::Principal, Problem, ProblemDoc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 

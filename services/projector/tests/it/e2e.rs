@@ -8,8 +8,8 @@ use async_nats::jetstream::{self, message::PublishMessage};
 use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSettings};
 use lofte_projector::{App as Projector, Settings};
 use lofte_proto::{command::new_event, ids::OrgId, planfile};
+use lofte_service::nats::NatsConnection;
 use lofte_test_support::{poll_until, NatsServer};
-use lofte_web::nats::NatsConnection;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 

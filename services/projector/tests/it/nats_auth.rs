@@ -4,8 +4,8 @@
 
 use std::{collections::BTreeMap, time::Duration};
 
+use lofte_service::nats::NatsConnection;
 use lofte_test_support::{poll_until, NatsServer};
-use lofte_web::nats::NatsConnection;
 use serde_json::Value;
 
 use super::e2e::{import_eksjo, ledger_on, projector_on};

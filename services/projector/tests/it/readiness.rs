@@ -6,8 +6,8 @@
 use std::{collections::BTreeMap, path::Path, time::Duration};
 
 use lofte_projector::{App as Projector, AppError, Settings};
+use lofte_service::nats::NatsConnection;
 use lofte_test_support::{poll_until, NatsServer};
-use lofte_web::nats::NatsConnection;
 use reqwest::StatusCode;
 use serde_json::Value;
 use tokio::task::JoinHandle;

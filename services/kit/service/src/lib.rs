@@ -1,4 +1,4 @@
-//! # lofte-web
+//! # lofte-service
 //!
 //! What Lofte's services share: [`problem`], errors as `application/problem+json`; [`config`],
 //! layered settings; [`openapi`], the access part of every OpenAPI document; [`routes`], what every router ends with; [`secret`], passwords that never print; [`nats`], the NATS connection

@@ -125,7 +125,7 @@ pub async fn method_not_allowed() -> Problem {
     )
 }
 
-/// A layer (`axum::middleware::from_fn(lofte_web::problem::as_problem)`, outermost) that turns any
+/// A layer (`axum::middleware::from_fn(lofte_service::problem::as_problem)`, outermost) that turns any
 /// error answer not already a problem document — axum's own extractor rejections, such as a path
 /// segment that is not UTF-8 — into one, keeping its status, headers and text.
 pub async fn as_problem(req: axum::extract::Request, next: axum::middleware::Next) -> Response {

@@ -1,6 +1,6 @@
 //! What every service's OpenAPI document says about access: the bearer token scheme, and the
 //! answers the authentication layer may give on any route (`401`, `403`, `429`) as
-//! `application/problem+json`. Add it with `#[openapi(modifiers(&lofte_web::openapi::Security))]`.
+//! `application/problem+json`. Add it with `#[openapi(modifiers(&lofte_service::openapi::Security))]`.
 
 use utoipa::openapi::{
     content::ContentBuilder,
