@@ -1,6 +1,8 @@
 //! A small HTTP client for the ledger. Every failure becomes an error with one clear line: the
 //! service's problem detail and the field at fault, or why the service could not be reached.
 
+use std::time::Duration;
+
 use anyhow::anyhow;
 use lofte_proto::NewEvent;
 use reqwest::StatusCode;
@@ -50,6 +52,7 @@ impl Ledger {
     /// key for up to [`RETRY_FOR`]; any other refusal is returned at once.
     pub async fn append(&self, event: &NewEvent, key: &str) -> anyhow::Result<Result<Outcome, Refusal>> {
         let deadline = std::time::Instant::now() + RETRY_FOR;
+        let mut backoff = lofte_service::retry::Backoff::new(Duration::from_millis(100), Duration::from_secs(2));
         loop {
             let resp = self
                 .http
@@ -67,7 +70,8 @@ impl Ledger {
                 StatusCode::CREATED => Ok(Outcome::Created(body)),
                 StatusCode::OK => Ok(Outcome::Existing(body)),
                 StatusCode::SERVICE_UNAVAILABLE if retry_after.is_some() && std::time::Instant::now() < deadline => {
-                    let pause = std::time::Duration::from_secs(retry_after.unwrap_or(1)).min(RETRY_PAUSE);
+                    // Retry-After is an upper bound here: the ledger may be ready sooner.
+                    let pause = backoff.pause().min(Duration::from_secs(retry_after.unwrap_or(1)));
                     tokio::time::sleep(pause).await;
                     continue;
                 }
@@ -78,9 +82,7 @@ impl Ledger {
 }
 
 /// How long an append answered `503` with `Retry-After` is retried.
-const RETRY_FOR: std::time::Duration = std::time::Duration::from_secs(30);
-/// The longest pause between two tries (a `Retry-After` is an upper bound here).
-const RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
+const RETRY_FOR: Duration = Duration::from_secs(30);
 
 /// The refusal a problem document describes.
 pub fn refusal(status: StatusCode, body: &Value) -> Refusal {

@@ -201,15 +201,14 @@ impl Notifier {
     }
 
     async fn send_with_retries(&self, msg: lettre::Message) -> Result<(), String> {
-        let mut pause = Duration::from_millis(100);
+        let mut backoff = lofte_service::retry::Backoff::new(Duration::from_millis(100), Duration::from_secs(2));
         let mut last = String::new();
         for _ in 0..3 {
             match self.mailer.send(msg.clone()).await {
                 Ok(()) => return Ok(()),
                 Err(e) => last = e,
             }
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_secs(2));
+            tokio::time::sleep(backoff.pause()).await;
         }
         Err(last)
     }

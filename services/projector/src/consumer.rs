@@ -76,7 +76,7 @@ impl Consumer {
     /// Runs until `cancel`, following again after errors and rebuilds on the same connection
     /// (the client reconnects by itself; a failed first connection is tried again).
     pub async fn run(mut self, cancel: CancellationToken) {
-        let mut pause = Duration::from_millis(50);
+        let mut backoff = lofte_service::retry::Backoff::new(Duration::from_millis(50), Duration::from_secs(2));
         let mut client: Option<async_nats::Client> = None;
         while !cancel.is_cancelled() {
             let followed = match &client {
@@ -94,15 +94,14 @@ impl Consumer {
                 }
             };
             match followed {
-                Ok(true) => pause = Duration::from_millis(50),
+                Ok(true) => backoff.reset(),
                 Ok(false) => return,
                 Err(e) => {
                     self.metrics.error(e);
                     tokio::select! {
                         () = cancel.cancelled() => return,
-                        () = tokio::time::sleep(pause) => {}
+                        () = tokio::time::sleep(backoff.pause()) => {}
                     }
-                    pause = (pause * 2).min(Duration::from_secs(2));
                 }
             }
         }

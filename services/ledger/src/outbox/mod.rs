@@ -13,7 +13,6 @@
 //! appends once the log was compared: the publisher retries with capped, jittered backoff and the
 //! lag shows in `/metrics` and `/readyz`.
 
-mod backoff;
 pub mod reconcile;
 pub mod stream;
 
@@ -36,13 +35,14 @@ use serde::Deserialize;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_util::sync::CancellationToken;
 
+use lofte_service::retry::Backoff;
+
 use crate::{
     gate::{Gate, GateSender},
     metrics::Metrics,
     settings::NatsSettings,
     store::Store,
 };
-use backoff::Backoff;
 use reconcile::{Found, Ledger, When};
 
 /// Asks the outbox to publish the log again from where the stream's copy ends (after a disaster
@@ -334,16 +334,10 @@ impl Outbox {
 
     /// Sleeps for the next backoff; true if cancelled meanwhile.
     async fn pause(&self, backoff: &mut Backoff, cancel: &CancellationToken) -> bool {
-        let d = backoff.next(rand_unit());
+        let d = backoff.pause();
         tokio::select! {
             () = cancel.cancelled() => true,
             () = tokio::time::sleep(d) => false,
         }
     }
-}
-
-/// A number in [0, 1) for jitter; the low bits of the clock are random enough for spreading retries.
-fn rand_unit() -> f64 {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    f64::from(nanos % 1000) / 1000.0
 }

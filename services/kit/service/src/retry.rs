@@ -1,4 +1,5 @@
-//! Capped exponential backoff with jitter, pure: the caller supplies the randomness.
+//! The one retry policy of Lofte's services: capped exponential backoff with jitter. [`Backoff`]
+//! is pure (the caller supplies the randomness); [`Backoff::pause`] takes it from the clock.
 
 use std::time::Duration;
 
@@ -28,6 +29,18 @@ impl Backoff {
     pub fn reset(&mut self) {
         self.attempt = 0;
     }
+
+    /// The next pause, jittered with [`jitter`].
+    pub fn pause(&mut self) -> Duration {
+        self.next(jitter())
+    }
+}
+
+/// A number in [0, 1) for jitter; the low bits of the clock are random enough for spreading
+/// retries.
+pub fn jitter() -> f64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    f64::from(nanos % 1000) / 1000.0
 }
 
 #[cfg(test)]
