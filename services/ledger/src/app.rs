@@ -2,10 +2,7 @@
 //! `app.addr()` says where it listens (tests bind port 0), `app.run(shutdown)` serves until the
 //! token is cancelled, then lets the writer answer what is queued.
 
-use std::{
-    net::SocketAddr,
-    sync::{atomic::AtomicBool, Arc},
-};
+use std::{net::SocketAddr, sync::Arc};
 
 use axum::Router;
 use tokio::{
@@ -18,7 +15,7 @@ use crate::{
     gate::{Gate, GateSender},
     http::{router, AppState, Nats},
     metrics::Metrics,
-    outbox::Outbox,
+    outbox::{Errors, Outbox},
     settings::{AckMode, Settings},
     state::LedgerState,
     store::{Store, StoreError},
@@ -93,7 +90,7 @@ impl App {
             }
         })?;
         tracing::info!(head_seq = state.head.seq, plans = state.book.plans.len(), "log loaded");
-        let chain_ok = Arc::new(AtomicBool::new(state.chain_break.is_none()));
+        let chain_ok = state.chain_break.is_none();
         let gate = match (&state.chain_break, &settings.nats.connection.url) {
             (Some(brk), _) => Gate::Refused(format!(
                 "the log in {} is damaged at seq {} ({}); the ledger takes no appends. Move the directory aside and \
@@ -115,7 +112,15 @@ impl App {
         };
         let metrics = Arc::new(Metrics::default());
         let (tx, rx) = mpsc::channel(settings.queue_depth.max(1));
-        let writer = Writer::new(settings.ledger_id.clone(), store.clone(), state, settings.max_batch, metrics.clone());
+        let writer = Writer::new(
+            settings.ledger_id.clone(),
+            store.clone(),
+            state,
+            settings.max_batch,
+            metrics.clone(),
+            gate.clone(),
+        );
+        let (errors, last_error) = Errors::new(metrics.clone());
         let (published_tx, published) = watch::channel(0);
         let (republish_tx, republish_rx) = mpsc::channel(4);
         // Credentials and TLS files are checked now: a wrong setting stops the start.
@@ -131,6 +136,7 @@ impl App {
                 durable: writer.durable(),
                 published: published_tx,
                 metrics: metrics.clone(),
+                errors,
                 republish: republish_rx,
                 data_dir: settings.data_dir.clone(),
                 restore_empty: settings.restore_from_stream,
@@ -139,7 +145,8 @@ impl App {
             };
             (options, outbox)
         });
-        let nats = outbox.is_some().then_some(Nats { published, republish: republish_tx });
+        let nats = outbox.is_some().then_some(Nats { published, last_error, republish: republish_tx });
+        let durable = writer.durable();
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
@@ -152,6 +159,7 @@ impl App {
                 metrics,
                 settings: Arc::new(settings),
                 chain_ok,
+                durable,
                 gate: gate_rx,
                 nats,
             },

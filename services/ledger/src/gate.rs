@@ -1,4 +1,5 @@
-//! Whether the ledger takes appends now, and if not, why.
+//! Whether the ledger takes appends now, and if not, why: the ledger's health, kept apart from
+//! its metrics (which only observe it).
 //!
 //! A ledger that publishes to NATS compares its log with the stream's copy before its first
 //! append ([`crate::outbox::reconcile`]): the stream may hold a tail the log lost (sled's flush is
@@ -23,7 +24,14 @@ pub enum Gate {
     Recovering { from: u64, to: u64 },
     /// Stopped until an operator acts: what was found and what to do.
     Refused(String),
+    /// A write failed (a full disk, an I/O error): sled keeps the error, so only a restart brings
+    /// the writer back (ADR 0001); `/healthz` fails so that a supervisor restarts the ledger.
+    Stopped(String),
 }
+
+/// What a client of a stopped writer should wait before retrying: about the time a supervisor
+/// takes to notice the failing `/healthz` and restart the ledger.
+pub const RESTART_RETRY_AFTER: u32 = 30;
 
 impl Gate {
     /// Whether appends are taken.
@@ -54,8 +62,34 @@ impl Gate {
             ),
             // No Retry-After: retrying will not help until an operator has acted.
             Gate::Refused(why) => Some(Problem::new(unavailable, "log-refused", why.clone())),
+            Gate::Stopped(why) => Some(stopped(why)),
         }
     }
+
+    /// The answer to `/healthz`: only a stopped writer makes the process unhealthy (a restart
+    /// helps); a ledger still checking, or refusing, is alive (a restart would not help).
+    pub fn health(&self) -> Option<Problem> {
+        let Gate::Stopped(why) = self else { return None };
+        Some(Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "writer-stopped",
+            format!("a write failed and the ledger takes no appends until it is restarted: {why}"),
+        ))
+    }
+}
+
+/// The answer to an append once the writer has stopped.
+pub fn stopped(why: &str) -> Problem {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "writer-stopped",
+        format!(
+            "the ledger cannot write and takes no appends until it is restarted: {why}. Its /healthz fails so that a supervisor restarts it; retry with the \
+             same Idempotency-Key once it is back: the retry returns this event if it was recorded, and records it if \
+             not"
+        ),
+    )
+    .retry_after(RESTART_RETRY_AFTER)
 }
 
 /// The sending side, held by whoever may open or close the gate.
@@ -69,14 +103,14 @@ impl GateSender {
         (GateSender(std::sync::Arc::new(tx)), rx)
     }
 
-    /// Moves the gate (a refusal is final: nothing moves it afterwards).
+    /// Moves the gate (a refusal or a stop is final: nothing moves it afterwards).
     pub fn set(&self, gate: Gate) {
         self.0.send_if_modified(|g| {
-            if matches!(g, Gate::Refused(_)) || *g == gate {
+            if matches!(g, Gate::Refused(_) | Gate::Stopped(_)) || *g == gate {
                 return false;
             }
             match &gate {
-                Gate::Refused(why) => tracing::error!(why = %why, "the ledger refuses appends"),
+                Gate::Refused(why) | Gate::Stopped(why) => tracing::error!(why = %why, "the ledger refuses appends"),
                 Gate::Open => tracing::info!("the ledger takes appends"),
                 other => tracing::warn!(gate = ?other, "the ledger takes no appends for now"),
             }

@@ -7,7 +7,7 @@ use std::{
     time::Duration,
 };
 
-use crate::writer::AppendError;
+use crate::gate::Gate;
 
 /// The ledger's counters.
 #[derive(Debug, Default)]
@@ -24,9 +24,6 @@ pub struct Metrics {
     pub stage_nanos: AtomicU64,
     pub max_batch_seen: AtomicU64,
     pub head_seq: AtomicU64,
-    pub writer_failed: AtomicU64,
-    /// Why the writer stopped (set once, by the first failed write), for `/healthz` and `/readyz`.
-    pub writer_failure: std::sync::OnceLock<String>,
     /// The last seq JetStream acknowledged.
     pub published_seq: AtomicU64,
     pub publish_errors: AtomicU64,
@@ -34,43 +31,11 @@ pub struct Metrics {
     pub recovered: AtomicU64,
     /// 1 once the log and the stream were found to disagree (appends and publishing stopped).
     pub diverged: AtomicU64,
-    /// The outbox's last error, for `/readyz`.
-    pub outbox_last_error: std::sync::Mutex<Option<String>>,
 }
 
 impl Metrics {
-    pub(crate) fn outbox_error(&self, e: String) {
-        tracing::warn!(error = %e, "outbox: will retry");
-        self.publish_errors.fetch_add(1, Relaxed);
-        if let Ok(mut last) = self.outbox_last_error.lock() {
-            *last = Some(e);
-        }
-    }
-
-    /// A window was published without error: an earlier error is no longer the outbox's state.
-    pub(crate) fn outbox_ok(&self) {
-        if let Ok(mut last) = self.outbox_last_error.lock() {
-            *last = None;
-        }
-    }
-
-    /// A write failed and the writer stopped for good; `why` says what happened and what to do.
-    pub(crate) fn writer_stopped(&self, why: String) {
-        let _ = self.writer_failure.set(why);
-        self.writer_failed.store(1, Relaxed);
-    }
-
     pub(crate) fn replayed(&self) {
         self.replayed.fetch_add(1, Relaxed);
-    }
-
-    pub(crate) fn refused(&self, e: &AppendError) {
-        let c = match e {
-            AppendError::Rejected(_) => &self.rejected,
-            AppendError::KeyReused(_) | AppendError::VersionConflict { .. } => &self.conflicts,
-            AppendError::Unavailable(_) | AppendError::Stopped(_) => &self.unavailable,
-        };
-        c.fetch_add(1, Relaxed);
     }
 
     pub(crate) fn committed(&self, events: u64, head: u64, took: Duration) {
@@ -82,7 +47,7 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition.
-    pub fn render(&self, chain_ok: bool, accepting: bool) -> String {
+    pub fn render(&self, chain_ok: bool, gate: &Gate) -> String {
         let mut s = String::new();
         let mut metric = |name: &str, kind: &str, help: &str, v: f64| {
             let _ = writeln!(s, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {v}");
@@ -149,7 +114,7 @@ impl Metrics {
             "lofte_ledger_writer_failed",
             "gauge",
             "1 if a write failed and the ledger takes no appends until it is restarted (/healthz fails).",
-            g(&self.writer_failed),
+            if matches!(gate, Gate::Stopped(_)) { 1.0 } else { 0.0 },
         );
         metric("lofte_ledger_published_seq", "gauge", "The last seq JetStream acknowledged.", g(&self.published_seq));
         metric(
@@ -175,7 +140,7 @@ impl Metrics {
             "gauge",
             "1 if the ledger takes appends; 0 while it compares its log with the stream, recovers a lost tail, or \
              refuses (see /readyz).",
-            if accepting { 1.0 } else { 0.0 },
+            if gate.is_open() { 1.0 } else { 0.0 },
         );
         metric(
             "lofte_ledger_recovered_events_total",

@@ -27,10 +27,6 @@ use crate::{
 /// The longest `Idempotency-Key` accepted.
 pub const MAX_KEY_LEN: usize = 200;
 
-/// `Retry-After` once the writer has stopped: about what a supervisor polling `/healthz` takes to
-/// restart the ledger (e.g. three failed checks 10 s apart), not a promise that it comes back alone.
-pub const RESTART_RETRY_AFTER: u32 = 30;
-
 fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Problem> {
     match h.get(name) {
         None => Ok(None),
@@ -183,18 +179,8 @@ pub async fn post_event(
         Err(AppendError::Unavailable(why)) => {
             Err(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", why).retry_after(5))
         }
-        // Not back by itself: only a restart brings the writer back (its /healthz fails meanwhile),
-        // so the Retry-After is the time a supervisor takes to notice and restart it.
-        Err(e @ AppendError::Stopped(_)) => Err(Problem::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "writer-stopped",
-            format!(
-                "{e}. Its /healthz fails so that a supervisor restarts it; retry with the same \
-                 Idempotency-Key once it is back: the retry returns this event if it was recorded, and \
-                 records it if not"
-            ),
-        )
-        .retry_after(RESTART_RETRY_AFTER)),
+        // Not back by itself: only a restart brings the writer back (its /healthz fails meanwhile).
+        Err(AppendError::Stopped(why)) => Err(crate::gate::stopped(&why)),
     }
 }
 
@@ -266,7 +252,7 @@ pub async fn list_events(
         .field("after"));
     }
     let store = st.store.clone();
-    let head_seq = st.metrics.head_seq.load(Ordering::Relaxed);
+    let head_seq = *st.durable.borrow();
     let page = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, u64), crate::store::StoreError> {
         let mut out = Vec::with_capacity(limit * 600);
         out.extend_from_slice(b"{\"events\":[");
@@ -318,7 +304,7 @@ pub async fn get_event(
     let id = Uuid::parse_str(&id).map_err(|e| {
         Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-id", format!("not a UUID: {e}")).field("id")
     })?;
-    let durable = st.metrics.head_seq.load(Ordering::Relaxed);
+    let durable = *st.durable.borrow();
     let seq = st
         .store
         .seq_of(&id)

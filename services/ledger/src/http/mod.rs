@@ -4,7 +4,7 @@ mod events;
 mod ops;
 mod verify;
 
-use std::sync::{atomic::AtomicBool, Arc};
+use std::sync::Arc;
 
 use axum::{
     extract::DefaultBodyLimit,
@@ -26,7 +26,10 @@ pub struct AppState {
     pub appends: mpsc::Sender<AppendRequest>,
     pub metrics: Arc<Metrics>,
     pub settings: Arc<Settings>,
-    pub chain_ok: Arc<AtomicBool>,
+    /// Whether the chain verified when the ledger started.
+    pub chain_ok: bool,
+    /// The last seq on disk (the writer's durable watermark): what reads may show.
+    pub durable: tokio::sync::watch::Receiver<u64>,
     /// Whether appends are taken now (see [`crate::gate`]).
     pub gate: tokio::sync::watch::Receiver<crate::gate::Gate>,
     /// Present when the ledger publishes to NATS.
@@ -38,6 +41,8 @@ pub struct AppState {
 pub struct Nats {
     /// The last seq JetStream acknowledged.
     pub published: tokio::sync::watch::Receiver<u64>,
+    /// The outbox's last error, cleared once it publishes again.
+    pub last_error: tokio::sync::watch::Receiver<Option<String>>,
     pub republish: mpsc::Sender<crate::outbox::Republish>,
 }
 

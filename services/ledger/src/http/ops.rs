@@ -1,6 +1,6 @@
 //! Health, readiness, metrics, the OpenAPI document, and problem+json for unknown routes.
 
-use std::sync::{atomic::Ordering, Arc};
+use std::sync::Arc;
 
 use axum::{
     extract::State,
@@ -32,12 +32,15 @@ pub async fn healthz(State(st): State<Arc<AppState>>) -> Response {
 /// The answer while the writer has stopped: after a failed write, or if its task ended. No
 /// `Retry-After`: asking again does not help, restarting does.
 fn writer_stopped(st: &AppState) -> Option<Problem> {
-    let detail = match st.metrics.writer_failure.get() {
-        Some(why) => format!("a write failed and the ledger takes no appends until it is restarted: {why}"),
-        None if st.appends.is_closed() => "the writer has stopped; restart the ledger".to_owned(),
-        None => return None,
-    };
-    Some(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "writer-stopped", detail))
+    st.gate.borrow().health().or_else(|| {
+        st.appends.is_closed().then(|| {
+            Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "writer-stopped",
+                "the writer has stopped; restart the ledger",
+            )
+        })
+    })
 }
 
 /// The ledger can accept appends: its log was compared with the stream, its writer runs and has
@@ -47,8 +50,8 @@ fn writer_stopped(st: &AppState) -> Option<Problem> {
     (status = 503, description = "Not ready", body = ProblemDoc, content_type = "application/problem+json")))]
 pub async fn readyz(State(st): State<Arc<AppState>>) -> Response {
     let gate = st.gate.borrow().clone();
+    let last_error = st.nats.as_ref().and_then(|n| n.last_error.borrow().clone());
     if let Some(p) = gate.problem() {
-        let last_error = st.metrics.outbox_last_error.lock().ok().and_then(|e| e.clone());
         return match (gate, last_error) {
             // While waiting for NATS, what NATS last said is the useful part.
             (Gate::Checking(why), Some(e)) => Problem::new(
@@ -70,8 +73,7 @@ pub async fn readyz(State(st): State<Arc<AppState>>) -> Response {
         None => json!({"enabled": false}),
         Some(n) => {
             let published = *n.published.borrow();
-            let head = st.metrics.head_seq.load(Ordering::Relaxed);
-            let last_error = st.metrics.outbox_last_error.lock().ok().and_then(|e| e.clone());
+            let head = *st.durable.borrow();
             json!({"enabled": true, "published_seq": published, "lag": head.saturating_sub(published), "last_error": last_error})
         }
     };
@@ -79,8 +81,8 @@ pub async fn readyz(State(st): State<Arc<AppState>>) -> Response {
         "status": "ready",
         "outbox": outbox,
         "ledger": st.settings.ledger_id,
-        "head_seq": st.metrics.head_seq.load(Ordering::Relaxed),
-        "chain_ok_at_start": st.chain_ok.load(Ordering::Relaxed),
+        "head_seq": *st.durable.borrow(),
+        "chain_ok_at_start": st.chain_ok,
         "queued_appends": st.appends.max_capacity() - st.appends.capacity(),
     }))
     .into_response()
@@ -125,6 +127,6 @@ pub async fn republish(
 /// Prometheus metrics.
 #[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
 pub async fn metrics(State(st): State<Arc<AppState>>) -> Response {
-    let body = st.metrics.render(st.chain_ok.load(Ordering::Relaxed), st.gate.borrow().is_open());
+    let body = st.metrics.render(st.chain_ok, &st.gate.borrow());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
 }

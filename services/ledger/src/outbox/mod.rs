@@ -68,6 +68,32 @@ enum WindowError {
     Diverged(String),
 }
 
+/// The outbox's last error, for `/readyz` (cleared once a window is published), and the count of
+/// errors in `/metrics`.
+#[derive(Debug, Clone)]
+pub struct Errors {
+    metrics: Arc<Metrics>,
+    last: Arc<watch::Sender<Option<String>>>,
+}
+
+impl Errors {
+    /// Errors counted in `metrics`; the receiver follows the last one.
+    pub fn new(metrics: Arc<Metrics>) -> (Errors, watch::Receiver<Option<String>>) {
+        let (tx, rx) = watch::channel(None);
+        (Errors { metrics, last: Arc::new(tx) }, rx)
+    }
+
+    fn report(&self, e: String) {
+        tracing::warn!(error = %e, "outbox: will retry");
+        self.metrics.publish_errors.fetch_add(1, Ordering::Relaxed);
+        self.last.send_replace(Some(e));
+    }
+
+    fn clear(&self) {
+        self.last.send_if_modified(|last| last.take().is_some());
+    }
+}
+
 /// The publisher task.
 #[derive(Debug)]
 pub struct Outbox {
@@ -80,6 +106,7 @@ pub struct Outbox {
     pub(crate) durable: watch::Receiver<u64>,
     pub(crate) published: watch::Sender<u64>,
     pub(crate) metrics: Arc<Metrics>,
+    pub(crate) errors: Errors,
     pub(crate) republish: mpsc::Receiver<Republish>,
     pub(crate) gate: GateSender,
     /// Told once the log was compared with the stream: `true` if a tail was recovered (the
@@ -98,21 +125,19 @@ impl Outbox {
             // The client reconnects by itself; what goes wrong meanwhile (a refused password, a
             // certificate that does not verify) arrives as events, shown in /readyz and /metrics.
             // Each (re)connection asks for the log to be compared with the stream again.
-            let metrics = self.metrics.clone();
+            let errors = self.errors.clone();
             let connected = connected.clone();
             let opts = options
                 .clone()
                 .retry_on_initial_connect()
                 .name(format!("lofte-ledger {}", self.ledger))
                 .event_callback(move |event| {
-                    let metrics = metrics.clone();
+                    let errors = errors.clone();
                     let connected = connected.clone();
                     async move {
                         match event {
                             Event::Connected => connected.store(true, Ordering::Relaxed),
-                            Event::ServerError(_) | Event::ClientError(_) => {
-                                metrics.outbox_error(format!("NATS: {event}"))
-                            }
+                            Event::ServerError(_) | Event::ClientError(_) => errors.report(format!("NATS: {event}")),
                             _ => {}
                         }
                     }
@@ -120,7 +145,7 @@ impl Outbox {
             match opts.connect(self.settings.connection.servers()).await {
                 Ok(c) => break c,
                 Err(e) => {
-                    self.metrics.outbox_error(format!("cannot connect to {url}: {e}"));
+                    self.errors.report(format!("cannot connect to {url}: {e}"));
                     if self.pause(&mut backoff, &cancel).await {
                         return;
                     }
@@ -159,7 +184,7 @@ impl Outbox {
                             self.gate.set(Gate::Checking(format!("{e} (NATS at {url})")));
                         }
                         connected.store(true, Ordering::Relaxed);
-                        self.metrics.outbox_error(e);
+                        self.errors.report(e);
                         if self.pause(&mut backoff, &cancel).await {
                             return;
                         }
@@ -178,8 +203,7 @@ impl Outbox {
                 match stream::ensure(&js, &self.settings).await {
                     Ok(()) => stream_ready = true,
                     Err(e) => {
-                        self.metrics
-                            .outbox_error(format!("cannot create or update stream {}: {e}", self.settings.stream));
+                        self.errors.report(format!("cannot create or update stream {}: {e}", self.settings.stream));
                         if self.pause(&mut backoff, &cancel).await {
                             return;
                         }
@@ -206,18 +230,18 @@ impl Outbox {
             match error {
                 None => {
                     backoff.reset();
-                    self.metrics.outbox_ok();
+                    self.errors.clear();
                 }
                 Some(WindowError::Diverged(why)) => {
                     self.metrics.diverged.store(1, Ordering::Relaxed);
-                    self.metrics.outbox_error(why.clone());
+                    self.errors.report(why.clone());
                     self.gate.set(Gate::Refused(why));
                     return;
                 }
                 Some(WindowError::Retry(e)) => {
                     // A missing stream (deleted, or a wiped server) is created again.
                     stream_ready = false;
-                    self.metrics.outbox_error(e);
+                    self.errors.report(e);
                     if self.pause(&mut backoff, &cancel).await {
                         return;
                     }

@@ -32,6 +32,7 @@ use uuid::Uuid;
 
 use crate::{
     decide::{MemoryFacts, Rejection},
+    gate::{Gate, GateSender},
     metrics::Metrics,
     state::LedgerState,
     store::{Store, StoreError},
@@ -123,15 +124,25 @@ pub struct Writer {
     /// Tells the outbox (and `replicated` acks) how far the disk has got.
     durable: watch::Sender<u64>,
     failed: Option<String>,
+    /// Closed for good once a write fails.
+    gate: GateSender,
 }
 
 impl Writer {
     /// A writer over `store` whose state was loaded from it.
-    pub fn new(ledger: LedgerId, store: Store, state: LedgerState, max_batch: usize, metrics: Arc<Metrics>) -> Self {
+    pub fn new(
+        ledger: LedgerId,
+        store: Store,
+        state: LedgerState,
+        max_batch: usize,
+        metrics: Arc<Metrics>,
+        gate: GateSender,
+    ) -> Self {
         metrics.head_seq.store(state.head.seq, Ordering::Relaxed);
         let durable_seq = state.head.seq;
         let (durable, _) = watch::channel(durable_seq);
-        Self { ledger, store, state, max_batch: max_batch.max(1), metrics, durable_seq, durable, failed: None }
+        let max_batch = max_batch.max(1);
+        Self { ledger, store, state, max_batch, metrics, durable_seq, durable, failed: None, gate }
     }
 
     /// Takes the state loaded again from the log, after a tail the log had lost was recovered
@@ -219,7 +230,12 @@ impl Writer {
                 }
             }
             Err(e) => {
-                self.metrics.refused(&e);
+                let counter = match &e {
+                    AppendError::Rejected(_) => &self.metrics.rejected,
+                    AppendError::KeyReused(_) | AppendError::VersionConflict { .. } => &self.metrics.conflicts,
+                    AppendError::Unavailable(_) | AppendError::Stopped(_) => &self.metrics.unavailable,
+                };
+                counter.fetch_add(1, Ordering::Relaxed);
                 let _ = req.reply.send(Err(e));
             }
         }
@@ -265,7 +281,7 @@ impl Writer {
     fn fail(&mut self, e: &StoreError, replies: Vec<Reply>) {
         let why = self.failed.get_or_insert_with(|| cause(e)).clone();
         tracing::error!(error = %e, "a group commit failed: the ledger takes no appends until it is restarted, and /healthz fails so that a supervisor restarts it");
-        self.metrics.writer_stopped(why.clone());
+        self.gate.set(Gate::Stopped(why.clone()));
         answer_stopped(&why, replies);
     }
 }

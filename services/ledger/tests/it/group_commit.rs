@@ -32,7 +32,8 @@ async fn run_batched(max_batch: usize, bodies: &[Value]) -> (Arc<Metrics>, Vec<R
             .unwrap();
         replies.push(rrx);
     }
-    let writer = Writer::new(LedgerId::new("gc").unwrap(), store.clone(), state, max_batch, metrics.clone());
+    let (gate, _) = lofte_ledger::gate::GateSender::new(lofte_ledger::gate::Gate::Open);
+    let writer = Writer::new(LedgerId::new("gc").unwrap(), store.clone(), state, max_batch, metrics.clone(), gate);
     let cancel = CancellationToken::new();
     let task = tokio::spawn(writer.run(rx, cancel.clone()));
     let mut out = vec![];
