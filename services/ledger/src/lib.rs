@@ -25,6 +25,7 @@ mod quiet;
 pub mod settings;
 pub mod state;
 pub mod store;
+pub mod walk;
 pub mod writer;
 
 pub use app::{App, AppError};

@@ -4,13 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use lofte_proto::{
-    envelope::Envelope,
-    event::Event,
-    plan::PlanBook,
-    upcast::Upcasters,
-    verify::{ChainBreak, Verifier},
-};
+use lofte_proto::{envelope::Envelope, event::Event, plan::PlanBook, upcast::Upcasters, verify::ChainBreak};
 use uuid::Uuid;
 
 use crate::{
@@ -30,36 +24,15 @@ pub struct LedgerState {
 }
 
 impl LedgerState {
-    /// Replays the log from `store`.
+    /// Replays the log from `store`, up to the first record that does not verify.
     pub fn load(store: &Store) -> Result<LedgerState, StoreError> {
-        let mut st = LedgerState { head: store.head()?, ..Default::default() };
-        let mut verifier = Verifier::default();
-        let upcasters = Upcasters::standard();
-        let mut last = 0;
-        for rec in store.events_after(0) {
-            let (seq, bytes) = rec?;
-            last = seq;
-            let env = match verifier.push(seq, &bytes) {
-                Ok(env) => env,
-                Err(brk) => {
-                    if st.chain_break.is_none() {
-                        tracing::error!(seq = brk.seq, reason = %brk.reason, "the log's chain is broken");
-                        st.chain_break = Some(brk);
-                    }
-                    match Envelope::decode(&bytes, &upcasters) {
-                        Ok(env) => env,
-                        Err(_) => continue,
-                    }
-                }
-            };
-            st.apply(&env);
+        let mut st = LedgerState::default();
+        let w = crate::walk::walk(store, |env| st.apply(env))?;
+        if let Some(brk) = &w.first_bad {
+            tracing::error!(seq = brk.seq, reason = %brk.reason, "the log's chain is broken");
         }
-        if st.chain_break.is_none() && last != st.head.seq {
-            st.chain_break = Some(ChainBreak {
-                seq: last.min(st.head.seq) + 1,
-                reason: format!("the stored head says seq {} but the last event is seq {last}", st.head.seq),
-            });
-        }
+        st.head = w.head;
+        st.chain_break = w.first_bad;
         Ok(st)
     }
 

@@ -149,11 +149,6 @@ impl Store {
         Ok(Some((key.to_owned(), Hash(hash))))
     }
 
-    /// A stream's current version (0: no events yet).
-    pub fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
-        self.db.get(prefixed(b's', stream))?.map_or(Ok(0), |v| u64_of(&v, "stream version"))
-    }
-
     /// Events with seq > `after`, in order, with their seq from the key.
     pub fn events_after(&self, after: u64) -> impl Iterator<Item = Result<(u64, IVec), StoreError>> {
         self.db.range(event_key(after.saturating_add(1))..event_key(u64::MAX)).map(|r| {
@@ -221,8 +216,8 @@ impl Store {
     }
 
     /// Overwrites the stored bytes of event `seq`, bypassing every check. Only for tests that
-    /// prove tampering is detected.
-    #[doc(hidden)]
+    /// prove tampering is detected (feature `test-support`).
+    #[cfg(feature = "test-support")]
     pub fn tamper(&self, seq: u64, bytes: &[u8]) -> Result<(), StoreError> {
         self.db.insert(event_key(seq), bytes)?;
         self.db.flush()?;

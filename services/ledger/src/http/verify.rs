@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::{extract::State, Extension, Json};
-use lofte_proto::verify::{ChainBreak, Verifier};
+use lofte_proto::verify::ChainBreak;
 use lofte_service::auth::Principal;
 use serde::Serialize;
 
@@ -34,32 +34,13 @@ pub async fn verify(
     crate::principal::may_read_log(&who)?;
     let store = st.store.clone();
     let report = tokio::task::spawn_blocking(move || -> Result<VerifyReport, crate::store::StoreError> {
-        let head = store.head()?;
-        let mut v = Verifier::default();
-        let mut first_bad = None;
-        for rec in store.events_after(0) {
-            let (seq, bytes) = rec?;
-            if let Err(b) = v.push(seq, &bytes) {
-                first_bad = Some(b);
-                break;
-            }
-        }
-        if first_bad.is_none() && (v.checked() != head.seq || v.head() != head.hash) {
-            first_bad = Some(ChainBreak {
-                seq: v.checked() + 1,
-                reason: format!(
-                    "the stored head (seq {}) does not match the last record (seq {})",
-                    head.seq,
-                    v.checked()
-                ),
-            });
-        }
+        let w = crate::walk::walk(&store, |_| {})?;
         Ok(VerifyReport {
-            ok: first_bad.is_none(),
-            checked: v.checked(),
-            head_seq: head.seq,
-            head_hash: head.hash.to_string(),
-            first_bad,
+            ok: w.first_bad.is_none(),
+            checked: w.checked,
+            head_seq: w.head.seq,
+            head_hash: w.head.hash.to_string(),
+            first_bad: w.first_bad,
         })
     })
     .await

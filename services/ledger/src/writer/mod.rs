@@ -203,11 +203,11 @@ impl Writer {
     /// Decides and stages one request, or answers it at once.
     fn take(&mut self, req: AppendRequest, pending: &mut Pending, in_flight: Option<&mut InFlight>) {
         let started = Instant::now();
-        self.take_timed(req, pending, in_flight);
+        self.answer_or_stage(req, pending, in_flight);
         self.metrics.stage_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
     }
 
-    fn take_timed(&mut self, req: AppendRequest, pending: &mut Pending, in_flight: Option<&mut InFlight>) {
+    fn answer_or_stage(&mut self, req: AppendRequest, pending: &mut Pending, in_flight: Option<&mut InFlight>) {
         if let Some(why) = &self.failed {
             let _ = req.reply.send(Err(AppendError::Stopped(why.clone())));
             return;
