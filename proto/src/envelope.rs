@@ -140,9 +140,9 @@ mod tests {
     }
 }
 
-/// Helpers for tests in this crate and downstream: a valid sealed chain.
-#[doc(hidden)]
-pub mod tests_support {
+/// Helpers for this crate's tests: a valid sealed chain.
+#[cfg(test)]
+pub(crate) mod tests_support {
     use super::*;
     use crate::{
         event::FollowUpApproved,

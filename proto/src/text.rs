@@ -141,6 +141,11 @@ impl<'de> Deserialize<'de> for Email {
     }
 }
 
+/// Text for HTML, attributes included: `&`, `<`, `>` and `"` escaped.
+pub fn html_escape(t: &str) -> String {
+    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

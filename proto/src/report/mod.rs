@@ -187,10 +187,6 @@ fn markdown(s: &PlanSummary, upto: Option<Tertial>) -> String {
     out
 }
 
-fn html_escape(t: &str) -> String {
-    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 fn html(s: &PlanSummary, upto: Option<Tertial>) -> String {
     let (title, sub) = heading(s, upto);
     let cols = columns(s, upto);
@@ -202,17 +198,18 @@ fn html(s: &PlanSummary, upto: Option<Tertial>) -> String {
          th {{ background: #eee; }} td p {{ margin: 0 0 .3rem; }} .open {{ color: #8a4b00; }}\n\
          tr {{ page-break-inside: avoid; }} @media print {{ body {{ margin: 0; max-width: none; }} }}\n\
          </style>\n</head>\n<body>\n<h1>{t}</h1>\n<p>{sub}</p>\n",
-        t = html_escape(&title),
-        sub = html_escape(&sub)
+        t = crate::text::html_escape(&title),
+        sub = crate::text::html_escape(&sub)
     );
     for (promise, rows) in by_promise(s, upto) {
-        let _ = write!(out, "<h2>➤ {}</h2>\n<table>\n<thead><tr><th>Aktivitet</th>", html_escape(&promise));
+        let _ =
+            write!(out, "<h2>➤ {}</h2>\n<table>\n<thead><tr><th>Aktivitet</th>", crate::text::html_escape(&promise));
         for t in &cols {
             let _ = write!(out, "<th>{}</th>", column_title(s, *t));
         }
         out.push_str("</tr></thead>\n<tbody>\n");
         for (activity, cells) in rows {
-            let _ = write!(out, "<tr><td>{}</td>", html_escape(&activity));
+            let _ = write!(out, "<tr><td>{}</td>", crate::text::html_escape(&activity));
             for lines in cells {
                 out.push_str("<td>");
                 for l in lines {
@@ -221,7 +218,7 @@ fn html(s: &PlanSummary, upto: Option<Tertial>) -> String {
                     } else {
                         ""
                     };
-                    let _ = write!(out, "<p{class}>{}</p>", html_escape(&l));
+                    let _ = write!(out, "<p{class}>{}</p>", crate::text::html_escape(&l));
                 }
                 out.push_str("</td>");
             }

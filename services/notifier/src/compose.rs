@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use lofte_proto::{
     calendar::Occasion,
     ids::{ActivityId, OrgId, PlanId},
-    text::Email,
+    text::{html_escape as esc, Email},
     Tertial,
 };
 use sha2::{Digest, Sha256};
@@ -54,10 +54,6 @@ pub fn message_id(to: &Email, occasion: Occasion, about: &[(PlanId, Tertial)]) -
     keys.dedup();
     let h = Sha256::digest(format!("{}|{}|{}", to.as_str().to_lowercase(), occasion.id(), keys.join(",")));
     format!("<{}.{}@lofte>", occasion.id(), &hex::encode(h)[..32])
-}
-
-fn esc(t: &str) -> String {
-    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn when(occasion: Occasion) -> &'static str {

@@ -18,7 +18,7 @@ use std::{collections::BTreeSet, time::Duration};
 
 use jiff::civil::Date;
 use lofte_projector::views::Views;
-use lofte_proto::{envelope::Envelope, event::Event, ids::PlanId, plan::PlanBook};
+use lofte_proto::{envelope::Envelope, ids::PlanId, plan::PlanBook};
 use serde_json::json;
 
 use crate::{
@@ -273,9 +273,4 @@ fn keys_of(due: &Due) -> Vec<SentKey> {
     keys.sort();
     keys.dedup();
     keys
-}
-
-/// Whether an event is one the notifier itself records.
-pub fn is_notification(e: &Envelope) -> bool {
-    matches!(e.event, Event::ReminderSent(_) | Event::ReminderFailed(_))
 }

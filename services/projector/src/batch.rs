@@ -175,7 +175,6 @@ pub(crate) async fn write(
     if let Some(seq) = through {
         metrics.progress.applied(seq);
     }
-    metrics.changed();
     if let Some(last) = ack {
         last.ack().await.map_err(|e| format!("ack: {e}"))?;
     }

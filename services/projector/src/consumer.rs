@@ -232,7 +232,6 @@ impl Consumer {
         let _ = stream.delete_consumer(&self.settings.consumer).await;
         self.views.clear().await.map_err(|e| e.to_string())?;
         self.metrics.progress.restart_at(0);
-        self.metrics.changed();
         tracing::warn!("views dropped; replaying the stream from its start");
         Ok(())
     }

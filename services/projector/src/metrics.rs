@@ -22,8 +22,6 @@ pub struct Metrics {
     pub batches: AtomicU64,
     pub apply_micros: AtomicU64,
     pub ack_micros: AtomicU64,
-    /// Bumped whenever the views change (so cached summaries can be dropped).
-    pub generation: AtomicU64,
     /// Following the stream: a consumer is made and delivering (false after an error, until the
     /// next one is).
     pub connected: AtomicBool,
@@ -44,10 +42,6 @@ impl Metrics {
 
     pub(crate) fn connected(&self, c: bool) {
         self.connected.store(c, Relaxed);
-    }
-
-    pub(crate) fn changed(&self) {
-        self.generation.fetch_add(1, Relaxed);
     }
 
     /// The Prometheus text exposition.
