@@ -25,10 +25,18 @@ pub struct Rejection {
     /// Dotted path of the field at fault, e.g. `data.activity`.
     pub field: String,
     pub detail: String,
+    /// The command is valid, but its organisation has no say in what it names: for a reporter
+    /// acting for that organisation, a matter of permission (403) rather than of content.
+    pub not_involved: bool,
 }
 
 pub(crate) fn reject(code: &'static str, field: impl Into<String>, detail: impl Into<String>) -> Rejection {
-    Rejection { code, field: field.into(), detail: detail.into() }
+    Rejection { code, field: field.into(), detail: detail.into(), not_involved: false }
+}
+
+/// The organisation takes no part in what the command names.
+pub(crate) fn not_involved(field: impl Into<String>, detail: impl Into<String>) -> Rejection {
+    Rejection { not_involved: true, ..reject("not-involved", field, detail) }
 }
 
 /// What the ledger knows of an earlier event, for corrections and retractions.

@@ -9,7 +9,7 @@ use lofte_proto::{
     Command,
 };
 
-use super::{plan::unknown_activity, reject, within_plan, Facts, Rejection};
+use super::{not_involved, plan::unknown_activity, reject, within_plan, Facts, Rejection};
 
 /// Checks an occurrence or a follow-up submission by `actor`. `at` prefixes field paths
 /// (`data`, or `data.replacement.data` inside a correction).
@@ -21,8 +21,7 @@ pub(super) fn check(state: &PlanState, actor: &OrgId, e: &Event, at: &str) -> Re
         r
     })?;
     if !act.activity.involves(actor) {
-        return Err(reject(
-            "not-involved",
+        return Err(not_involved(
             "actor",
             format!(
                 "{actor} takes no part in activity {id}; only {} and its participants report on it",
@@ -112,7 +111,7 @@ pub(super) fn amend_earlier(state: &PlanState, facts: &dyn Facts, cmd: &Command)
         return Err(reject("already-retracted", "data.event", format!("event {target} is already retracted")));
     }
     if f.actor != cmd.actor {
-        return Err(reject("not-involved", "actor", format!("only {} may correct what it recorded", f.actor)));
+        return Err(not_involved("actor", format!("only {} may correct what it recorded", f.actor)));
     }
     if let Event::EventCorrected(c) = &cmd.event {
         let r = &c.replacement;

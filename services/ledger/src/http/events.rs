@@ -162,7 +162,7 @@ pub async fn post_event(
             Ok(event_response(StatusCode::OK, &rec))
         }
         // A reporter whose organisation takes no part in the activity is refused, not corrected.
-        Err(AppendError::Rejected(r)) if r.code == "not-involved" && who.role() == Some(Role::Reporter) => {
+        Err(AppendError::Rejected(r)) if r.not_involved && who.role() == Some(Role::Reporter) => {
             Err(lofte_service::auth::forbidden(r.detail).field(r.field))
         }
         Err(AppendError::Rejected(r)) => {
