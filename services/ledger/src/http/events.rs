@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc::error::TrySendError, oneshot};
 use uuid::Uuid;
 
-use super::AppState;
+use super::routes::AppState;
 use crate::{
     principal,
     problem::Problem,

@@ -10,7 +10,7 @@ use axum::{
 };
 use serde_json::json;
 
-use super::AppState;
+use super::routes::AppState;
 use crate::{
     gate::Gate,
     problem::{Problem, ProblemDoc},

@@ -7,7 +7,7 @@ use lofte_proto::verify::ChainBreak;
 use lofte_service::auth::Principal;
 use serde::Serialize;
 
-use super::AppState;
+use super::routes::AppState;
 use crate::problem::Problem;
 
 /// The result of walking the log.

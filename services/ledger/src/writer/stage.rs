@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use lofte_proto::{envelope::Envelope, Hash};
 use uuid::Uuid;
 
-use super::{AppendError, AppendRequest, Pending, Record, Writer};
+use super::commit::{AppendError, AppendRequest, Pending, Record, Writer};
 use crate::{
     decide::decide,
     state::{facts_of, StoreFacts},
