@@ -1,0 +1,206 @@
+//! One [`PlanSummary`] from a plan's events: the plan's state, every activity's cells per
+//! tertial, and its targets' progress.
+
+use std::collections::BTreeMap;
+
+use jiff::{civil::Date, Timestamp};
+
+use super::{apply, model::*, targets};
+use crate::{
+    envelope::Envelope,
+    event::{Event, Kind},
+    ids::{ActivityId, PlanId},
+    plan::{PlanBook, PlanState},
+    tertial::Tertial,
+};
+
+/// What to fold.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FoldOptions {
+    /// Only events recorded at or before this moment count ("as of").
+    pub as_of: Option<Timestamp>,
+    /// The reference day for target progress of the tertial in progress; `None`: every tertial
+    /// is taken through its last day.
+    pub today: Option<Date>,
+}
+
+/// Folds one plan's events (any order of ledgers' events is fine as long as each event appears
+/// once and a plan's events are in seq order). `None` if the plan was not adopted by then.
+pub fn fold_plan(plan: &PlanId, events: &[Envelope], opts: &FoldOptions) -> Option<PlanSummary> {
+    let mine: Vec<&Envelope> =
+        events.iter().filter(|e| &e.plan == plan && opts.as_of.is_none_or(|t| e.recorded_at <= t)).collect();
+    let mut book = PlanBook::default();
+    let mut order: Vec<ActivityId> = vec![];
+    for e in &mine {
+        if let Event::ActivityAdded(a) = &e.event {
+            if !order.contains(&a.id) {
+                order.push(a.id.clone());
+            }
+        }
+        if e.kind().is_plan_change() || e.kind() == Kind::FollowUpApproved {
+            book.apply(&e.plan, &e.event, e.recorded_at);
+        }
+    }
+    let state = book.plans.get(plan)?;
+    let resolved = apply::resolve(mine.iter().copied());
+    let tertials = plan_tertials(state);
+    let mut per_activity: BTreeMap<&ActivityId, Vec<&apply::Effective>> = BTreeMap::new();
+    for o in resolved.occurrences.values() {
+        if let Some(a) = o.event.activity() {
+            per_activity.entry(a).or_default().push(o);
+        }
+    }
+    let promises = state
+        .adopted
+        .promises
+        .iter()
+        .map(|p| PromiseSummary {
+            id: p.id.clone(),
+            title: p.title.to_string(),
+            activities: order
+                .iter()
+                .filter_map(|id| state.activities.get(id))
+                .filter(|a| a.activity.promise == p.id)
+                .map(|a| {
+                    let occ = per_activity.get(&a.activity.id).cloned().unwrap_or_default();
+                    activity_summary(state, &resolved, &a.activity, &occ, &tertials, opts.today)
+                })
+                .collect(),
+        })
+        .collect();
+    Some(PlanSummary {
+        plan: plan.clone(),
+        title: state.adopted.title.to_string(),
+        municipality: state.adopted.municipality.to_string(),
+        police_area: state.adopted.police_area.to_string(),
+        period: state.adopted.period,
+        tertials,
+        approved: resolved.approved.clone(),
+        promises,
+        areas: state.areas.iter().map(|(k, v)| (k.clone(), v.name.to_string())).collect(),
+        organisations: state.actors.iter().map(|(k, v)| (k.clone(), v.name.to_string())).collect(),
+        last_seq: mine.last().map_or(0, |e| e.seq),
+        as_of: opts.as_of,
+    })
+}
+
+/// The tertials a plan's (possibly extended) period touches.
+pub fn plan_tertials(state: &PlanState) -> Vec<Tertial> {
+    let mut t = Tertial::of(state.starts());
+    let last = Tertial::of(state.ends());
+    let mut out = vec![t];
+    while t < last {
+        t = t.next();
+        out.push(t);
+    }
+    out
+}
+
+fn activity_summary(
+    state: &PlanState,
+    resolved: &apply::Resolved,
+    a: &crate::plan::Activity,
+    occ: &[&apply::Effective],
+    tertials: &[Tertial],
+    today: Option<Date>,
+) -> ActivitySummary {
+    let id = &a.id;
+    let mut cells: BTreeMap<Tertial, Cell> = tertials.iter().map(|t| (*t, Cell::default())).collect();
+    for o in occ {
+        let Some(t) = o.event.tertial() else { continue };
+        add(cells.entry(t).or_default(), o);
+    }
+    for (t, cell) in cells.iter_mut() {
+        let submitted = resolved.submitted.get(&(id.clone(), *t)).cloned().unwrap_or_default();
+        cell.pending =
+            std::iter::once(&a.lead).chain(&a.participants).filter(|o| !submitted.contains_key(*o)).cloned().collect();
+        cell.submitted = submitted;
+        cell.late_amendments = resolved.late.get(&(id.clone(), *t)).cloned().unwrap_or_default();
+    }
+    ActivitySummary {
+        id: a.id.clone(),
+        title: a.title.to_string(),
+        lead: a.lead.clone(),
+        participants: a.participants.clone(),
+        targets: targets::progress(state, id, occ, tertials, today),
+        cells,
+    }
+}
+
+fn occurrence(
+    o: &apply::Effective,
+    date: crate::date::BusinessDate,
+    what: Vec<String>,
+    area: Option<crate::ids::AreaId>,
+    participants: Option<crate::quantity::Approx>,
+) -> Occurrence {
+    Occurrence { date, what, area, participants, actor: o.actor.clone(), events: o.ids.clone() }
+}
+
+fn add(cell: &mut Cell, o: &apply::Effective) {
+    let line = |l: &Option<crate::text::Line>| l.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    match &o.event {
+        Event::MeetingHeld(m) => {
+            let mut what = line(&m.title);
+            what.extend(line(&m.place));
+            cell.meetings.push(occurrence(o, m.date, what, m.area.clone(), m.participants.clone()));
+        }
+        Event::DialogueHeld(m) => cell.dialogues.push(occurrence(
+            o,
+            m.date,
+            vec![m.place.to_string(), m.topic.to_string()],
+            m.area.clone(),
+            m.participants.clone(),
+        )),
+        Event::WorkshopHeld(m) => cell.workshops.push(occurrence(
+            o,
+            m.date,
+            vec![m.title.to_string()],
+            m.area.clone(),
+            m.participants.clone(),
+        )),
+        Event::TrainingGiven(m) => cell.trainings.push(occurrence(
+            o,
+            m.date,
+            vec![m.title.to_string()],
+            m.area.clone(),
+            m.participants.clone(),
+        )),
+        Event::MilestoneReached(m) => {
+            cell.milestones.push(occurrence(o, m.date, vec![m.title.to_string()], None, None))
+        }
+        Event::SituationPictureMade(m) => cell
+            .situation_pictures
+            .entry(m.area.to_string())
+            .or_default()
+            .push(occurrence(o, m.period, vec![], Some(m.area.clone()), None)),
+        Event::MeasureCounted(m) => {
+            let sum = cell.measures.entry(m.metric.clone()).or_default();
+            sum.count.add(&m.count);
+            sum.hours = sum.hours.saturating_add(m.hours.unwrap_or_default());
+            let area = sum.by_area.entry(m.area.as_ref().map_or_else(String::new, |a| a.to_string())).or_default();
+            area.count.add(&m.count);
+            area.hours = area.hours.saturating_add(m.hours.unwrap_or_default());
+            for (k, v) in &m.sub {
+                *sum.sub.entry(k.clone()).or_default() += v;
+                *area.sub.entry(k.clone()).or_default() += v;
+            }
+            sum.events.extend(o.ids.iter().copied());
+        }
+        Event::StatusChanged(s) => {
+            cell.status = Some(StatusFact {
+                status: s.status,
+                until: s.until,
+                note: s.note.as_ref().map(|n| n.to_string()),
+                actor: o.actor.clone(),
+                event: *o.ids.last().unwrap_or(&uuid::Uuid::nil()),
+            })
+        }
+        Event::NoteWritten(n) => cell.notes.push(NoteFact {
+            actor: o.actor.clone(),
+            text: n.text.to_string(),
+            event: *o.ids.last().unwrap_or(&uuid::Uuid::nil()),
+        }),
+        _ => {}
+    }
+}
