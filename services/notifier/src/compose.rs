@@ -7,12 +7,13 @@ use jiff::civil::Date;
 use lofte_proto::{
     calendar::Occasion,
     ids::{ActivityId, OrgId, PlanId},
+    plan::PlanState,
     text::{html_escape as esc, Email},
     Tertial,
 };
 use sha2::{Digest, Sha256};
 
-use crate::swedish;
+use crate::{key::SentKey, swedish};
 
 /// One activity whose follow-up an organisation still owes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +35,16 @@ pub struct Links {
     pub projector: String,
     /// Who answers questions (a plan's coordinator), as "Name <address>".
     pub contact: String,
+}
+
+impl Links {
+    /// The links in mails about `plan`: its first coordinator answers questions.
+    pub fn for_plan(plan: Option<&PlanState>, projector: &str) -> Links {
+        let contact = plan
+            .and_then(|s| s.coordinators.first())
+            .map_or_else(|| "samordnaren".to_owned(), |c| format!("{} <{}>", c.name, c.email));
+        Links { projector: projector.to_owned(), contact }
+    }
 }
 
 /// A mail ready to be built and sent.
@@ -177,9 +188,10 @@ pub fn escalation(to: &Email, occasion: Occasion, items: &[Owed], links: &Links)
     }
 }
 
-/// A note to a coordinator: a reminder to `about.3` could not be delivered after `attempts` tries.
-pub fn failure_note(to: &Email, about: &(PlanId, Tertial, String, Email), error: &str, attempts: u32) -> Composed {
-    let (plan, tertial, occasion, recipient) = about;
+/// A note to a coordinator: a reminder to `about.recipient` could not be delivered after
+/// `attempts` tries.
+pub fn failure_note(to: &Email, about: &SentKey, error: &str, attempts: u32) -> Composed {
+    let SentKey { plan, tertial, occasion, recipient } = about;
     let subject = format!("Lofte: påminnelse till {recipient} kunde inte levereras");
     let text = format!(
         "Hej!\n\nPåminnelsen ({occasion}) om uppföljningen av {plan}, tertial {} {}, till {recipient} kunde inte levereras efter {attempts} försök.\nSenaste felet: {error}\n\nLofte försöker igen vid nästa körning. Kontrollera gärna adressen.\n",

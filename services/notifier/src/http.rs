@@ -18,7 +18,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::OpenApi;
 
-use crate::app::AppState;
+use crate::{clock::Clock, tick::Notifier};
+
+/// What the handlers reach.
+#[derive(Debug, Clone)]
+pub(crate) struct AppState {
+    pub(crate) notifier: Arc<Notifier>,
+    pub(crate) clock: Clock,
+    pub(crate) metrics: Arc<lofte_projector::metrics::Metrics>,
+    /// Posted ticks run here, so a client that goes away never cuts one short between sending a
+    /// mail and keeping it, and shutdown waits for them.
+    pub(crate) ticks: tokio_util::task::TaskTracker,
+}
 
 /// The OpenAPI document of the notifier.
 #[derive(Debug, OpenApi)]
@@ -98,10 +109,15 @@ async fn tick(
     }
     let (notifier, clock) = (st.notifier.clone(), st.clock.clone());
     let ticked = st.ticks.spawn(async move { notifier.tick(|| local_date(clock.now())).await }).await;
-    match ticked.unwrap_or_else(|e| Err(format!("the tick stopped: {e}"))) {
-        Ok(r) => Json(Ticked { today: r.today, sent: r.sent, failed: r.failed, recorded: r.recorded }).into_response(),
-        Err(e) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "tick-failed", e).retry_after(5).into_response(),
-    }
+    let failed = match ticked {
+        Ok(Ok(r)) => {
+            return Json(Ticked { today: r.today, sent: r.sent, failed: r.failed, recorded: r.recorded })
+                .into_response()
+        }
+        Ok(Err(e)) => e.to_string(),
+        Err(e) => format!("the tick stopped: {e}"),
+    };
+    Problem::new(StatusCode::SERVICE_UNAVAILABLE, "tick-failed", failed).retry_after(5).into_response()
 }
 
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Alive")))]

@@ -1,20 +1,39 @@
 //! # lofte-notifier
 //!
 //! Reminds the reporters who still owe a tertial's follow-up, and escalates to the plan's
-//! coordinators after the due date. What is due is computed from the log ([`schedule`], pure; the
-//! calendar is `lofte_proto::calendar`, who owes what comes from the shared fold); the mails are
-//! composed in Swedish ([`compose`], pure: plain text and HTML, a Message-ID derived from the
-//! occasion), built for lettre ([`message`]) and sent over SMTP or written as files exactly once
-//! ([`mailer`], [`mail_files`]). A tick ([`notifier`]) decides, sends, keeps and records, one tick
-//! at a time; [`app`] follows the stream and ticks, [`http`] serves `POST /v1/tick`.
+//! coordinators after the due date; each mail goes once and is recorded in the ledger.
+//!
+//! - [`schedule`] (pure): what is due today, from the log — the calendar is
+//!   `lofte_proto::calendar`, who owes what comes from the shared fold — skipping every
+//!   [`key::SentKey`] already sent.
+//! - [`compose`] (pure): the mails in Swedish, plain text and HTML, with a Message-ID derived from
+//!   the occasion ([`swedish`]: dates as Swedes write them); [`message`] builds them for lettre.
+//! - [`mailer`]: sending over SMTP, or as files written exactly once ([`mail_files`]).
+//! - [`store`]: what the notifier keeps of its own in sled — sends, attempts, notes owed.
+//! - [`record`]: `reminder_sent` and `reminder_failed` through the ledger, as typed events.
+//! - [`failures`]: attempts counted, and the coordinators told after `max_attempts`.
+//! - [`tick`]: one tick, one at a time — decide, send, keep, record — orchestrating the above.
+//! - [`app`] follows the stream into its views and ticks on the [`clock`]; [`http`] serves
+//!   `POST /v1/tick`; [`settings`] and [`error`] are what it is told and why it stops.
+//!
+//! Why each mail goes at most once, and the one window left over SMTP: ADR 0007.
 
 pub mod app;
+pub mod clock;
 pub mod compose;
+pub mod error;
+pub mod failures;
 pub mod http;
+pub mod key;
 pub mod mail_files;
 pub mod mailer;
 pub mod message;
-pub mod notifier;
+pub mod record;
 pub mod schedule;
 pub mod settings;
+pub mod store;
 pub mod swedish;
+pub mod tick;
+
+pub use app::App;
+pub use error::{AppError, TickError};

@@ -1,8 +1,9 @@
 //! Sending with lettre: SMTP (STARTTLS required, TLS from the start, or plain for a local relay)
 //! with credentials, a timeout and optionally a private CA to trust, or, when no SMTP host is
-//! configured, `.eml` files written exactly once ([`crate::mail_files`]).
+//! configured, `.eml` files written exactly once ([`crate::mail_files`]). A failed send is tried
+//! again a few times at once ([`Mailer::send_with_retries`]); later ticks try again after that.
 
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 use lettre::{
     transport::smtp::{
@@ -13,9 +14,31 @@ use lettre::{
 };
 
 use crate::{
-    mail_files::MailFiles,
+    mail_files::{FileMailError, MailFiles},
     settings::{Smtp, Tls},
 };
+
+/// Why the mailer could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum MailerError {
+    #[error("cannot read smtp.ca_file {path}: {source}")]
+    CaFile { path: PathBuf, source: std::io::Error },
+    #[error("smtp.ca_file {path}: {source}")]
+    Certificate { path: PathBuf, source: lettre::transport::smtp::Error },
+    #[error("TLS: {0}")]
+    Tls(lettre::transport::smtp::Error),
+    #[error(transparent)]
+    Files(#[from] FileMailError),
+}
+
+/// Why a mail was not sent. It never contains credentials.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error("SMTP: {0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("file transport: {0}")]
+    File(#[from] FileMailError),
+}
 
 /// A configured way to send.
 #[derive(Debug, Clone)]
@@ -26,17 +49,19 @@ pub enum Mailer {
 
 impl Mailer {
     /// From the settings; `mail_dir` is used when no SMTP host is set.
-    pub fn new(smtp: &Smtp, mail_dir: &std::path::Path) -> Result<Mailer, String> {
+    pub fn new(smtp: &Smtp, mail_dir: &std::path::Path) -> Result<Mailer, MailerError> {
         let Some(host) = &smtp.host else {
-            return MailFiles::open(mail_dir).map(Mailer::File).map_err(|e| e.to_string());
+            return Ok(Mailer::File(MailFiles::open(mail_dir)?));
         };
-        let params = || -> Result<TlsParameters, String> {
+        let params = || -> Result<TlsParameters, MailerError> {
             let mut b = TlsParameters::builder(host.clone());
             if let Some(ca) = &smtp.ca_file {
-                let pem = std::fs::read(ca).map_err(|e| format!("cannot read smtp.ca_file {}: {e}", ca.display()))?;
-                b = b.add_root_certificate(Certificate::from_pem(&pem).map_err(|e| format!("smtp.ca_file: {e}"))?);
+                let pem = std::fs::read(ca).map_err(|source| MailerError::CaFile { path: ca.clone(), source })?;
+                let cert = Certificate::from_pem(&pem)
+                    .map_err(|source| MailerError::Certificate { path: ca.clone(), source })?;
+                b = b.add_root_certificate(cert);
             }
-            b.build().map_err(|e| format!("TLS: {e}"))
+            b.build().map_err(MailerError::Tls)
         };
         let tls = match smtp.tls {
             Tls::None => SmtpTls::None,
@@ -53,12 +78,33 @@ impl Mailer {
         Ok(Mailer::Smtp(builder.build()))
     }
 
-    /// Sends one message. The error never contains credentials. A file already written for its
-    /// Message-ID counts as sent.
-    pub async fn send(&self, m: Message) -> Result<(), String> {
+    /// Sends one message. A file already written for its Message-ID counts as sent.
+    pub async fn send(&self, m: Message) -> Result<(), SendError> {
         match self {
-            Mailer::Smtp(t) => t.send(m).await.map(|_| ()).map_err(|e| format!("SMTP: {e}")),
-            Mailer::File(f) => f.send(&m).await.map(|_| ()).map_err(|e| format!("file transport: {e}")),
+            Mailer::Smtp(t) => {
+                t.send(m).await?;
+            }
+            Mailer::File(f) => {
+                f.send(&m).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends `m`, trying up to `tries` times with a short, capped backoff between; the last
+    /// error if none got through.
+    pub async fn send_with_retries(&self, m: &Message, tries: u32) -> Result<(), SendError> {
+        let mut backoff = lofte_service::retry::Backoff::new(Duration::from_millis(100), Duration::from_secs(2));
+        let mut tried = 1;
+        loop {
+            match self.send(m.clone()).await {
+                Err(e) if tried < tries => {
+                    tracing::debug!(error = %e, tried, "mail not sent; trying again");
+                    tried += 1;
+                    tokio::time::sleep(backoff.pause()).await;
+                }
+                done => return done,
+            }
         }
     }
 }

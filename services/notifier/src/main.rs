@@ -68,5 +68,5 @@ async fn main() -> anyhow::Result<()> {
     s.auth.from_flag_for_service(cli.tokens_file, "notifier").map_err(anyhow::Error::msg)?;
     let app = App::build(s, cli.now).await.context("the notifier could not start")?;
     println!("lofte-notifier listening on http://{}", app.addr());
-    app.run(lofte_service::runtime::shutdown_on_signal()).await
+    Ok(app.run(lofte_service::runtime::shutdown_on_signal()).await?)
 }

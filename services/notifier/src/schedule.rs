@@ -3,6 +3,8 @@
 //! the calendar), and what was already sent (`reminder_sent` events). Pure, so a simulated clock
 //! can walk a whole year.
 //!
+//! The plans are folded once per tick ([`plan_book`]) and shared with whoever needs them.
+//!
 //! Only the latest occasion on or before today is due, if not yet sent: a reminder missed while
 //! SMTP was down goes out once it is back, an older one it replaced does not. Nothing is due once
 //! escalations have stopped (`escalate_for_days` after the due date).
@@ -15,13 +17,11 @@ use lofte_proto::{
     envelope::Envelope,
     event::Event,
     fold::{fold_plan, FoldOptions},
-    ids::PlanId,
     plan::PlanBook,
     text::Email,
-    Tertial,
 };
 
-use crate::compose::Owed;
+use crate::{compose::Owed, key::SentKey};
 
 /// One mail to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,28 +32,43 @@ pub struct Due {
     pub items: Vec<Owed>,
 }
 
-/// What was sent: (plan, tertial, occasion id, recipient).
-pub type SentKey = (PlanId, Tertial, String, Email);
-
 /// The sends recorded in the log.
 pub fn sent(events: &[Envelope]) -> BTreeSet<SentKey> {
     events
         .iter()
         .filter_map(|e| match &e.event {
-            Event::ReminderSent(r) => Some((e.plan.clone(), r.tertial, r.occasion.to_string(), r.recipient.clone())),
+            Event::ReminderSent(r) => Some(SentKey {
+                plan: e.plan.clone(),
+                tertial: r.tertial,
+                occasion: r.occasion.to_string(),
+                recipient: r.recipient.clone(),
+            }),
             _ => None,
         })
         .collect()
 }
 
-/// The mails due on `today`.
-pub fn due_today(events: &[Envelope], today: Date, policy: &ReminderPolicy, also_sent: &BTreeSet<SentKey>) -> Vec<Due> {
+/// The plans of `events` as the schedule reads them: adopted, amended, and which tertials are
+/// approved.
+pub fn plan_book(events: &[Envelope]) -> PlanBook {
     let mut book = PlanBook::default();
     for e in events {
         if e.kind().is_plan_change() || matches!(e.event, Event::FollowUpApproved(_)) {
             book.apply(&e.plan, &e.event, e.recorded_at);
         }
     }
+    book
+}
+
+/// The mails due on `today`; `book` is [`plan_book`] of `events`, `also_sent` what was sent but
+/// may not be in `events` yet.
+pub fn due_today(
+    events: &[Envelope],
+    book: &PlanBook,
+    today: Date,
+    policy: &ReminderPolicy,
+    also_sent: &BTreeSet<SentKey>,
+) -> Vec<Due> {
     let mut already = sent(events);
     already.extend(also_sent.iter().cloned());
     // Reporters' digests gather across plans: (recipient, occasion) → items.
@@ -92,7 +107,10 @@ pub fn due_today(events: &[Envelope], today: Date, policy: &ReminderPolicy, also
             if owed.is_empty() {
                 continue;
             }
-            let fresh = |to: &Email| !already.contains(&(plan.clone(), tertial, occasion.id(), to.clone()));
+            let fresh = |to: &Email| {
+                let key = SentKey { plan: plan.clone(), tertial, occasion: occasion.id(), recipient: to.clone() };
+                !already.contains(&key)
+            };
             if occasion.is_escalation() {
                 for c in state.coordinators.iter().filter(|c| fresh(&c.email)) {
                     escalations.push(Due { occasion, to: c.email.clone(), items: owed.clone() });

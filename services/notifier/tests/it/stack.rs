@@ -139,7 +139,7 @@ pub async fn head(ledger: &str) -> u64 {
 pub async fn notifier(
     settings: &Settings,
     applied: u64,
-) -> (String, CancellationToken, tokio::task::JoinHandle<anyhow::Result<()>>) {
+) -> (String, CancellationToken, tokio::task::JoinHandle<Result<(), lofte_notifier::AppError>>) {
     let app = App::build(settings.clone(), Some("2022-04-01T08:00:00Z".parse().unwrap())).await.unwrap();
     let url = format!("http://{}", app.addr());
     let cancel = CancellationToken::new();

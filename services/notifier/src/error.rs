@@ -1,0 +1,42 @@
+//! Why a tick, or the notifier's start, failed. Each part has its own error ([`StoreError`],
+//! [`MailerError`], [`BuildError`], …); these gather them where a tick or the start ends.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use lofte_projector::views::ViewError;
+
+use crate::{mailer::MailerError, message::BuildError, store::StoreError};
+
+/// Why a tick stopped before its end; the next tick starts over.
+#[derive(Debug, thiserror::Error)]
+pub enum TickError {
+    #[error("cannot read the views: {0}")]
+    Views(#[from] ViewError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Message(#[from] BuildError),
+}
+
+/// Why the notifier could not start or stopped serving.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Nats(#[from] lofte_service::nats::NatsConnectError),
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Views(#[from] ViewError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the mail transport: {0}")]
+    Mailer(#[from] MailerError),
+    #[error("the ledger's HTTP client: {0}")]
+    Ledger(#[source] reqwest::Error),
+    #[error("authentication: {0}")]
+    Auth(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("server error: {0}")]
+    Serve(#[source] std::io::Error),
+}

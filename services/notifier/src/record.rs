@@ -1,0 +1,113 @@
+//! Recording through the ledger: `reminder_sent` and `reminder_failed`, built as `lofte_proto`'s
+//! typed events and appended with `POST /v1/events` under an idempotency key derived from the
+//! [`SentKey`], so recording twice returns the original event.
+//!
+//! They are recorded on behalf of the plan's first coordinator organisation ([`actor_for`]): a
+//! stand-in until the notifier has a `service` principal of its own (issue 7).
+
+use lofte_proto::{
+    command::new_event,
+    event::{ReminderFailed, ReminderSent},
+    ids::{ActivityId, OrgId, PlanId, SlugError, TargetId},
+    plan::PlanBook,
+    text::{Line, TextError},
+    Event,
+};
+use reqwest::StatusCode;
+
+use crate::key::SentKey;
+
+/// Why an event was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("cannot reach the ledger: {0}")]
+    Unreachable(#[from] reqwest::Error),
+    #[error("the ledger answered {status}: {detail}")]
+    Refused { status: StatusCode, detail: String },
+    #[error("the occasion {occasion:?} is not an id: {source}")]
+    Occasion { occasion: String, source: SlugError },
+    #[error("a text of the event: {0}")]
+    Text(#[from] TextError),
+}
+
+/// The organisation a plan's reminders are recorded for: its first coordinator's, or else its
+/// first actor.
+pub fn actor_for(book: &PlanBook, plan: &PlanId) -> Option<OrgId> {
+    let state = book.get(plan)?;
+    state.coordinators.first().map(|c| c.org.clone()).or_else(|| state.actors.keys().next().cloned())
+}
+
+/// Appends the notifier's events to one ledger.
+#[derive(Debug, Clone)]
+pub struct Recorder {
+    http: reqwest::Client,
+    events: String,
+}
+
+impl Recorder {
+    /// Records into the ledger at `ledger_url`, sending `token` (a `service` token) if set.
+    pub fn new(ledger_url: &str, token: Option<&lofte_service::auth::Secret>) -> Result<Recorder, reqwest::Error> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(v) = token.and_then(lofte_service::auth::Secret::bearer) {
+            headers.insert(reqwest::header::AUTHORIZATION, v);
+        }
+        let http = reqwest::Client::builder().default_headers(headers).build()?;
+        Ok(Recorder { http, events: format!("{}/v1/events", ledger_url.trim_end_matches('/')) })
+    }
+
+    /// Records that the mail `message_id` listing `activities` went out for `key`.
+    pub async fn sent(
+        &self,
+        key: &SentKey,
+        actor: &OrgId,
+        message_id: &str,
+        activities: &[ActivityId],
+    ) -> Result<(), RecordError> {
+        let event = Event::ReminderSent(ReminderSent {
+            tertial: key.tertial,
+            occasion: occasion(key)?,
+            recipient: key.recipient.clone(),
+            message_id: Line::new(message_id)?,
+            activities: activities.to_vec(),
+        });
+        self.append(key, actor, &event).await
+    }
+
+    /// Records that the mail for `key` failed `attempts` times, the last with `error`.
+    pub async fn failed(&self, key: &SentKey, actor: &OrgId, attempts: u32, error: &str) -> Result<(), RecordError> {
+        let event = Event::ReminderFailed(ReminderFailed {
+            tertial: key.tertial,
+            occasion: occasion(key)?,
+            recipient: key.recipient.clone(),
+            attempts,
+            error: error_line(error)?,
+        });
+        self.append(key, actor, &event).await
+    }
+
+    async fn append(&self, key: &SentKey, actor: &OrgId, event: &Event) -> Result<(), RecordError> {
+        let resp = self
+            .http
+            .post(&self.events)
+            .header("Idempotency-Key", format!("{}:{key}", event.kind()))
+            .json(&new_event(&key.plan, actor, event))
+            .send()
+            .await?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        Err(RecordError::Refused { status, detail: resp.text().await.unwrap_or_default() })
+    }
+}
+
+fn occasion(key: &SentKey) -> Result<TargetId, RecordError> {
+    TargetId::new(key.occasion.as_str())
+        .map_err(|source| RecordError::Occasion { occasion: key.occasion.clone(), source })
+}
+
+/// An error as one printable line of at most [`Line::MAX`] characters.
+fn error_line(error: &str) -> Result<Line, TextError> {
+    let printable: String = error.chars().filter(|c| !c.is_control()).take(Line::MAX).collect();
+    Line::new(printable).or_else(|_| Line::new("the mail could not be delivered"))
+}

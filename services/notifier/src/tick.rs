@@ -1,0 +1,201 @@
+//! One tick of the notifier, which only orchestrates: read the log from the views and fold the
+//! plans once ([`schedule::plan_book`]); record what was kept but is not in the ledger yet
+//! ([`record`]); for each mail due today ([`schedule`]), compose it ([`compose`]), send it with a
+//! few quick retries ([`mailer`]), keep it ([`store`]) and record it; count what failed
+//! ([`failures`]).
+//!
+//! A send is kept, durably, before it is recorded, so it is never sent again even if the ledger is
+//! away. Ticks run one at a time: posted ticks and the periodic one may be asked for at once, and
+//! a tick decides what is already sent before it sends; so each holds one turn across deciding,
+//! sending and keeping, and the next sees what it kept.
+//!
+//! The one window that cannot be closed over SMTP: a crash after the server accepted a mail and
+//! before it is kept. The restarted notifier sends it again — with the same Message-ID, derived
+//! from recipient, occasion, plan and tertial, so mail clients and servers that deduplicate by
+//! Message-ID show it once, and any reader can see it is the same mail. The file transport has no
+//! such window: a mail's file is named by its Message-ID and never written twice.
+//!
+//! [`schedule`]: crate::schedule
+//! [`schedule::plan_book`]: crate::schedule::plan_book
+//! [`record`]: crate::record
+//! [`compose`]: crate::compose
+//! [`mailer`]: crate::mailer
+//! [`store`]: crate::store
+//! [`failures`]: crate::failures
+
+use jiff::civil::Date;
+use lofte_projector::views::Views;
+use lofte_proto::{envelope::Envelope, ids::ActivityId, plan::PlanBook};
+
+use crate::{
+    compose::{escalation, reminder, Links},
+    error::TickError,
+    failures::Failures,
+    key::SentKey,
+    mailer::Mailer,
+    message::build,
+    record::{actor_for, Recorder},
+    schedule::{due_today, plan_book, Due},
+    settings::Settings,
+    store::{Sent, Store},
+};
+
+/// Tries per mail within one tick; later ticks try again.
+const TRIES_PER_TICK: u32 = 3;
+
+/// What a tick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct TickReport {
+    /// The local business date it ran for.
+    pub today: Date,
+    pub sent: usize,
+    pub failed: usize,
+    pub recorded: usize,
+}
+
+/// The notifier's working parts.
+#[derive(Debug)]
+pub struct Notifier {
+    settings: Settings,
+    views: Views,
+    store: Store,
+    mailer: Mailer,
+    recorder: Recorder,
+    /// Held by the running tick, from deciding what is due until what it sent is kept.
+    turn: tokio::sync::Mutex<()>,
+}
+
+impl Notifier {
+    pub fn new(settings: Settings, views: Views, store: Store, mailer: Mailer, recorder: Recorder) -> Self {
+        Notifier { settings, views, store, mailer, recorder, turn: tokio::sync::Mutex::new(()) }
+    }
+
+    /// Sends and records what is due, once it is this tick's turn, on the day `today` gives then
+    /// (so a tick that waited never runs for a day older than the clock's).
+    pub async fn tick(&self, today: impl FnOnce() -> Date) -> Result<TickReport, TickError> {
+        let _turn = self.turn.lock().await;
+        self.tick_in_turn(today()).await
+    }
+
+    /// Sends and records what is due on `today`; only while holding the turn.
+    async fn tick_in_turn(&self, today: Date) -> Result<TickReport, TickError> {
+        let mut report = TickReport { today, ..TickReport::default() };
+        let events = self.events()?;
+        let book = plan_book(&events);
+        for (key, sent) in self.store.unrecorded()? {
+            report.recorded += usize::from(self.record(&book, &key, sent).await?);
+        }
+        let kept = self.store.sent_keys()?;
+        for due in due_today(&events, &book, today, &self.settings.reminders, &kept) {
+            let Some(first) = due.items.first() else { continue };
+            let links = Links::for_plan(book.get(&first.plan), &self.settings.projector_url);
+            let composed = if due.occasion.is_escalation() {
+                escalation(&due.to, due.occasion, &due.items, &links)
+            } else {
+                reminder(&due.to, due.occasion, &due.items, &links)
+            };
+            let msg = build(&composed, &self.settings.from)?;
+            let keys = keys_of(&due);
+            match self.mailer.send_with_retries(&msg, TRIES_PER_TICK).await {
+                Ok(()) => {
+                    report.sent += 1;
+                    report.recorded += self.keep_and_record(&book, &due, &keys, &composed.message_id).await?;
+                }
+                Err(e) => {
+                    report.failed += 1;
+                    tracing::warn!(to = %due.to, occasion = %due.occasion.id(), error = %e, "mail not delivered; will retry");
+                    self.failures().undelivered(&book, &keys, &e.to_string()).await?;
+                }
+            }
+        }
+        report.sent += self.failures().send_notes().await?;
+        Ok(report)
+    }
+
+    /// Every event of every plan in the views.
+    fn events(&self) -> Result<Vec<Envelope>, TickError> {
+        let mut all = vec![];
+        for plan in self.views.plans()? {
+            all.extend(self.views.events(&plan)?);
+        }
+        Ok(all)
+    }
+
+    /// Keeps the mail `message_id` sent for each of `keys` — durably first, so a crash from here
+    /// on never sends it again — then records them; returns how many were recorded.
+    async fn keep_and_record(
+        &self,
+        book: &PlanBook,
+        due: &Due,
+        keys: &[SentKey],
+        message_id: &str,
+    ) -> Result<usize, TickError> {
+        let sends: Vec<(&SentKey, Sent)> = keys
+            .iter()
+            .map(|k| {
+                (k, Sent { message_id: message_id.to_owned(), activities: activities_of(due, k), recorded: false })
+            })
+            .collect();
+        for (key, sent) in &sends {
+            self.store.keep(key, sent)?;
+        }
+        self.store.flush().await?;
+        let mut recorded = 0;
+        for (key, sent) in sends {
+            recorded += usize::from(self.record(book, key, sent).await?);
+        }
+        Ok(recorded)
+    }
+
+    /// Records a kept send as `reminder_sent` and marks it recorded; whether it was. A ledger that
+    /// is away is tried again on the next tick.
+    async fn record(&self, book: &PlanBook, key: &SentKey, sent: Sent) -> Result<bool, TickError> {
+        let Some(actor) = actor_for(book, &key.plan) else { return Ok(false) };
+        match self.recorder.sent(key, &actor, &sent.message_id, &sent.activities).await {
+            Ok(()) => {
+                self.store.keep(key, &Sent { recorded: true, ..sent })?;
+                Ok(true)
+            }
+            Err(e) => {
+                tracing::warn!(%key, error = %e, "reminder_sent not recorded yet; will retry");
+                Ok(false)
+            }
+        }
+    }
+
+    fn failures(&self) -> Failures<'_> {
+        Failures {
+            store: &self.store,
+            recorder: &self.recorder,
+            mailer: &self.mailer,
+            from: &self.settings.from,
+            max_attempts: self.settings.max_attempts,
+        }
+    }
+}
+
+/// The activities a mail listed for one (plan, tertial).
+fn activities_of(due: &Due, k: &SentKey) -> Vec<ActivityId> {
+    let mut a: Vec<ActivityId> =
+        due.items.iter().filter(|i| i.plan == k.plan && i.tertial == k.tertial).map(|i| i.activity.clone()).collect();
+    a.sort();
+    a.dedup();
+    a
+}
+
+/// The keys one mail covers: one per (plan, tertial) it is about.
+fn keys_of(due: &Due) -> Vec<SentKey> {
+    let mut keys: Vec<SentKey> = due
+        .items
+        .iter()
+        .map(|i| SentKey {
+            plan: i.plan.clone(),
+            tertial: i.tertial,
+            occasion: due.occasion.id(),
+            recipient: due.to.clone(),
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
