@@ -9,6 +9,7 @@ mod crash;
 mod e2e;
 mod failures;
 mod file_crash;
+mod ledger_away;
 mod mail_files;
 mod schedule;
 mod settings;
