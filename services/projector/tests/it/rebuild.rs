@@ -91,7 +91,7 @@ async fn a_gap_met_during_a_rebuild_holds_its_ledger_back_until_it_is_filled() {
     open.store(false, Ordering::SeqCst);
     rebuild(&p.url).await;
     applied(&p.url, 39 + 20).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    super::gap::held_back_twice_more(&p.url).await;
     assert_eq!(metric(&p.url, "lofte_projector_applied_total").await, 39 + 20, "the gap's ledger stays behind");
 
     // It answers again: filled, and every count exact.
