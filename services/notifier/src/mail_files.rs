@@ -29,7 +29,7 @@ pub enum FileMailError {
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error("the writing task failed: {0}")]
-    Task(String),
+    Task(#[from] tokio::task::JoinError),
 }
 
 /// Whether a mail was written now or was already there.
@@ -82,9 +82,7 @@ impl MailFiles {
         let path = self.dir.join(file_name(id));
         let bytes = m.formatted();
         let dir = self.dir.clone();
-        tokio::task::spawn_blocking(move || write_once(&dir, &path, &bytes))
-            .await
-            .map_err(|e| FileMailError::Task(e.to_string()))?
+        tokio::task::spawn_blocking(move || write_once(&dir, &path, &bytes)).await?
     }
 }
 

@@ -67,7 +67,8 @@ pub struct Settings {
     pub consumer: String,
     /// Each ledger's base URL, by ledger id, for back-filling a gap in the stream.
     pub ledgers: BTreeMap<String, String>,
-    /// The ledger that records `reminder_sent` and `reminder_failed`.
+    /// The ledger that records `reminder_sent` and `reminder_failed`: with one ledger, the URL in
+    /// `ledgers` again (`--ledger-url` sets both); with several, the one the notifier writes to.
     pub ledger_url: String,
     /// The projector's public URL, for links in the mails.
     pub projector_url: String,
