@@ -33,7 +33,7 @@ pub struct Owed {
 pub struct Links {
     /// The projector's base URL, for the pending list.
     pub projector: String,
-    /// Who answers questions (a plan's coordinator), as "Name <address>".
+    /// Who answers questions (a plan's coordinator), as `Name <address>`.
     pub contact: String,
 }
 

@@ -3,9 +3,8 @@
 //! plans' coordinators. Keys and values are JSON of the types below, one sled tree each.
 //!
 //! A send is kept — and flushed — before it is recorded, so a ledger that is away never causes a
-//! resend, and what is not recorded yet is recorded on a later tick ([ADR 0007]).
-//!
-//! [ADR 0007]: ../../../docs/adr/0007-notifier-at-most-once.md
+//! resend, and what is not recorded yet is recorded on a later tick (ADR 0007,
+//! `docs/adr/0007-notifier-at-most-once.md`).
 
 use std::{collections::BTreeSet, path::Path};
 
