@@ -121,57 +121,6 @@ fn write_scalar(v: &Value, out: &mut Vec<u8>) {
     let _ = out.flush();
 }
 
-/// Where an entry for a key absent from an object would go in its canonical bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Slot {
-    at: usize,
-    /// Before an existing entry (insert `entry,`), or at the end (insert `,entry` unless empty).
-    before_entry: bool,
-    empty: bool,
-}
-
-/// The canonical bytes of an object, and the [`Slot`] where an entry for `key` (which the object
-/// must not contain) belongs. Lets the ledger hash an envelope and then add the hash to its
-/// stored form without a second canonical pass.
-pub fn canonical_with_slot(map: &serde_json::Map<String, Value>, key: &str) -> (Vec<u8>, Slot) {
-    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-    entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let mut out = Vec::with_capacity(1024);
-    out.push(b'{');
-    let mut slot = None;
-    for (i, (k, v)) in entries.into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        if slot.is_none() && k.as_bytes() > key.as_bytes() {
-            slot = Some(Slot { at: out.len(), before_entry: true, empty: false });
-        }
-        write_scalar(&Value::String(k.clone()), &mut out);
-        out.push(b':');
-        write_canonical(v, &mut out);
-    }
-    let slot = slot.unwrap_or(Slot { at: out.len(), before_entry: false, empty: map.is_empty() });
-    out.push(b'}');
-    (out, slot)
-}
-
-/// `bytes` (from [`canonical_with_slot`]) with `key: value` written into its slot.
-pub fn fill_slot(bytes: &[u8], slot: Slot, key: &str, value: &Value) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len() + key.len() + 80);
-    out.extend_from_slice(&bytes[..slot.at]);
-    if !slot.before_entry && !slot.empty {
-        out.push(b',');
-    }
-    write_scalar(&Value::String(key.to_owned()), &mut out);
-    out.push(b':');
-    write_canonical(value, &mut out);
-    if slot.before_entry {
-        out.push(b',');
-    }
-    out.extend_from_slice(&bytes[slot.at..]);
-    out
-}
-
 /// The canonical bytes of `v`.
 pub fn canonical(v: &Value) -> Vec<u8> {
     let mut out = Vec::with_capacity(512);
@@ -227,18 +176,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn a_slot_gives_the_same_bytes_as_inserting(v in json_value(), key in "[a-zä_]{1,6}", x in json_value()) {
-            if let Value::Object(mut map) = v {
-                map.remove(&key);
-                let (without, slot) = canonical_with_slot(&map, &key);
-                prop_assert_eq!(&without, &canonical(&Value::Object(map.clone())));
-                let with = fill_slot(&without, slot, &key, &x);
-                map.insert(key, x);
-                prop_assert_eq!(with, canonical(&Value::Object(map)));
-            }
-        }
-
         #[test]
         fn canonical_round_trips_and_is_a_fixed_point(v in json_value()) {
             let bytes = canonical(&v);

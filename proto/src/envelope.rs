@@ -7,7 +7,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
-    chain::{canonical, canonical_with_slot, fill_slot, Hash},
+    chain::{canonical, Hash},
     event::{Event, Kind},
     ids::{LedgerId, OrgId, PlanId},
     upcast::{UpcastError, Upcasters},
@@ -76,10 +76,10 @@ impl Envelope {
     pub fn seal(mut self) -> (Envelope, Vec<u8>) {
         let Ok(Value::Object(mut map)) = serde_json::to_value(&self) else { return (self, Vec::new()) };
         map.remove("hash");
-        let (hashed, slot) = canonical_with_slot(&map, "hash");
-        self.hash = Hash::link(&self.prev_hash, &hashed);
-        let stored = fill_slot(&hashed, slot, "hash", &Value::String(self.hash.to_string()));
-        (self, stored)
+        let mut value = Value::Object(map);
+        self.hash = Hash::link(&self.prev_hash, &canonical(&value));
+        value["hash"] = Value::String(self.hash.to_string());
+        (self, canonical(&value))
     }
 
     /// Decodes stored bytes, upcasting an old payload to today's shape.
