@@ -5,8 +5,8 @@
 //! replay that follows would store their events a second time) and takes as long for a large
 //! view as for a small one.
 //!
-//! Generation 0 is the layout from before generations: keys without a prefix. Generation n ≥ 1
-//! puts `G` and n (u64, big-endian) before every key. The key `g` holds the current generation.
+//! Generation n puts `G` and n (u64, big-endian) before every key; the views start at
+//! generation 1. The key `g` holds the current generation.
 
 use std::sync::{
     atomic::{AtomicBool, AtomicU64, Ordering::SeqCst},
@@ -16,11 +16,11 @@ use std::sync::{
 /// The key holding the current generation.
 pub(crate) const CURRENT: &[u8] = b"g";
 
+/// The generation of views that have never been dropped.
+const FIRST: u64 = 1;
+
 /// What every key of `generation` starts with.
 pub(crate) fn prefix(generation: u64) -> Vec<u8> {
-    if generation == 0 {
-        return vec![];
-    }
     let mut p = Vec::with_capacity(9);
     p.push(b'G');
     p.extend_from_slice(&generation.to_be_bytes());
@@ -29,27 +29,19 @@ pub(crate) fn prefix(generation: u64) -> Vec<u8> {
 
 /// The generation a stored key belongs to; `None` for `CURRENT` itself.
 pub(crate) fn of(key: &[u8]) -> Option<u64> {
-    if key == CURRENT {
-        return None;
-    }
-    match key {
-        [b'G', rest @ ..] if rest.len() >= 8 => rest[..8].try_into().ok().map(u64::from_be_bytes),
-        _ => Some(0),
-    }
+    let rest = key.strip_prefix(b"G")?;
+    rest.get(..8)?.try_into().ok().map(u64::from_be_bytes)
 }
 
-/// The current generation as stored (0 before the first rebuild).
+/// The current generation as stored (the first before any rebuild).
 pub(crate) fn stored(db: &sled::Db) -> Result<u64, sled::Error> {
-    Ok(db.get(CURRENT)?.and_then(|v| v.as_ref().try_into().ok()).map_or(0, u64::from_be_bytes))
+    Ok(db.get(CURRENT)?.and_then(|v| v.as_ref().try_into().ok()).map_or(FIRST, u64::from_be_bytes))
 }
 
 /// Removes what generations before the current one left behind. Returns how many keys it removed.
 pub(crate) fn sweep(db: &sled::Db, generation: &AtomicU64, stop: &AtomicBool) -> Result<usize, sled::Error> {
     let current = generation.load(SeqCst);
-    if current == 0 {
-        return Ok(0);
-    }
-    // Older generations sort before the current one; generation 0's keys (`c`, `l`, `p`) after.
+    // Older generations sort before the current one, later ones (and `CURRENT`) after it.
     let (low, high) = (prefix(current), prefix(current + 1));
     let mut batch = sled::Batch::default();
     let (mut pending, mut removed) = (0, 0);
@@ -152,8 +144,8 @@ mod tests {
     #[test]
     fn a_key_tells_its_generation() {
         assert_eq!(of(b"g"), None);
-        assert_eq!(of(b"ceksjo"), Some(0));
-        assert_eq!(of(b"leksjo-2017"), Some(0));
+        assert_eq!(of(b"G\0"), None);
+        assert_eq!(of(&key(1, b"leksjo-2017")), Some(1));
         assert_eq!(of(&key(7, b"ceksjo")), Some(7));
         assert_eq!(of(&key(1 << 40, b"p")), Some(1 << 40));
     }
@@ -162,22 +154,23 @@ mod tests {
     fn a_sweep_removes_older_generations_only() {
         let dir = tempfile::tempdir().unwrap();
         let db = sled::Config::new().path(dir.path()).open().unwrap();
-        for k in [key(0, b"ceksjo"), key(0, b"peksjo-2017\0eksjo\0"), key(1, b"ceksjo"), key(2, b"ceksjo")] {
+        assert_eq!(stored(&db).unwrap(), FIRST, "views never dropped");
+        for k in [key(1, b"ceksjo"), key(1, b"peksjo-2017\0eksjo\0"), key(2, b"ceksjo"), key(3, b"ceksjo")] {
             db.insert(k, &b"x"[..]).unwrap();
         }
-        db.insert(CURRENT, &2u64.to_be_bytes()).unwrap();
+        db.insert(CURRENT, &3u64.to_be_bytes()).unwrap();
         let generation = AtomicU64::new(stored(&db).unwrap());
-        assert_eq!(generation.load(SeqCst), 2);
+        assert_eq!(generation.load(SeqCst), 3);
         assert_eq!(sweep(&db, &generation, &AtomicBool::new(false)).unwrap(), 3);
         let left: Vec<Vec<u8>> = db.iter().keys().map(|k| k.unwrap().to_vec()).collect();
-        assert_eq!(left, vec![key(2, b"ceksjo"), b"g".to_vec()]);
+        assert_eq!(left, vec![key(3, b"ceksjo"), b"g".to_vec()]);
         assert_eq!(sweep(&db, &generation, &AtomicBool::new(false)).unwrap(), 0);
 
         // Keys of a generation started after the sweep read the current one stay.
-        db.insert(key(3, b"ceksjo"), &b"x"[..]).unwrap();
+        db.insert(key(4, b"ceksjo"), &b"x"[..]).unwrap();
         assert_eq!(sweep(&db, &generation, &AtomicBool::new(false)).unwrap(), 0);
         assert_eq!(db.len(), 3);
-        generation.store(3, SeqCst);
+        generation.store(4, SeqCst);
         assert_eq!(sweep(&db, &generation, &AtomicBool::new(false)).unwrap(), 1);
     }
 }

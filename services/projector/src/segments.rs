@@ -1,23 +1,13 @@
 //! Segments: how the views store events. A segment holds the events of one plan and one ledger
 //! applied in one batch, each prefixed by its length (`u32`, big-endian) and concatenated, at most
-//! `SEGMENT_BYTES` before compression; it is stored compressed with LZ4.
-//!
-//! A batch's segments are built while its messages are staged: each event is copied once, while
-//! its message is still in the cache of the thread that received it, and the message can be
-//! dropped right after (dropping it later, on the writing thread, cost more than the copy).
-
-use std::borrow::Cow;
-
-use lz4_flex::block::{compress_into_with_table, get_maximum_output_size, CompressTable};
+//! `SEGMENT_BYTES` before compression; it is stored compressed with LZ4. Both pay: a replay
+//! writes one sled value per plan and 32 KiB instead of one per event, and a quarter of the bytes
+//! (docs/benchmarks.md). A batch's segments are built as its messages are staged, so a message
+//! is dropped once its event is copied.
 
 /// The largest segment written, in bytes (unless one event is larger): sled keeps a value over a
 /// quarter of its 512 KiB segment as a file of its own.
 const SEGMENT_BYTES: usize = 32 * 1024;
-
-/// The first byte of a compressed segment. Segments written before compression start with the
-/// first event's length (`u32`, big-endian), so with 0 for any event under 16 MiB: they are
-/// still read as they are.
-const LZ4: u8 = 1;
 
 /// The segments of one (plan, ledger) in a batch.
 #[derive(Debug)]
@@ -51,7 +41,7 @@ impl Segments {
         match run.segments.last_mut() {
             Some((_, seg)) if seg.len() + 4 + event.len() <= SEGMENT_BYTES => append(seg, event),
             _ => {
-                let mut seg = Vec::with_capacity(SEGMENT_BYTES.min(64 * (4 + event.len())));
+                let mut seg = vec![];
                 append(&mut seg, event);
                 run.segments.push((seq, seg));
             }
@@ -83,31 +73,15 @@ fn append(seg: &mut Vec<u8>, event: &[u8]) {
     seg.extend_from_slice(event);
 }
 
-/// A segment as stored: `LZ4`, the segment's size (`u32`, little-endian), then the segment
-/// compressed with LZ4. JSON events shrink about fourfold, and sled then copies and writes a
-/// quarter of the bytes. `table` is LZ4's hash table, reused from segment to segment.
-pub(crate) fn compress(segment: &[u8], table: &mut CompressTable) -> Vec<u8> {
-    let mut out = vec![0u8; 5 + get_maximum_output_size(segment.len())];
-    out[0] = LZ4;
-    out[1..5].copy_from_slice(&(segment.len() as u32).to_le_bytes());
-    match compress_into_with_table(segment, &mut out[5..], table) {
-        Ok(n) => {
-            out.truncate(5 + n);
-            out
-        }
-        // Cannot happen with an output of the maximum size; stored as it is, it still reads.
-        Err(_) => segment.to_vec(),
-    }
+/// A segment as stored: its size (`u32`, little-endian), then the segment compressed with LZ4
+/// (JSON events shrink about fourfold).
+pub(crate) fn compress(segment: &[u8]) -> Vec<u8> {
+    lz4_flex::compress_prepend_size(segment)
 }
 
 /// A stored segment's events, concatenated as in `append`.
-pub(crate) fn decompress(stored: &[u8]) -> Result<Cow<'_, [u8]>, String> {
-    match stored.split_first() {
-        Some((&LZ4, rest)) => lz4_flex::decompress_size_prepended(rest)
-            .map(Cow::Owned)
-            .map_err(|e| format!("a segment does not decompress: {e}")),
-        _ => Ok(Cow::Borrowed(stored)),
-    }
+pub(crate) fn decompress(stored: &[u8]) -> Result<Vec<u8>, String> {
+    lz4_flex::decompress_size_prepended(stored).map_err(|e| format!("a segment does not decompress: {e}"))
 }
 
 /// The events of a decompressed segment.
@@ -140,7 +114,7 @@ mod tests {
     }
 
     #[test]
-    fn segments_round_trip_and_old_segments_read_as_they_are() {
+    fn segments_round_trip() {
         let evs = [&br#"{"seq":1}"#[..], br#"{"seq":2,"text":"Trygghetsvandring i Ekhagen"}"#];
         let mut s = Segments::default();
         for (i, e) in evs.iter().enumerate() {
@@ -152,13 +126,8 @@ mod tests {
         let [run] = &runs[..] else { panic!("one run") };
         let [(first, segment)] = &run.segments[..] else { panic!("one segment") };
         assert_eq!(*first, 1);
-        let stored = compress(segment, &mut CompressTable::default());
-        assert_eq!(stored[0], LZ4);
-        assert_eq!(all(&decompress(&stored).unwrap()), evs);
-        // Written before compression: starts with the first event's length.
-        assert_eq!(segment[0], 0);
-        assert_eq!(all(&decompress(segment).unwrap()), evs);
-        assert!(decompress(&[LZ4, 9, 9]).is_err(), "a damaged segment is an error, not a panic");
+        assert_eq!(all(&decompress(&compress(segment)).unwrap()), evs);
+        assert!(decompress(&[9, 9, 9]).is_err(), "a damaged segment is an error, not a panic");
         assert!(events(&segment[..segment.len() - 1]).any(|e| e.is_err()), "a truncated segment is an error");
     }
 
