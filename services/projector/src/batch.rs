@@ -37,11 +37,7 @@ fn head_of(msg: &async_nats::Message) -> Option<Head<'_>> {
         else {
             return None;
         };
-        // A look through the message's few headers: `HeaderMap::get` would first make a
-        // `HeaderName` of the key (an allocation) and hash it, for every message.
-        let seq =
-            msg.headers.as_ref()?.iter().find(|(name, _)| AsRef::<str>::as_ref(*name) == "Lofte-Seq")?.1.first()?;
-        let seq = seq.as_str().parse().ok()?;
+        let seq = msg.headers.as_ref()?.get("Lofte-Seq")?.as_str().parse().ok()?;
         Some(Head { ledger, seq, plan })
     };
     from_subject().or_else(|| serde_json::from_slice::<Head<'_>>(&msg.payload).ok())
