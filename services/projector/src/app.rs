@@ -67,12 +67,6 @@ impl App {
         self.addr
     }
 
-    /// Its counters, as `/metrics` shows them (read in process by the benchmark, which would
-    /// otherwise charge its own HTTP polling to the projector).
-    pub fn metrics(&self) -> Arc<Metrics> {
-        self.metrics.clone()
-    }
-
     /// Follows the stream, reads how far it goes (for `/readyz`), and serves until `shutdown`.
     pub async fn run(self, shutdown: CancellationToken) -> Result<(), AppError> {
         let tracker = TaskTracker::new();

@@ -1,10 +1,10 @@
 //! The projector's figures, against real parts in one run:
 //! 1. the fold, in process: events per second;
-//! 2. a rebuild from the stream (POST /v1/admin/rebuild until every event is applied again)
-//!    against the raw engines on the same stream: an ordered-consumer replay that stores
-//!    nothing, and one that stores each message in sled (see `phases`); interleaved, each going
-//!    first by turns, `--rounds` times each (default 9), compared by their medians and round by
-//!    round;
+//! 2. a rebuild from the stream (asked for as `POST /v1/admin/rebuild` does, until every event
+//!    is applied again) against the raw engines on the same stream: an ordered-consumer replay
+//!    that stores nothing, and one that stores each message in sled (see `phases`); interleaved,
+//!    each going first by turns, `--rounds` times each (default 9), compared by their medians and
+//!    round by round;
 //! 3. append → visible latency (applied to the views and flushed) at a steady 1,000 appends/s.
 //!
 //! cargo bench -p lofte-projector --bench projector [-- --events N --rounds R]
@@ -14,13 +14,18 @@
 
 use std::{
     collections::BTreeMap,
-    sync::atomic::Ordering,
+    sync::{atomic::Ordering, Arc},
     time::{Duration, Instant},
 };
 
 use async_nats::jetstream;
 use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSettings};
-use lofte_projector::{App as Projector, Settings};
+use lofte_projector::{
+    consumer::{Consumer, Rebuild},
+    metrics::Metrics,
+    views::Views,
+    Settings,
+};
 use lofte_proto::{
     command::new_event,
     envelope::Envelope,
@@ -51,11 +56,6 @@ fn event(i: usize) -> Value {
     json!({"plan": "eksjo-2017", "actor": "polisen", "kind": "measure_counted", "data": {"activity": "trafikkontroller",
         "date": format!("2017-{:02}-{:02}", i % 12 + 1, i % 28 + 1), "metric": "trafikkontroller",
         "count": if i % 3 == 0 { json!(format!("ca {}", i % 40)) } else { json!(i % 40) }, "area": "ostra-kommundelen"}})
-}
-
-async fn metric(http: &reqwest::Client, url: &str, name: &str) -> u64 {
-    let text = http.get(url).send().await.expect("metrics").text().await.expect("text");
-    text.lines().find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse().ok())).unwrap_or(0)
 }
 
 mod phases;
@@ -152,20 +152,23 @@ fn main() {
         // 2. Build, then rebuild, from the stream; and a raw ordered consumer replay.
         let pdir = tempfile::tempdir().expect("dir");
         let ps = Settings {
-            listen: "127.0.0.1:0".parse().expect("addr"),
             data_dir: pdir.path().to_owned(),
             nats: NatsConnection::new(nats.url()),
             ledgers: BTreeMap::from([("eksjo".to_owned(), lurl.clone())]),
             ..Settings::default()
         };
-        let projector = Projector::build(ps).await.expect("projector");
-        let purl = format!("http://{}", projector.addr());
-        // The counters read in process: polling /metrics every millisecond or two cost a tenth
-        // of a core in HTTP round trips and thread switches, charged to the rebuild.
-        let counters = projector.metrics();
-        let applied = move || counters.applied.load(Ordering::Relaxed);
-        tokio::spawn(projector.run(cancel.clone()));
-        let murl = format!("{purl}/metrics");
+        // The projector's follower as its `App` builds it, without the HTTP side: its counters
+        // are read in process (polling /metrics every millisecond or two cost a tenth of a core
+        // in HTTP round trips and thread switches, charged to the rebuild), and a rebuild is
+        // asked for as `POST /v1/admin/rebuild` asks for it.
+        let views = Views::open(&ps.data_dir, ps.cache_bytes).expect("views");
+        let counters = Arc::new(Metrics::default());
+        let (consumer, rebuilds) = Consumer::new(ps, views, counters.clone());
+        tokio::spawn(consumer.run(cancel.clone()));
+        let applied = {
+            let counters = counters.clone();
+            move || counters.applied.load(Ordering::Relaxed)
+        };
         while applied() < total {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
@@ -191,8 +194,9 @@ fn main() {
                 let start = Instant::now();
                 match phases[i] {
                     Phase::Rebuild => {
-                        let r = http.post(format!("{purl}/v1/admin/rebuild")).send().await.expect("rebuild");
-                        assert_eq!(r.status(), 202);
+                        let (reply, answer) = tokio::sync::oneshot::channel();
+                        rebuilds.send(Rebuild { reply }).await.expect("the consumer runs");
+                        answer.await.expect("answered").expect("views dropped");
                         rebuilt += 1;
                         while applied() < rebuilt * total {
                             tokio::time::sleep(Duration::from_millis(1)).await;
@@ -217,11 +221,11 @@ fn main() {
                 .collect();
             println!("round {}: {}", round + 1, rates.join(", "));
         }
-        let batches = metric(&http, &murl, "lofte_projector_batches_total").await;
-        let apply = metric(&http, &murl, "lofte_projector_apply_microseconds_total").await as f64 / 1e6;
+        let batches = counters.batches.load(Ordering::Relaxed);
+        let apply = counters.apply_micros.load(Ordering::Relaxed) as f64 / 1e6;
         // Errors (each logged, with RUST_LOG set) explain a slow round: the consumer pauses and
         // follows again after one.
-        let errors = metric(&http, &murl, "lofte_projector_errors_total").await;
+        let errors = counters.errors.load(Ordering::Relaxed);
         println!(
             "build + {rounds} rebuilds: {batches} batches, {:.0} events each; apply+flush {apply:.2} s in all; {errors} errors",
             (rounds as u64 + 1) as f64 * total as f64 / batches.max(1) as f64
