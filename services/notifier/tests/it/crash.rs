@@ -5,54 +5,24 @@
 use std::{collections::BTreeSet, time::Duration};
 
 use lofte_test_support::{poll_until, ServiceProcess};
-use serde_json::Value;
 
-use super::stack::{reminders_recorded, stack, tick};
-
-async fn ready(url: &str, applied: u64) {
-    poll_until("the notifier to follow the stream", Duration::from_secs(20), || async {
-        let v: Value = reqwest::get(format!("{url}/readyz"))
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok::<_, String>((v["status"] == "ready" && v["applied"].as_u64().unwrap_or(0) >= applied).then_some(()))
-    })
-    .await
-    .unwrap();
-}
+use super::stack::{reminders_recorded, stack, tick, wait_applied};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_mid_batch_it_misses_nothing_and_duplicates_nothing_new() {
     let st = stack().await;
     let dir = tempfile::tempdir().unwrap();
     let bin = std::path::Path::new(env!("CARGO_BIN_EXE_lofte-notifier"));
-    let port = st.smtp.port().to_string();
-    let args = [
-        "--listen",
-        "127.0.0.1:0",
-        "--data-dir",
-        dir.path().to_str().unwrap(),
-        "--nats-url",
-        st.settings.nats.url.as_deref().unwrap(),
-        "--ledger-url",
-        &st.ledger,
-        "--now",
-        "2022-04-01T06:00:00Z",
-        "--smtp-host",
-        "127.0.0.1",
-        "--smtp-port",
-        &port,
-        "--smtp-tls",
-        "none",
-    ];
+    let mut args = st.process_args(dir.path());
+    let smtp = ["--smtp-host", "127.0.0.1", "--smtp-port", &st.smtp.port().to_string(), "--smtp-tls", "none"];
+    args.extend(smtp.map(str::to_owned));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let reporters: usize = st.plan.adopted().actors.iter().map(|a| a.reporters.len()).sum();
     let mut expected = 0;
     // Three occasions; each tick's batch is interrupted after its first mails are out.
     for (i, now) in ["2022-05-02T06:00:00Z", "2022-05-13T06:00:00Z", "2022-05-16T06:00:00Z"].iter().enumerate() {
         let mut p = ServiceProcess::start(bin, &args).unwrap();
-        ready(&p.url, if i == 0 { 37 } else { 0 }).await;
+        wait_applied(&p.url, if i == 0 { 37 } else { 0 }).await;
         let before = st.smtp.messages().len();
         let url = p.url.clone();
         let now = now.to_string();
@@ -67,7 +37,7 @@ async fn killed_mid_batch_it_misses_nothing_and_duplicates_nothing_new() {
         let _ = ticking.await;
         // Restarted, it finishes the batch.
         let p = ServiceProcess::start(bin, &args).unwrap();
-        ready(&p.url, 0).await;
+        wait_applied(&p.url, 0).await;
         let r = tick(&p.url, &format!("{}T07:00:00Z", &["2022-05-02", "2022-05-13", "2022-05-16"][i])).await;
         assert_eq!(r["failed"], 0, "{r}");
         expected += reporters;

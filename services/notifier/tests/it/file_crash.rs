@@ -42,18 +42,8 @@ async fn killed_mid_tick_the_file_transport_writes_each_mail_once() {
     let (mail, log) = (dir.path().join("mail"), dir.path().join("notifier.log"));
     let bin = Path::new(env!("CARGO_BIN_EXE_lofte-notifier"));
     let data = dir.path().join("notifier");
-    let args = [
-        "--listen",
-        "127.0.0.1:0",
-        "--data-dir",
-        data.to_str().unwrap(),
-        "--nats-url",
-        st.settings.nats.url.as_deref().unwrap(),
-        "--ledger-url",
-        &st.ledger,
-        "--now",
-        "2022-04-01T06:00:00Z",
-    ];
+    let args = st.process_args(&data);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let per_occasion = st.reminders_per_occasion();
     let (mut expected, mut interrupted) = (0, 0);
     let mut applied = head(&st.ledger).await;

@@ -28,6 +28,24 @@ pub struct Stack {
 }
 
 impl Stack {
+    /// The flags that start the real `lofte-notifier` against this stack, its state in `data`
+    /// and its simulated clock before the first occasion.
+    pub fn process_args(&self, data: &std::path::Path) -> Vec<String> {
+        let args = [
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--nats-url",
+            self.settings.nats.url.as_deref().unwrap(),
+            "--ledger-url",
+            &self.ledger,
+            "--now",
+            "2022-04-01T06:00:00Z",
+        ];
+        args.map(str::to_owned).to_vec()
+    }
+
     /// The reminders one occasion sends: every reporter of every plan.
     pub fn reminders_per_occasion(&self) -> usize {
         self.copies * self.plan.adopted().actors.iter().map(|a| a.reporters.len()).sum::<usize>()
