@@ -63,26 +63,12 @@ impl Recorder {
         message_id: &str,
         activities: &[ActivityId],
     ) -> Result<(), RecordError> {
-        let event = Event::ReminderSent(ReminderSent {
-            tertial: key.tertial,
-            occasion: occasion(key)?,
-            recipient: key.recipient.clone(),
-            message_id: Line::new(message_id)?,
-            activities: activities.to_vec(),
-        });
-        self.append(key, actor, &event).await
+        self.append(key, actor, &sent_event(key, message_id, activities)?).await
     }
 
     /// Records that the mail for `key` failed `attempts` times, the last with `error`.
     pub async fn failed(&self, key: &SentKey, actor: &OrgId, attempts: u32, error: &str) -> Result<(), RecordError> {
-        let event = Event::ReminderFailed(ReminderFailed {
-            tertial: key.tertial,
-            occasion: occasion(key)?,
-            recipient: key.recipient.clone(),
-            attempts,
-            error: error_line(error)?,
-        });
-        self.append(key, actor, &event).await
+        self.append(key, actor, &failed_event(key, attempts, error)?).await
     }
 
     async fn append(&self, key: &SentKey, actor: &OrgId, event: &Event) -> Result<(), RecordError> {
@@ -101,6 +87,28 @@ impl Recorder {
     }
 }
 
+/// `reminder_sent` for `key`.
+fn sent_event(key: &SentKey, message_id: &str, activities: &[ActivityId]) -> Result<Event, RecordError> {
+    Ok(Event::ReminderSent(ReminderSent {
+        tertial: key.tertial,
+        occasion: occasion(key)?,
+        recipient: key.recipient.clone(),
+        message_id: Line::new(message_id)?,
+        activities: activities.to_vec(),
+    }))
+}
+
+/// `reminder_failed` for `key`, with the last error made one printable line.
+fn failed_event(key: &SentKey, attempts: u32, error: &str) -> Result<Event, RecordError> {
+    Ok(Event::ReminderFailed(ReminderFailed {
+        tertial: key.tertial,
+        occasion: occasion(key)?,
+        recipient: key.recipient.clone(),
+        attempts,
+        error: error_line(error)?,
+    }))
+}
+
 fn occasion(key: &SentKey) -> Result<TargetId, RecordError> {
     TargetId::new(key.occasion.as_str())
         .map_err(|source| RecordError::Occasion { occasion: key.occasion.clone(), source })
@@ -110,4 +118,49 @@ fn occasion(key: &SentKey) -> Result<TargetId, RecordError> {
 fn error_line(error: &str) -> Result<Line, TextError> {
     let printable: String = error.chars().filter(|c| !c.is_control()).take(Line::MAX).collect();
     Line::new(printable).or_else(|_| Line::new("the mail could not be delivered"))
+}
+
+#[cfg(test)]
+mod tests {
+    use lofte_proto::{command::parse_command, text::Email};
+
+    use super::*;
+
+    fn key() -> SentKey {
+        SentKey {
+            plan: "jonkoping-2022".parse().unwrap(),
+            tertial: "2022-T1".parse().unwrap(),
+            occasion: "due-14".into(),
+            recipient: Email::new("sakerhet@vatterhem.example").unwrap(),
+        }
+    }
+
+    /// What the ledger parses is the event built: the body of `POST /v1/events`.
+    fn as_the_ledger_reads_it(event: &Event) -> Event {
+        let actor = "kommunen".parse().unwrap();
+        let body = serde_json::to_vec(&new_event(&key().plan, &actor, event)).unwrap();
+        parse_command(&body).unwrap().event
+    }
+
+    #[test]
+    fn reminder_sent_is_what_the_ledger_reads() {
+        let e = sent_event(&key(), "<due-14.abc@lofte>", &["est".parse().unwrap()]).unwrap();
+        assert_eq!(as_the_ledger_reads_it(&e), e);
+        assert!(matches!(
+            sent_event(&SentKey { occasion: "Due 14".into(), ..key() }, "<x@lofte>", &[]),
+            Err(RecordError::Occasion { .. })
+        ));
+    }
+
+    #[test]
+    fn reminder_failed_carries_the_error_as_one_printable_line() {
+        let long = format!("SMTP: 550\r\nmailbox unavailable {}", "x".repeat(400));
+        let e = failed_event(&key(), 5, &long).unwrap();
+        assert_eq!(as_the_ledger_reads_it(&e), e);
+        let Event::ReminderFailed(f) = &e else { panic!("{e:?}") };
+        assert!(f.error.as_str().starts_with("SMTP: 550mailbox unavailable"), "{}", f.error);
+        assert_eq!(f.error.as_str().chars().count(), Line::MAX);
+        let Event::ReminderFailed(blank) = failed_event(&key(), 5, "\r\n").unwrap() else { panic!() };
+        assert_eq!(blank.error.as_str(), "the mail could not be delivered");
+    }
 }
