@@ -2,7 +2,7 @@
 //! is read from the ledger; its plan, organisation and kind carry over, and a correction replaces
 //! only the values given on the command line.
 
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use serde_json::{json, Value};
 
 use super::log::record;
@@ -13,12 +13,11 @@ use crate::{
 
 async fn original(g: &Global, id: &str) -> anyhow::Result<Value> {
     uuid_like(id)?;
-    let url = format!("{}/v1/events/{id}", g.ledger.trim_end_matches('/'));
-    let resp = g.http.get(&url).send().await.map_err(|e| anyhow!("cannot reach the ledger at {}: {e}", g.ledger))?;
-    if resp.status() == reqwest::StatusCode::NOT_FOUND {
-        return Err(anyhow!("no event {id} in the ledger at {}", g.ledger));
+    let ledger = crate::client::Ledger::new(g);
+    match ledger.client().event(id).await? {
+        Some(ev) => Ok(ev),
+        None => Err(anyhow!("no event {id} in the ledger at {}", g.ledger)),
     }
-    resp.error_for_status().map_err(|e| anyhow!("{e}"))?.json().await.context("reading the event")
 }
 
 fn uuid_like(id: &str) -> anyhow::Result<()> {

@@ -30,22 +30,19 @@ use crate::{
 /// Reads the ledger's log after `after`, page by page, calling `each` with the stored bytes; a
 /// progress bar counts the events towards the head the ledger reported on the first page.
 async fn walk(g: &Global, after: u64, mut each: impl FnMut(u64, Vec<u8>) -> anyhow::Result<()>) -> anyhow::Result<u64> {
-    let base = g.ledger.trim_end_matches('/');
+    let ledger = crate::client::Ledger::new(g);
     let mut cursor = after;
     let mut bar = None;
     loop {
-        let url = format!("{base}/v1/events?after={cursor}&limit=1000");
-        let resp = g.http.get(&url).send().await.map_err(|e| anyhow!("cannot reach the ledger at {base}: {e}"))?;
-        let status = resp.status();
-        let page: Value = resp.json().await.context("reading the ledger's answer")?;
-        if !status.is_success() {
-            return Err(anyhow!("the ledger refused to read its log: {}", crate::client::refusal(status, &page)));
-        }
+        let page = ledger.client().page(cursor, 1000).await.map_err(|e| match e.problem() {
+            Some(p) => anyhow!("the ledger refused to read its log: {p}"),
+            None => anyhow!("{e}"),
+        })?;
         let bar = bar.get_or_insert_with(|| {
-            let head = page["head_seq"].as_u64().unwrap_or(0);
+            let head = page.head_seq;
             crate::progress::bar("events", head.saturating_sub(after))
         });
-        let events = page["events"].as_array().cloned().unwrap_or_default();
+        let events = page.events;
         if events.is_empty() {
             bar.finish_and_clear();
             return Ok(cursor);

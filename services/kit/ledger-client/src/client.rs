@@ -1,0 +1,134 @@
+//! The client: appends, pages of the log, single events.
+
+use std::time::{Duration, Instant};
+
+use lofte_proto::NewEvent;
+use lofte_service::retry::Backoff;
+use reqwest::{header, StatusCode};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{ClientError, Problem};
+
+/// What the ledger made of an append.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Appended {
+    /// Newly recorded (`201`): the stored event.
+    Created(Value),
+    /// Recorded earlier under the same idempotency key (`200`): the original event.
+    Existing(Value),
+}
+
+impl Appended {
+    /// The stored event, new or earlier.
+    pub fn event(&self) -> &Value {
+        match self {
+            Appended::Created(v) | Appended::Existing(v) => v,
+        }
+    }
+}
+
+/// A page of the log.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Page {
+    /// The events, in seq order, as the ledger stored them.
+    pub events: Vec<Value>,
+    /// Pass as `after` for the next page.
+    pub next_after: u64,
+    /// The last seq on disk when the page was read.
+    pub head_seq: u64,
+}
+
+/// A ledger at a base URL.
+#[derive(Debug, Clone)]
+pub struct LedgerClient {
+    base: String,
+    http: reqwest::Client,
+    retry_for: Duration,
+}
+
+impl LedgerClient {
+    /// The ledger at `base`, asked with `http` (which carries the bearer token, if any, and the
+    /// timeouts the caller wants).
+    pub fn new(base: &str, http: reqwest::Client) -> LedgerClient {
+        LedgerClient { base: base.trim_end_matches('/').to_owned(), http, retry_for: Duration::from_secs(30) }
+    }
+
+    /// How long a `503` with `Retry-After` is retried (default 30 s; zero: never).
+    pub fn retry_for(mut self, d: Duration) -> LedgerClient {
+        self.retry_for = d;
+        self
+    }
+
+    /// The base URL.
+    pub fn url(&self) -> &str {
+        &self.base
+    }
+
+    /// Records `event` under the idempotency `key` (the same key and body again return the
+    /// original event).
+    pub async fn append(&self, event: &NewEvent, key: &str) -> Result<Appended, ClientError> {
+        let deadline = Instant::now() + self.retry_for;
+        let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(2));
+        loop {
+            let req = self.http.post(format!("{}/v1/events", self.base)).header("Idempotency-Key", key).json(event);
+            let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
+            let status = resp.status();
+            let retry_after =
+                resp.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+            let body: Value = resp.json().await.unwrap_or(Value::Null);
+            match status {
+                StatusCode::CREATED => return Ok(Appended::Created(body)),
+                StatusCode::OK => return Ok(Appended::Existing(body)),
+                StatusCode::SERVICE_UNAVAILABLE if retry_after.is_some() && Instant::now() < deadline => {
+                    // Retry-After is an upper bound here: the ledger may be ready sooner.
+                    let pause = backoff.pause().min(Duration::from_secs(retry_after.unwrap_or(1)));
+                    tokio::time::sleep(pause).await;
+                }
+                _ => return Err(Problem::of(status.as_u16(), &body).into()),
+            }
+        }
+    }
+
+    /// The events with seq greater than `after`, at most `limit` (≤ the ledger's `max_page`).
+    pub async fn page(&self, after: u64, limit: usize) -> Result<Page, ClientError> {
+        let url = format!("{}/v1/events?after={after}&limit={limit}", self.base);
+        let body = self.get(&url).await?;
+        serde_json::from_value(body)
+            .map_err(|e| ClientError::Unexpected { base: self.base.clone(), why: e.to_string() })
+    }
+
+    /// One event by id; `None` if the ledger has none with that id.
+    pub async fn event(&self, id: &str) -> Result<Option<Value>, ClientError> {
+        match self.get(&format!("{}/v1/events/{id}", self.base)).await {
+            Ok(v) => Ok(Some(v)),
+            Err(ClientError::Refused(p)) if p.status == 404 => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn get(&self, url: &str) -> Result<Value, ClientError> {
+        let resp = self.http.get(url).send().await.map_err(|e| self.unreachable(&e))?;
+        let status = resp.status();
+        let body: Value = resp
+            .json()
+            .await
+            .map_err(|e| ClientError::Unexpected { base: self.base.clone(), why: format!("not JSON: {e}") })?;
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(Problem::of(status.as_u16(), &body).into())
+        }
+    }
+
+    fn unreachable(&self, e: &reqwest::Error) -> ClientError {
+        let why = if e.is_connect() {
+            "connection refused (is lofte-ledger running?)".to_owned()
+        } else if e.is_timeout() {
+            "no answer in time".to_owned()
+        } else {
+            e.to_string()
+        };
+        ClientError::Unreachable { base: self.base.clone(), why }
+    }
+}
