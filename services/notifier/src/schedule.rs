@@ -17,6 +17,7 @@ use lofte_proto::{
     envelope::Envelope,
     event::Event,
     fold::{fold_plan, FoldOptions},
+    ids::ActivityId,
     plan::PlanBook,
     text::Email,
 };
@@ -30,6 +31,38 @@ pub struct Due {
     pub to: Email,
     /// What it is about (for a reporter: every plan and tertial owed on this occasion).
     pub items: Vec<Owed>,
+}
+
+impl Due {
+    /// The keys this mail covers: one per (plan, tertial) it is about.
+    pub fn keys(&self) -> Vec<SentKey> {
+        let mut keys: Vec<SentKey> = self
+            .items
+            .iter()
+            .map(|i| SentKey {
+                plan: i.plan.clone(),
+                tertial: i.tertial,
+                occasion: self.occasion.id(),
+                recipient: self.to.clone(),
+            })
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// The activities it lists for `key`'s plan and tertial.
+    pub fn activities_for(&self, key: &SentKey) -> Vec<ActivityId> {
+        let mut a: Vec<ActivityId> = self
+            .items
+            .iter()
+            .filter(|i| i.plan == key.plan && i.tertial == key.tertial)
+            .map(|i| i.activity.clone())
+            .collect();
+        a.sort();
+        a.dedup();
+        a
+    }
 }
 
 /// The sends recorded in the log.

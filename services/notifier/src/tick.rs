@@ -25,7 +25,7 @@
 
 use jiff::civil::Date;
 use lofte_projector::views::Views;
-use lofte_proto::{envelope::Envelope, ids::ActivityId, plan::PlanBook};
+use lofte_proto::{envelope::Envelope, plan::PlanBook};
 
 use crate::{
     compose::{escalation, reminder, Links},
@@ -95,7 +95,7 @@ impl Notifier {
                 reminder(&due.to, due.occasion, &due.items, &links)
             };
             let msg = build(&composed, &self.settings.from)?;
-            let keys = keys_of(&due);
+            let keys = due.keys();
             match self.mailer.send_with_retries(&msg, TRIES_PER_TICK).await {
                 Ok(()) => {
                     report.sent += 1;
@@ -133,7 +133,7 @@ impl Notifier {
         let sends: Vec<(&SentKey, Sent)> = keys
             .iter()
             .map(|k| {
-                (k, Sent { message_id: message_id.to_owned(), activities: activities_of(due, k), recorded: false })
+                (k, Sent { message_id: message_id.to_owned(), activities: due.activities_for(k), recorded: false })
             })
             .collect();
         for (key, sent) in &sends {
@@ -172,30 +172,4 @@ impl Notifier {
             max_attempts: self.settings.max_attempts,
         }
     }
-}
-
-/// The activities a mail listed for one (plan, tertial).
-fn activities_of(due: &Due, k: &SentKey) -> Vec<ActivityId> {
-    let mut a: Vec<ActivityId> =
-        due.items.iter().filter(|i| i.plan == k.plan && i.tertial == k.tertial).map(|i| i.activity.clone()).collect();
-    a.sort();
-    a.dedup();
-    a
-}
-
-/// The keys one mail covers: one per (plan, tertial) it is about.
-fn keys_of(due: &Due) -> Vec<SentKey> {
-    let mut keys: Vec<SentKey> = due
-        .items
-        .iter()
-        .map(|i| SentKey {
-            plan: i.plan.clone(),
-            tertial: i.tertial,
-            occasion: due.occasion.id(),
-            recipient: due.to.clone(),
-        })
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys
 }
