@@ -111,9 +111,9 @@ pub async fn republish(
     }
     match tokio::time::timeout(std::time::Duration::from_secs(30), rx).await {
         Ok(Ok(Ok(from))) => (StatusCode::ACCEPTED, Json(json!({"republishing_from": from}))).into_response(),
-        Ok(Ok(Err(e))) => {
-            Problem::new(StatusCode::SERVICE_UNAVAILABLE, "nats-unavailable", e).retry_after(5).into_response()
-        }
+        Ok(Ok(Err(e))) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "nats-unavailable", e.to_string())
+            .retry_after(5)
+            .into_response(),
         _ => Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "nats-unavailable",

@@ -13,8 +13,10 @@
 //! appends once the log was compared: the publisher retries with capped, jittered backoff and the
 //! lag shows in `/metrics` and `/readyz`.
 
+mod error;
 mod publisher;
 pub mod reconcile;
 pub mod stream;
 
+pub use error::OutboxError;
 pub use publisher::{Errors, Outbox, Republish};

@@ -25,7 +25,7 @@ use lofte_service::retry::Backoff;
 
 use super::{
     reconcile::{self, Found, Ledger, When},
-    stream,
+    stream, OutboxError,
 };
 use crate::{
     gate::{Gate, GateSender},
@@ -38,7 +38,7 @@ use crate::{
 /// that lost the stream, or part of it). Answers with the first seq it will publish.
 #[derive(Debug)]
 pub struct Republish {
-    pub reply: oneshot::Sender<Result<u64, String>>,
+    pub reply: oneshot::Sender<Result<u64, OutboxError>>,
 }
 
 /// The fields of a stored event the outbox needs.
@@ -173,7 +173,7 @@ impl Outbox {
                             self.gate.set(Gate::Checking(format!("{e} (NATS at {url})")));
                         }
                         connected.store(true, Ordering::Relaxed);
-                        self.errors.report(e);
+                        self.errors.report(e.to_string());
                         if self.pause(&mut backoff, &cancel).await {
                             return;
                         }
@@ -240,7 +240,7 @@ impl Outbox {
     }
 
     /// Compares the log with the stream (and at start-up recovers what the log lost).
-    async fn compare(&self, js: &jetstream::Context, starting: bool) -> Result<Found, String> {
+    async fn compare(&self, js: &jetstream::Context, starting: bool) -> Result<Found, OutboxError> {
         stream::ensure(js, &self.settings).await?;
         let l = self.ledger_view();
         let when = if starting { When::Start { restore_empty: self.restore_empty } } else { When::Running };
@@ -335,7 +335,7 @@ impl Outbox {
     }
 
     /// Where the stream's copy of this ledger's log ends: the first seq to publish again.
-    async fn republish_from(&self, js: &jetstream::Context) -> Result<u64, String> {
+    async fn republish_from(&self, js: &jetstream::Context) -> Result<u64, OutboxError> {
         stream::ensure(js, &self.settings).await?;
         Ok(reconcile::last_in_stream(js, &self.ledger_view()).await?.map_or(1, |(seq, _)| seq + 1))
     }

@@ -22,6 +22,7 @@ use axum::body::Bytes;
 use futures::StreamExt;
 use lofte_proto::{envelope::Envelope, ids::LedgerId, verify::Verifier, Hash};
 
+use super::error::{nats, OutboxError};
 use crate::store::{Head, Staged, Store};
 
 /// Headers that carry an event's idempotency key and request hash, so a restored log keeps them.
@@ -108,16 +109,17 @@ impl Ledger<'_> {
 }
 
 /// The stream's last message for this ledger: its seq and hash (`None`: it holds none).
-pub async fn last_in_stream(js: &jetstream::Context, l: &Ledger<'_>) -> Result<Option<(u64, Hash)>, String> {
-    let stream = js.get_stream(l.stream).await.map_err(|e| format!("stream {}: {e}", l.stream))?;
+pub async fn last_in_stream(js: &jetstream::Context, l: &Ledger<'_>) -> Result<Option<(u64, Hash)>, OutboxError> {
+    let stream = js.get_stream(l.stream).await.map_err(|e| nats(format!("stream {}: {e}", l.stream)))?;
     match stream.get_last_raw_message_by_subject(&l.subjects()).await {
         Ok(m) => {
-            let (seq, hash) = seq_and_hash(&m.headers)
-                .ok_or_else(|| format!("the stream's last message of ledger {} has no Lofte-Seq/Lofte-Hash", l.id))?;
+            let (seq, hash) = seq_and_hash(&m.headers).ok_or_else(|| {
+                nats(format!("the stream's last message of ledger {} has no Lofte-Seq/Lofte-Hash", l.id))
+            })?;
             Ok(Some((seq, hash)))
         }
         Err(e) if matches!(e.kind(), LastRawMessageErrorKind::NoMessageFound) => Ok(None),
-        Err(e) => Err(format!("cannot read the stream's last message of ledger {}: {e}", l.id)),
+        Err(e) => Err(nats(format!("cannot read the stream's last message of ledger {}: {e}", l.id))),
     }
 }
 
@@ -135,9 +137,9 @@ pub async fn reconcile(
     l: &Ledger<'_>,
     when: When,
     recovering: impl Fn(u64, u64),
-) -> Result<Found, String> {
+) -> Result<Found, OutboxError> {
     let last = last_in_stream(js, l).await?;
-    let head = l.store.head().map_err(|e| e.to_string())?;
+    let head = l.store.head()?;
     let log_hash_at = |seq| {
         let bytes = l.store.event(seq).ok()??;
         serde_json::from_slice::<serde_json::Value>(&bytes).ok()?["hash"].as_str()?.parse().ok()
@@ -176,8 +178,8 @@ pub async fn reconcile(
 
 /// Reads this ledger's messages from the stream and writes those after `head`, in seq order, each
 /// checked against the chain, up to `to`.
-async fn recover(js: &jetstream::Context, l: &Ledger<'_>, head: Head, to: u64) -> Result<Found, String> {
-    let stream = js.get_stream(l.stream).await.map_err(|e| e.to_string())?;
+async fn recover(js: &jetstream::Context, l: &Ledger<'_>, head: Head, to: u64) -> Result<Found, OutboxError> {
+    let stream = js.get_stream(l.stream).await.map_err(nats)?;
     let mut consumer = stream
         .create_consumer(OrderedConfig {
             filter_subject: l.subjects(),
@@ -185,15 +187,15 @@ async fn recover(js: &jetstream::Context, l: &Ledger<'_>, head: Head, to: u64) -
             ..Default::default()
         })
         .await
-        .map_err(|e| format!("cannot read the stream: {e}"))?;
-    let pending = consumer.info().await.map_err(|e| e.to_string())?.num_pending;
-    let mut messages = consumer.messages().await.map_err(|e| e.to_string())?;
+        .map_err(|e| nats(format!("cannot read the stream: {e}")))?;
+    let pending = consumer.info().await.map_err(nats)?.num_pending;
+    let mut messages = consumer.messages().await.map_err(nats)?;
     let mut verifier = Verifier::resume(head.seq, head.hash);
     // Messages may be stored out of seq order (ADR 0005): hold the early ones until their turn.
     let mut waiting: BTreeMap<u64, (Bytes, Option<(String, Hash)>)> = BTreeMap::new();
     let mut chunk = Chunk::default();
     for _ in 0..pending {
-        let m = messages.next().await.ok_or("the stream ended early")?.map_err(|e| e.to_string())?;
+        let m = messages.next().await.ok_or_else(|| nats("the stream ended early"))?.map_err(nats)?;
         let headers = m.headers.clone().unwrap_or_default();
         let Some((seq, _)) = seq_and_hash(&headers) else { continue };
         if seq <= verifier.checked() {
@@ -272,7 +274,7 @@ impl Chunk {
 
     /// Writes the chunk with the new head; everything in it is in the stream, so the outbox's
     /// cursor moves too.
-    async fn write(mut self, store: &Store, hash: Hash) -> Result<(), String> {
+    async fn write(mut self, store: &Store, hash: Hash) -> Result<(), OutboxError> {
         if self.events == 0 {
             return Ok(());
         }
@@ -281,8 +283,8 @@ impl Chunk {
         }
         Store::stage_head(&mut self.batch, Head { seq: self.last, hash });
         Store::stage_outbox_cursor(&mut self.batch, self.last);
-        store.apply(self.batch).map_err(|e| e.to_string())?;
-        store.flush().await.map_err(|e| e.to_string())
+        store.apply(self.batch)?;
+        Ok(store.flush().await?)
     }
 }
 

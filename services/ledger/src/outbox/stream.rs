@@ -22,6 +22,6 @@ pub fn config(s: &NatsSettings) -> stream::Config {
 }
 
 /// Creates the stream, or brings an existing one to this configuration.
-pub async fn ensure(js: &jetstream::Context, s: &NatsSettings) -> Result<(), String> {
-    js.create_or_update_stream(config(s)).await.map(|_| ()).map_err(|e| e.to_string())
+pub async fn ensure(js: &jetstream::Context, s: &NatsSettings) -> Result<(), super::OutboxError> {
+    js.create_or_update_stream(config(s)).await.map(|_| ()).map_err(super::error::nats)
 }
