@@ -1,10 +1,11 @@
 //! Recording through the ledger: `reminder_sent` and `reminder_failed`, built as `lofte_proto`'s
-//! typed events and appended with `POST /v1/events` under an idempotency key derived from the
-//! [`SentKey`], so recording twice returns the original event.
+//! typed events and appended with the one ledger client (`lofte-ledger-client`) under an
+//! idempotency key derived from the [`SentKey`], so recording twice returns the original event.
 //!
 //! They are recorded on behalf of the plan's first coordinator organisation ([`actor_for`]): a
 //! stand-in until the notifier has a `service` principal of its own (issue 7).
 
+use lofte_ledger_client::{ClientError, LedgerClient};
 use lofte_proto::{
     command::new_event,
     event::{ReminderFailed, ReminderSent},
@@ -13,17 +14,15 @@ use lofte_proto::{
     text::{Line, TextError},
     Event,
 };
-use reqwest::StatusCode;
 
 use crate::key::SentKey;
 
 /// Why an event was not recorded.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
-    #[error("cannot reach the ledger: {0}")]
-    Unreachable(#[from] reqwest::Error),
-    #[error("the ledger answered {status}: {detail}")]
-    Refused { status: StatusCode, detail: String },
+    /// The ledger could not be reached, or refused (its problem, typed).
+    #[error(transparent)]
+    Ledger(#[from] ClientError),
     #[error("the occasion {occasion:?} is not an id: {source}")]
     Occasion { occasion: String, source: SlugError },
     #[error("a text of the event: {0}")]
@@ -40,8 +39,7 @@ pub fn actor_for(book: &PlanBook, plan: &PlanId) -> Option<OrgId> {
 /// Appends the notifier's events to one ledger.
 #[derive(Debug, Clone)]
 pub struct Recorder {
-    http: reqwest::Client,
-    events: String,
+    ledger: LedgerClient,
 }
 
 impl Recorder {
@@ -52,7 +50,9 @@ impl Recorder {
             headers.insert(reqwest::header::AUTHORIZATION, v);
         }
         let http = reqwest::Client::builder().default_headers(headers).build()?;
-        Ok(Recorder { http, events: format!("{}/v1/events", ledger_url.trim_end_matches('/')) })
+        // A tick does not wait for a busy ledger: what is not recorded now is on the next tick.
+        let ledger = LedgerClient::new(ledger_url, http).retry_for(std::time::Duration::ZERO);
+        Ok(Recorder { ledger })
     }
 
     /// Records that the mail `message_id` listing `activities` went out for `key`.
@@ -72,18 +72,9 @@ impl Recorder {
     }
 
     async fn append(&self, key: &SentKey, actor: &OrgId, event: &Event) -> Result<(), RecordError> {
-        let resp = self
-            .http
-            .post(&self.events)
-            .header("Idempotency-Key", format!("{}:{key}", event.kind()))
-            .json(&new_event(&key.plan, actor, event))
-            .send()
-            .await?;
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(());
-        }
-        Err(RecordError::Refused { status, detail: resp.text().await.unwrap_or_default() })
+        let idempotency = format!("{}:{key}", event.kind());
+        self.ledger.append(&new_event(&key.plan, actor, event), &idempotency).await?;
+        Ok(())
     }
 }
 
