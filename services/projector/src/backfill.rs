@@ -1,20 +1,14 @@
-//! Filling a gap in the stream from the ledger that wrote it: `GET /v1/events?after=`.
+//! Filling a gap in the stream from the ledger that wrote it: its log, a page at a time, through
+//! the one ledger client.
 
 use std::{collections::BTreeMap, time::Duration};
 
-use serde::Deserialize;
+use lofte_ledger_client::LedgerClient;
 
 /// Reads ledgers' logs over HTTP.
 #[derive(Debug, Clone)]
 pub struct Backfill {
-    http: reqwest::Client,
-    ledgers: BTreeMap<String, String>,
-}
-
-#[derive(Deserialize)]
-struct Page {
-    events: Vec<serde_json::Value>,
-    next_after: u64,
+    ledgers: BTreeMap<String, LedgerClient>,
 }
 
 impl Backfill {
@@ -29,32 +23,23 @@ impl Backfill {
             .default_headers(headers)
             .build()
             .unwrap_or_default();
-        Self { http, ledgers }
+        let ledgers = ledgers.into_iter().map(|(id, url)| (id, LedgerClient::new(&url, http.clone()))).collect();
+        Self { ledgers }
     }
 
     /// The stored bytes of `ledger`'s events `after+1 ..= upto`.
-    pub async fn fetch(&self, ledger: &str, after: u64, upto: u64) -> Result<Vec<(u64, Vec<u8>)>, String> {
-        let base = self
+    pub async fn fetch(&self, ledger_id: &str, after: u64, upto: u64) -> Result<Vec<(u64, Vec<u8>)>, String> {
+        let ledger = self
             .ledgers
-            .get(ledger)
-            .ok_or_else(|| format!("no URL configured for ledger {ledger:?} (projector.ledgers)"))?;
+            .get(ledger_id)
+            .ok_or_else(|| format!("no URL configured for ledger {ledger_id:?} (projector.ledgers)"))?;
         let mut out = vec![];
         let mut cursor = after;
         while cursor < upto {
-            let limit = (upto - cursor).min(1000);
-            let url = format!("{}/v1/events?after={cursor}&limit={limit}", base.trim_end_matches('/'));
-            let page: Page = self
-                .http
-                .get(&url)
-                .send()
-                .await
-                .and_then(|r| r.error_for_status())
-                .map_err(|e| format!("back-fill from {url}: {e}"))?
-                .json()
-                .await
-                .map_err(|e| format!("back-fill from {url}: {e}"))?;
+            let limit = (upto - cursor).min(1000) as usize;
+            let page = ledger.page(cursor, limit).await.map_err(|e| format!("back-fill from {}: {e}", ledger.url()))?;
             if page.events.is_empty() {
-                return Err(format!("ledger {ledger} has no events after {cursor} yet"));
+                return Err(format!("ledger {ledger_id} has no events after {cursor} yet"));
             }
             for e in page.events {
                 let seq = e["seq"].as_u64().ok_or("an event without seq")?;
