@@ -45,6 +45,8 @@ pub enum AppError {
     Join(#[from] tokio::task::JoinError),
     #[error("invalid configuration: {0}")]
     Config(String),
+    #[error("authentication: {0}")]
+    Auth(#[from] lofte_service::auth::AuthError),
     #[error(transparent)]
     Nats(#[from] lofte_service::nats::NatsConnectError),
 }
@@ -151,7 +153,7 @@ impl App {
             .await
             .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
         let addr = listener.local_addr()?;
-        let auth = lofte_service::auth::Auth::new(&settings.auth).map_err(AppError::Config)?;
+        let auth = lofte_service::auth::Auth::new(&settings.auth)?;
         let router = router(
             AppState {
                 store: store.clone(),

@@ -53,7 +53,7 @@ async fn main() -> anyhow::Result<()> {
     settings.ledger_id = cli.ledger_id.unwrap_or(settings.ledger_id);
     settings.nats.connection.url = cli.nats_url.or(settings.nats.connection.url);
     settings.restore_from_stream = cli.restore_from_stream;
-    settings.auth.from_flag_for_service(cli.tokens_file, "ledger").map_err(anyhow::Error::msg)?;
+    settings.auth.from_flag_for_service(cli.tokens_file, "ledger")?;
     let app = App::build(settings).await.context("the ledger could not start")?;
     println!("lofte-ledger listening on http://{}", app.addr());
     let shutdown = lofte_service::runtime::shutdown_on_signal();

@@ -34,7 +34,7 @@ pub enum AppError {
     #[error("the ledger's HTTP client: {0}")]
     Ledger(#[source] reqwest::Error),
     #[error("authentication: {0}")]
-    Auth(String),
+    Auth(#[from] lofte_service::auth::AuthError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("server error: {0}")]

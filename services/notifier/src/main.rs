@@ -65,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
     s.smtp.host = cli.smtp_host.or(s.smtp.host);
     s.smtp.port = cli.smtp_port.unwrap_or(s.smtp.port);
     s.smtp.tls = cli.smtp_tls.unwrap_or(s.smtp.tls);
-    s.auth.from_flag_for_service(cli.tokens_file, "notifier").map_err(anyhow::Error::msg)?;
+    s.auth.from_flag_for_service(cli.tokens_file, "notifier")?;
     let app = App::build(s, cli.now).await.context("the notifier could not start")?;
     println!("lofte-notifier listening on http://{}", app.addr());
     Ok(app.run(lofte_service::runtime::shutdown_on_signal()).await?)

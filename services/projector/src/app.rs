@@ -28,7 +28,7 @@ pub enum AppError {
     #[error(transparent)]
     Nats(#[from] lofte_service::nats::NatsConnectError),
     #[error("authentication: {0}")]
-    Auth(String),
+    Auth(#[from] lofte_service::auth::AuthError),
 }
 
 /// A built, not yet running projector.

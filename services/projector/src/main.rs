@@ -49,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
             settings.ledgers.insert(id.to_owned(), url.to_owned());
         }
     }
-    settings.auth.from_flag_for_service(cli.tokens_file, "projector").map_err(anyhow::Error::msg)?;
+    settings.auth.from_flag_for_service(cli.tokens_file, "projector")?;
     let app = App::build(settings).await.context("the projector could not start")?;
     println!("lofte-projector listening on http://{}", app.addr());
     let shutdown = lofte_service::runtime::shutdown_on_signal();

@@ -40,25 +40,40 @@ impl Default for AuthSettings {
     }
 }
 
+/// Why a service cannot authenticate requests.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error(
+        "no tokens file: set [{service}.auth] tokens_file (create tokens with `lofte token create`), or \
+         LOFTE__{}__AUTH__OPEN=true to run without authentication (development only)",
+        service.to_uppercase()
+    )]
+    NoTokensFile { service: String },
+    #[error("tokens file {} not found", .0.display())]
+    NotFound(PathBuf),
+    #[error("{}: {detail}", path.display())]
+    Unreadable { path: PathBuf, detail: String },
+    /// A binary that cannot start for one of the reasons above.
+    #[error("the {service} could not start: {cause}")]
+    Start { service: String, cause: Box<AuthError> },
+}
+
 impl AuthSettings {
     /// For the binaries, before they serve anything: a `--tokens-file` flag wins over the config,
     /// then [`Self::check_for_service`]; the error says which service could not start.
-    pub fn from_flag_for_service(&mut self, flag: Option<PathBuf>, service: &str) -> Result<(), String> {
+    pub fn from_flag_for_service(&mut self, flag: Option<PathBuf>, service: &str) -> Result<(), AuthError> {
         if flag.is_some() {
             self.tokens_file = flag;
         }
-        self.check_for_service(service).map_err(|e| format!("the {service} could not start: {e}"))
+        self.check_for_service(service)
+            .map_err(|e| AuthError::Start { service: service.to_owned(), cause: Box::new(e) })
     }
 
     /// Refuses to run open unless asked to.
-    pub fn check_for_service(&self, service: &str) -> Result<(), String> {
+    pub fn check_for_service(&self, service: &str) -> Result<(), AuthError> {
         match (&self.tokens_file, self.open) {
-            (None, false) => Err(format!(
-                "no tokens file: set [{service}.auth] tokens_file (create tokens with `lofte token create`), \
-                 or LOFTE__{}__AUTH__OPEN=true to run without authentication (development only)",
-                service.to_uppercase()
-            )),
-            (Some(f), _) if !f.is_file() => Err(format!("tokens file {} not found", f.display())),
+            (None, false) => Err(AuthError::NoTokensFile { service: service.to_owned() }),
+            (Some(f), _) if !f.is_file() => Err(AuthError::NotFound(f.clone())),
             _ => Ok(()),
         }
     }
@@ -135,18 +150,19 @@ struct Tokens {
 }
 
 impl Tokens {
-    fn load(path: PathBuf) -> Result<Tokens, String> {
+    fn load(path: PathBuf) -> Result<Tokens, AuthError> {
         let mut t = Tokens { path, file: TokenFile::default(), stamp: None, checked: Instant::now() };
         t.reload()?;
         Ok(t)
     }
 
-    fn reload(&mut self) -> Result<(), String> {
-        let meta = std::fs::metadata(&self.path).map_err(|e| format!("{}: {e}", self.path.display()))?;
+    fn reload(&mut self) -> Result<(), AuthError> {
+        let unreadable = |detail: String| AuthError::Unreadable { path: self.path.clone(), detail };
+        let meta = std::fs::metadata(&self.path).map_err(|e| unreadable(e.to_string()))?;
         let stamp = (meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len());
         if self.stamp != Some(stamp) {
-            let text = std::fs::read_to_string(&self.path).map_err(|e| format!("{}: {e}", self.path.display()))?;
-            self.file = TokenFile::parse(&text).map_err(|e| format!("{}: {e}", self.path.display()))?;
+            let text = std::fs::read_to_string(&self.path).map_err(|e| unreadable(e.to_string()))?;
+            self.file = TokenFile::parse(&text).map_err(unreadable)?;
             self.stamp = Some(stamp);
         }
         Ok(())
@@ -173,7 +189,7 @@ pub struct Auth {
 
 impl Auth {
     /// Loads the tokens file, if one is set.
-    pub fn new(s: &AuthSettings) -> Result<Arc<Auth>, String> {
+    pub fn new(s: &AuthSettings) -> Result<Arc<Auth>, AuthError> {
         let tokens = match &s.tokens_file {
             Some(p) => Some(Mutex::new(Tokens::load(p.clone())?)),
             None => {
