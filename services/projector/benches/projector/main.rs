@@ -35,7 +35,7 @@ use lofte_proto::{
     upcast::Upcasters,
 };
 use lofte_service::nats::NatsConnection;
-use lofte_test_support::NatsServer;
+use lofte_test_support::{poll_until, NatsServer};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
@@ -94,6 +94,13 @@ fn main() {
         let cancel = CancellationToken::new();
         tokio::spawn(ledger.run(cancel.clone()));
         let http = reqwest::Client::new();
+        // A ledger that publishes compares its log with the stream before it takes appends.
+        poll_until("the ledger to take appends", Duration::from_secs(20), || async {
+            let r = http.get(format!("{lurl}/readyz")).send().await.map_err(|e| e.to_string())?;
+            Ok::<_, String>(r.status().is_success().then_some(()))
+        })
+        .await
+        .expect("ledger ready");
         let pf = planfile::parse(include_str!("../../../../deploy/plans/eksjo-2017.toml")).expect("plan");
         let kommunen = OrgId::new("kommunen").expect("org");
         for e in pf.events() {
@@ -101,6 +108,7 @@ fn main() {
                 .json(&new_event(pf.plan_id(), &kommunen, &e))
                 .send()
                 .await
+                .and_then(|r| r.error_for_status())
                 .expect("plan");
         }
         let tasks: Vec<_> = (0..16)
@@ -108,7 +116,8 @@ fn main() {
                 let (http, lurl) = (http.clone(), lurl.clone());
                 tokio::spawn(async move {
                     for i in (c..events).step_by(16) {
-                        http.post(format!("{lurl}/v1/events")).json(&event(i)).send().await.expect("append");
+                        let r = http.post(format!("{lurl}/v1/events")).json(&event(i)).send().await;
+                        r.and_then(|r| r.error_for_status()).expect("append");
                     }
                 })
             })
@@ -243,7 +252,8 @@ fn main() {
                     let sent = Instant::now();
                     tx.send(sent).expect("send");
                     tokio::spawn(async move {
-                        http.post(format!("{lurl}/v1/events")).json(&event(i)).send().await.expect("append");
+                        let r = http.post(format!("{lurl}/v1/events")).json(&event(i)).send().await;
+                        r.and_then(|r| r.error_for_status()).expect("append");
                     });
                 }
             })
