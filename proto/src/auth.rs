@@ -61,13 +61,27 @@ impl std::fmt::Display for Role {
     }
 }
 
+/// A role's name that is none of Lofte's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role {0:?}: reporter, coordinator, auditor or service")]
+pub struct UnknownRole(pub String);
+
 impl std::str::FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Role, String> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown role {s:?}: reporter, coordinator, auditor or service"))
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Role, UnknownRole> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+/// Why a tokens file was refused: what is wrong, naming the token where one is at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct TokenFileError(pub String);
+
+impl TokenFileError {
+    /// Whether the message mentions `what` (for tests and callers that word it further).
+    pub fn contains(&self, what: &str) -> bool {
+        self.0.contains(what)
     }
 }
 
@@ -111,21 +125,22 @@ pub struct TokenFile {
 impl TokenFile {
     /// Parses and checks a tokens file (a reporter has an organisation, nobody else has one, ids
     /// and hashes are well formed and unique).
-    pub fn parse(text: &str) -> Result<TokenFile, String> {
-        let f: TokenFile = toml::from_str(text).map_err(|e| e.message().to_owned())?;
+    pub fn parse(text: &str) -> Result<TokenFile, TokenFileError> {
+        let f: TokenFile = toml::from_str(text).map_err(|e| TokenFileError(e.message().to_owned()))?;
+        let bad = |m: String| Err(TokenFileError(m));
         let mut seen = std::collections::BTreeSet::new();
         for t in &f.tokens {
             if t.sha256.len() != 64 || !t.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(format!("token {}: sha256 must be 64 hex digits", t.id));
+                return bad(format!("token {}: sha256 must be 64 hex digits", t.id));
             }
             if !t.sha256.starts_with(&t.id) || t.id.len() != 12 {
-                return Err(format!("token {}: the id must be the first 12 hex digits of sha256", t.id));
+                return bad(format!("token {}: the id must be the first 12 hex digits of sha256", t.id));
             }
             if (t.role == Role::Reporter) != t.org.is_some() {
-                return Err(format!("token {}: a reporter token names an organisation, no other does", t.id));
+                return bad(format!("token {}: a reporter token names an organisation, no other does", t.id));
             }
             if !seen.insert(t.sha256.clone()) {
-                return Err(format!("token {} appears twice", t.id));
+                return bad(format!("token {} appears twice", t.id));
             }
         }
         Ok(f)

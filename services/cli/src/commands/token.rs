@@ -66,7 +66,7 @@ pub fn run(cmd: &TokenCommand, as_json: bool) -> anyhow::Result<()> {
 
 /// Adds a new token to `file` (created if missing); returns the token and its id.
 pub fn create(file: &Path, role: &str, org: Option<&str>, name: Option<String>) -> anyhow::Result<(String, String)> {
-    let role: Role = role.parse().map_err(|e: String| anyhow!("--role: {e}"))?;
+    let role: Role = role.parse().map_err(|e: lofte_proto::auth::UnknownRole| anyhow!("--role: {e}"))?;
     let org = org.map(|o| OrgId::new(o).map_err(|e| anyhow!("--org {o:?}: {e}"))).transpose()?;
     if (role == Role::Reporter) != org.is_some() {
         return Err(anyhow!("--org: a reporter token needs --org ORG, and only a reporter token takes one"));

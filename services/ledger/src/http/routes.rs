@@ -15,9 +15,8 @@ use utoipa::OpenApi;
 use super::{events, ops, verify};
 use crate::{metrics::Metrics, settings::Settings, store::Store, writer::AppendRequest};
 
-/// What every handler can reach, shared behind one `Arc`: axum clones the state for every request,
-/// and cloning the handles one by one (sled's, the channel's, the metrics') cost a dozen atomic
-/// counter updates per request, contended between the cores.
+/// What every handler can reach, shared behind one `Arc` (axum clones the state for every
+/// request).
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Store,

@@ -162,7 +162,7 @@ impl Tokens {
         let stamp = (meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len());
         if self.stamp != Some(stamp) {
             let text = std::fs::read_to_string(&self.path).map_err(|e| unreadable(e.to_string()))?;
-            self.file = TokenFile::parse(&text).map_err(unreadable)?;
+            self.file = TokenFile::parse(&text).map_err(|e| unreadable(e.to_string()))?;
             self.stamp = Some(stamp);
         }
         Ok(())
