@@ -108,9 +108,8 @@ impl Consumer {
     }
 
     /// The durable consumer: the one there is, or a new one delivering from the start — or from
-    /// `rewind`, or after what a consumer made with per-message acks (by an earlier version) had
-    /// acknowledged. Notes where the views stand in the stream: everything before the first
-    /// message it will deliver (or deliver again) is applied.
+    /// `rewind`. Notes where the views stand in the stream: everything before the first message
+    /// it will deliver (or deliver again) is applied.
     async fn consumer(
         &mut self,
         js: &jetstream::Context,
@@ -120,16 +119,12 @@ impl Consumer {
             js.get_stream(&self.settings.stream).await.map_err(|e| format!("stream {}: {e}", self.settings.stream))?;
         // Nothing before the stream's first message can be delivered, whatever the ack floor says.
         let before_first = stream.cached_info().state.first_sequence.saturating_sub(1);
-        let mut start = self.rewind.take();
+        let start = self.rewind.take();
         if start.is_none() {
             if let Ok(c) = stream.get_consumer::<pull::Config>(&name).await {
-                let info = c.cached_info();
-                if info.config.ack_policy == AckPolicy::All {
-                    // Under `AckPolicy::All` the ack floor is the last message of a batch on disk.
-                    self.metrics.progress.restart_at(info.ack_floor.stream_sequence.max(before_first));
-                    return Ok(c);
-                }
-                start = Some(info.ack_floor.stream_sequence + 1);
+                // Under `AckPolicy::All` the ack floor is the last message of a batch on disk.
+                self.metrics.progress.restart_at(c.cached_info().ack_floor.stream_sequence.max(before_first));
+                return Ok(c);
             }
         }
         let deliver_policy = match start {

@@ -105,31 +105,3 @@ async fn a_gap_that_cannot_be_filled_yet_holds_back_only_its_ledger() {
     post(&eksjo.url, &traffic("2017-03-02", "2")).await;
     applied(&p.url, 40).await;
 }
-
-/// A durable consumer made by an earlier version (one ack per message) is made again with
-/// `AckPolicy::All`, delivering after what it had acknowledged: nothing lost, nothing twice.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_consumer_of_an_earlier_version_is_taken_over() {
-    use async_nats::jetstream::consumer::{pull, AckPolicy};
-    let nats = NatsServer::start().await.unwrap();
-    let eksjo = ledger("eksjo", Some(nats.url())).await;
-    import_eksjo(&eksjo.url).await;
-    let js = jetstream::new(async_nats::connect(nats.url()).await.unwrap());
-    let stream = poll_until("the stream", Duration::from_secs(10), || async {
-        Ok::<_, String>(js.get_stream("LOFTE").await.ok())
-    })
-    .await
-    .unwrap();
-    let old = pull::Config {
-        durable_name: Some("projector-old".into()),
-        ack_policy: AckPolicy::Explicit,
-        ..Default::default()
-    };
-    stream.create_consumer(old).await.unwrap();
-    let ledgers = BTreeMap::from([("eksjo".into(), eksjo.url.clone())]);
-    let p = projector_named(&nats.url(), ledgers, "projector-old").await;
-    post(&eksjo.url, &traffic("2017-03-01", "minst 8")).await;
-    applied(&p.url, 20).await;
-    let info = stream.get_consumer::<pull::Config>("projector-old").await.unwrap().cached_info().clone();
-    assert_eq!(info.config.ack_policy, AckPolicy::All);
-}
