@@ -1,17 +1,23 @@
-//! Building and running the notifier: its own durable consumer on the stream (the projector's
-//! consumer and views, under the name `notifier`), a ticker following the [`Clock`], and the HTTP
-//! API ([`crate::http`]).
+//! Building and running the notifier: its own follower of the stream (`lofte-follow`, with its
+//! own durable consumer and views), a ticker following the [`Clock`], and the HTTP API
+//! ([`crate::http`]).
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use jiff::Timestamp;
-use lofte_projector::{consumer::Consumer, metrics::Metrics, views::Views};
+use lofte_follow::{Follower, Views};
 use lofte_proto::date::local_date;
 use tokio::net::TcpListener;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 use crate::{
-    clock::Clock, error::AppError, http::AppState, mailer::Mailer, record::Recorder, settings::Settings, store::Store,
+    clock::Clock,
+    error::{AppError, TickError},
+    http::AppState,
+    mailer::Mailer,
+    record::Recorder,
+    settings::Settings,
+    store::Store,
     tick::Notifier,
 };
 
@@ -21,7 +27,7 @@ pub struct App {
     listener: TcpListener,
     addr: SocketAddr,
     state: AppState,
-    consumer: Consumer,
+    follower: Follower,
     tick_every: Duration,
     auth: Arc<lofte_service::auth::Auth>,
 }
@@ -33,29 +39,20 @@ impl App {
         settings.nats.options().await?;
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|source| AppError::DataDir { path: settings.data_dir.clone(), source })?;
-        let views = Views::open(&settings.data_dir.join("views"), 64 << 20)?;
+        let views = Views::open(&settings.data_dir.join("views"), settings.cache_bytes)?;
         let store = Store::open(&settings.data_dir.join("state"))?;
         let mailer = Mailer::new(&settings.smtp, &settings.mail_dir)?;
         let recorder = Recorder::new(&settings.ledger_url, settings.ledger_token.as_ref()).map_err(AppError::Ledger)?;
-        let metrics = Arc::new(Metrics::default());
-        let follow = lofte_projector::Settings {
-            nats: settings.nats.clone(),
-            stream: settings.stream.clone(),
-            consumer: settings.consumer.clone(),
-            ledgers: settings.ledgers.clone(),
-            ledger_token: settings.ledger_token.clone(),
-            ..lofte_projector::Settings::default()
-        };
-        let (consumer, _rebuild) = Consumer::new(follow, views.clone(), metrics.clone());
+        let (follower, follow) = Follower::new(settings.follow(), views.clone());
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
         let addr = listener.local_addr().map_err(AppError::Serve)?;
         let tick_every = Duration::from_secs(settings.tick_secs.max(1));
         let auth = lofte_service::auth::Auth::new(&settings.auth).map_err(AppError::Auth)?;
-        let notifier = Arc::new(Notifier::new(settings, views, store, mailer, recorder));
-        let state = AppState { notifier, clock: Clock::starting_at(now), metrics, ticks: TaskTracker::new() };
-        Ok(App { listener, addr, state, auth, consumer, tick_every })
+        let notifier = Arc::new(Notifier::new(settings, views, store, mailer, recorder, follow.clone()));
+        let state = AppState { notifier, clock: Clock::starting_at(now), follow, ticks: TaskTracker::new() };
+        Ok(App { listener, addr, state, auth, follower, tick_every })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -65,7 +62,7 @@ impl App {
     /// Follows the stream, ticks — at once, then every `tick_secs` — and serves until `shutdown`.
     pub async fn run(self, shutdown: CancellationToken) -> Result<(), AppError> {
         let tracker = self.state.ticks.clone();
-        tracker.spawn(self.consumer.run(shutdown.child_token()));
+        tracker.spawn(self.follower.run(shutdown.child_token()));
         let (st, cancel, every) = (self.state.clone(), shutdown.child_token(), self.tick_every);
         tracker.spawn(async move {
             // The first tick is at start-up: what came due while the notifier was down goes out now.
@@ -75,8 +72,10 @@ impl App {
                 tokio::select! {
                     () = cancel.cancelled() => return,
                     _ = interval.tick() => {
-                        if let Err(e) = st.notifier.tick(|| local_date(st.clock.now())).await {
-                            tracing::warn!(error = %e, "tick failed; will retry");
+                        match st.notifier.tick(|| local_date(st.clock.now())).await {
+                            Ok(_) => {}
+                            Err(TickError::Rebuilding) => tracing::info!("no tick while the views are rebuilt"),
+                            Err(e) => tracing::warn!(error = %e, "tick failed; will retry"),
                         }
                     }
                 }

@@ -3,7 +3,7 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use lofte_projector::views::ViewError;
+use lofte_follow::ViewError;
 
 use crate::{mailer::MailerError, message::BuildError, store::StoreError};
 
@@ -16,6 +16,10 @@ pub enum TickError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Message(#[from] BuildError),
+    /// The views are being rebuilt and hold part of the history only: what they show due could
+    /// be done already. No tick runs until they hold the whole stream again.
+    #[error("the views are being rebuilt; no tick runs until they hold the whole stream again")]
+    Rebuilding,
 }
 
 /// Why the notifier could not start or stopped serving.

@@ -1,7 +1,8 @@
-//! The notifier's HTTP API: `POST /v1/tick` (move the simulated clock, run a tick now), health,
-//! readiness, metrics, and its OpenAPI document.
+//! The notifier's HTTP API: `POST /v1/tick` (move the simulated clock, run a tick now),
+//! `POST /v1/admin/rebuild` (drop the views and replay the stream), health, readiness, metrics,
+//! and its OpenAPI document.
 
-use std::sync::{atomic::Ordering, Arc};
+use std::sync::Arc;
 
 use axum::{
     extract::{Query, State},
@@ -18,14 +19,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::OpenApi;
 
-use crate::{clock::Clock, tick::Notifier};
+use crate::{clock::Clock, error::TickError, tick::Notifier};
 
 /// What the handlers reach.
 #[derive(Debug, Clone)]
 pub(crate) struct AppState {
     pub(crate) notifier: Arc<Notifier>,
     pub(crate) clock: Clock,
-    pub(crate) metrics: Arc<lofte_projector::metrics::Metrics>,
+    /// The follower of the stream: readiness and metrics.
+    pub(crate) follow: lofte_follow::FollowHandle,
     /// Posted ticks run here, so a client that goes away never cuts one short between sending a
     /// mail and keeping it, and shutdown waits for them.
     pub(crate) ticks: tokio_util::task::TaskTracker,
@@ -36,8 +38,8 @@ pub(crate) struct AppState {
 #[openapi(
     modifiers(&Security),
     info(title = "Lofte notifier", description = "Deadline reminders and escalations by e-mail."),
-    paths(tick, healthz, readyz, metrics),
-    components(schemas(lofte_service::ProblemDoc, Ticked))
+    paths(tick, rebuild, healthz, readyz, metrics),
+    components(schemas(lofte_service::ProblemDoc, Ticked, lofte_follow::Readiness))
 )]
 pub struct ApiDoc;
 
@@ -45,6 +47,7 @@ pub struct ApiDoc;
 pub(crate) fn router(state: AppState, auth: Arc<lofte_service::auth::Auth>) -> Router {
     let routes = Router::new()
         .route("/v1/tick", post(tick))
+        .route("/v1/admin/rebuild", post(rebuild))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics));
@@ -77,7 +80,7 @@ struct Ticked {
 #[utoipa::path(post, path = "/v1/tick", params(TickQuery), responses(
     (status = 200, description = "The tick ran", body = Ticked),
     (status = 422, description = "Bad query", body = lofte_service::ProblemDoc, content_type = "application/problem+json"),
-    (status = 503, description = "The tick could not run; retry", body = lofte_service::ProblemDoc, content_type = "application/problem+json"),
+    (status = 503, description = "The tick could not run (`rebuilding`: the views are being rebuilt); retry", body = lofte_service::ProblemDoc, content_type = "application/problem+json"),
 ))]
 async fn tick(
     State(st): State<AppState>,
@@ -109,15 +112,38 @@ async fn tick(
     }
     let (notifier, clock) = (st.notifier.clone(), st.clock.clone());
     let ticked = st.ticks.spawn(async move { notifier.tick(|| local_date(clock.now())).await }).await;
-    let failed = match ticked {
+    let (code, failed) = match ticked {
         Ok(Ok(r)) => {
             return Json(Ticked { today: r.today, sent: r.sent, failed: r.failed, recorded: r.recorded })
                 .into_response()
         }
-        Ok(Err(e)) => e.to_string(),
-        Err(e) => format!("the tick stopped: {e}"),
+        Ok(Err(e @ TickError::Rebuilding)) => ("rebuilding", e.to_string()),
+        Ok(Err(e)) => ("tick-failed", e.to_string()),
+        Err(e) => ("tick-failed", format!("the tick stopped: {e}")),
     };
-    Problem::new(StatusCode::SERVICE_UNAVAILABLE, "tick-failed", failed).retry_after(5).into_response()
+    Problem::new(StatusCode::SERVICE_UNAVAILABLE, code, failed).retry_after(5).into_response()
+}
+
+/// Drops the notifier's views and replays the stream from its start, between ticks: a running
+/// tick ends first, and no tick runs (no mail is sent) until the views hold the whole stream again.
+/// Coordinators only.
+#[utoipa::path(post, path = "/v1/admin/rebuild", responses(
+    (status = 202, description = "Rebuilding"),
+    (status = 503, description = "Cannot rebuild now", body = lofte_service::ProblemDoc, content_type = "application/problem+json")))]
+async fn rebuild(State(st): State<AppState>, axum::Extension(who): axum::Extension<Principal>) -> Response {
+    if let Err(p) = who.require(&[Role::Coordinator], "rebuild the views") {
+        return p.into_response();
+    }
+    let notifier = st.notifier.clone();
+    // In the tracker, like ticks: a client that goes away does not cut it short.
+    match st.ticks.spawn(async move { notifier.rebuild().await }).await {
+        Ok(Ok(())) => (StatusCode::ACCEPTED, Json(json!({"rebuilding": true}))).into_response(),
+        Ok(Err(e)) => {
+            Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", e.to_string()).retry_after(5).into_response()
+        }
+        Err(e) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", format!("the rebuild stopped: {e}"))
+            .into_response(),
+    }
 }
 
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Alive")))]
@@ -125,21 +151,20 @@ async fn healthz() -> Json<serde_json::Value> {
     Json(json!({"status": "ok"}))
 }
 
+/// Following the stream, with the lag against it (and whether the views are being rebuilt).
 #[utoipa::path(get, path = "/readyz", responses(
-    (status = 200, description = "Following the stream"),
+    (status = 200, description = "Following the stream", body = lofte_follow::Readiness, content_type = "application/json"),
     (status = 503, description = "Not following the stream yet", body = lofte_service::ProblemDoc, content_type = "application/problem+json"),
 ))]
 async fn readyz(State(st): State<AppState>) -> Response {
-    if st.metrics.connected.load(Ordering::Relaxed) {
-        Json(json!({"status": "ready", "applied": st.metrics.applied.load(Ordering::Relaxed)})).into_response()
-    } else {
-        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not-ready", "not following the stream yet")
-            .retry_after(2)
-            .into_response()
+    match st.follow.readiness() {
+        Ok(r) => Json(r).into_response(),
+        Err(why) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "not-ready", why.0).retry_after(2).into_response(),
     }
 }
 
 #[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
 async fn metrics(State(st): State<AppState>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], st.metrics.render()).into_response()
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], st.follow.render_metrics("lofte_notifier"))
+        .into_response()
 }

@@ -65,6 +65,12 @@ pub struct Settings {
     pub stream: String,
     /// Its own durable consumer on the stream.
     pub consumer: String,
+    /// Most messages applied (and flushed) together (a rebuild's replay: four times as many).
+    pub batch: usize,
+    /// How long JetStream waits for an acknowledgement before redelivering.
+    pub ack_wait_secs: u64,
+    /// sled's page cache for the views, in bytes.
+    pub cache_bytes: u64,
     /// Each ledger's base URL, by ledger id, for back-filling a gap in the stream.
     pub ledgers: BTreeMap<String, String>,
     /// The ledger that records `reminder_sent` and `reminder_failed`: with one ledger, the URL in
@@ -98,6 +104,9 @@ impl Default for Settings {
             nats: NatsConnection::new(LOCAL_URL),
             stream: "LOFTE".into(),
             consumer: "notifier".into(),
+            batch: 256,
+            ack_wait_secs: 5,
+            cache_bytes: 64 << 20,
             ledgers: BTreeMap::from([("local".to_owned(), "http://127.0.0.1:7410".to_owned())]),
             ledger_url: "http://127.0.0.1:7410".into(),
             projector_url: "http://127.0.0.1:7420".into(),
@@ -117,5 +126,18 @@ impl Settings {
     /// Loads defaults, `file`'s `[notifier]` table and `LOFTE__NOTIFIER__*`.
     pub fn load(file: Option<&std::path::Path>) -> Result<Settings, lofte_service::config::ConfigError> {
         lofte_service::config::load("notifier", file)
+    }
+
+    /// How to follow the stream.
+    pub fn follow(&self) -> lofte_follow::Settings {
+        lofte_follow::Settings {
+            nats: self.nats.clone(),
+            stream: self.stream.clone(),
+            consumer: self.consumer.clone(),
+            ledgers: self.ledgers.clone(),
+            ledger_token: self.ledger_token.clone(),
+            batch: self.batch,
+            ack_wait_secs: self.ack_wait_secs,
+        }
     }
 }

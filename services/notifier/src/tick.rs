@@ -24,7 +24,7 @@
 //! [`failures`]: crate::failures
 
 use jiff::civil::Date;
-use lofte_projector::views::Views;
+use lofte_follow::{FollowHandle, RebuildError, Views};
 use lofte_proto::{envelope::Envelope, plan::PlanBook};
 
 use crate::{
@@ -61,20 +61,40 @@ pub struct Notifier {
     store: Store,
     mailer: Mailer,
     recorder: Recorder,
+    /// The follower of the stream: whether the views are being rebuilt.
+    follow: FollowHandle,
     /// Held by the running tick, from deciding what is due until what it sent is kept.
     turn: tokio::sync::Mutex<()>,
 }
 
 impl Notifier {
-    pub fn new(settings: Settings, views: Views, store: Store, mailer: Mailer, recorder: Recorder) -> Self {
-        Notifier { settings, views, store, mailer, recorder, turn: tokio::sync::Mutex::new(()) }
+    pub fn new(
+        settings: Settings,
+        views: Views,
+        store: Store,
+        mailer: Mailer,
+        recorder: Recorder,
+        follow: FollowHandle,
+    ) -> Self {
+        Notifier { settings, views, store, mailer, recorder, follow, turn: tokio::sync::Mutex::new(()) }
     }
 
     /// Sends and records what is due, once it is this tick's turn, on the day `today` gives then
-    /// (so a tick that waited never runs for a day older than the clock's).
+    /// (so a tick that waited never runs for a day older than the clock's). Not while the views
+    /// are being rebuilt: with part of the history, a follow-up reported long ago looks due.
     pub async fn tick(&self, today: impl FnOnce() -> Date) -> Result<TickReport, TickError> {
         let _turn = self.turn.lock().await;
+        if self.follow.rebuilding() {
+            return Err(TickError::Rebuilding);
+        }
         self.tick_in_turn(today()).await
+    }
+
+    /// Drops the views and replays the stream, between ticks: a running tick ends first, and no
+    /// tick runs until the views hold the whole stream again.
+    pub async fn rebuild(&self) -> Result<(), RebuildError> {
+        let _turn = self.turn.lock().await;
+        self.follow.rebuild().await
     }
 
     /// Sends and records what is due on `today`; only while holding the turn.

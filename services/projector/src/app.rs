@@ -1,17 +1,16 @@
 //! Building and running the projector: `App::build(settings)`, `app.addr()`, `app.run(shutdown)`.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::net::SocketAddr;
 
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
+use lofte_follow::{Follower, ViewError, Views};
+
 use crate::{
-    consumer::Consumer,
     http::{router, AppState},
-    metrics::Metrics,
     settings::Settings,
-    views::{ViewError, Views},
 };
 
 /// Why the projector could not start.
@@ -37,9 +36,7 @@ pub struct App {
     listener: TcpListener,
     addr: SocketAddr,
     router: Router,
-    consumer: Consumer,
-    metrics: Arc<Metrics>,
-    stream: String,
+    follower: Follower,
 }
 
 impl App {
@@ -50,16 +47,14 @@ impl App {
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|source| AppError::DataDir { path: settings.data_dir.display().to_string(), source })?;
         let views = Views::open(&settings.data_dir, settings.cache_bytes)?;
-        let metrics = Arc::new(Metrics::default());
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|source| AppError::Bind { addr: settings.listen, source })?;
         let addr = listener.local_addr()?;
         let auth = lofte_service::auth::Auth::new(&settings.auth).map_err(AppError::Auth)?;
-        let stream = settings.stream.clone();
-        let (consumer, rebuild) = Consumer::new(settings, views.clone(), metrics.clone());
-        let router = router(AppState { views, metrics: metrics.clone(), rebuild }, auth);
-        Ok(App { listener, addr, router, consumer, metrics, stream })
+        let (follower, follow) = Follower::new(settings.follow(), views.clone());
+        let router = router(AppState { views, follow }, auth);
+        Ok(App { listener, addr, router, follower })
     }
 
     /// Where it listens.
@@ -70,8 +65,7 @@ impl App {
     /// Follows the stream, reads how far it goes (for `/readyz`), and serves until `shutdown`.
     pub async fn run(self, shutdown: CancellationToken) -> Result<(), AppError> {
         let tracker = TaskTracker::new();
-        tracker.spawn(self.consumer.run(shutdown.child_token()));
-        tracker.spawn(crate::progress::refresh(self.metrics.clone(), self.stream, shutdown.child_token()));
+        tracker.spawn(self.follower.run(shutdown.child_token()));
         tracker.close();
         let served =
             axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await;

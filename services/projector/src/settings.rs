@@ -64,4 +64,17 @@ impl Settings {
     pub fn load(file: Option<&std::path::Path>) -> Result<Settings, SettingsError> {
         lofte_service::config::load("projector", file)
     }
+
+    /// How to follow the stream.
+    pub fn follow(&self) -> lofte_follow::Settings {
+        lofte_follow::Settings {
+            nats: self.nats.clone(),
+            stream: self.stream.clone(),
+            consumer: self.consumer.clone(),
+            ledgers: self.ledgers.clone(),
+            ledger_token: self.ledger_token.clone(),
+            batch: self.batch,
+            ack_wait_secs: self.ack_wait_secs,
+        }
+    }
 }

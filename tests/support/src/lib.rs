@@ -4,11 +4,12 @@
 //! a free port and kills it on drop; [`poll_until`] waits for an eventual effect with a deadline
 //! instead of sleeping; [`NatsServer`] runs a real nats-server with JetStream (one node or a
 //! cluster, with credentials or TLS); [`SmtpServer`] runs a real SMTP server delivering into a
-//! Maildir; [`TestPki`] makes throwaway TLS certificates; [`cpu_seconds`] reads a process's CPU
+//! Maildir; [`Gate`] puts a service behind a gate that can be closed; [`TestPki`] makes throwaway TLS certificates; [`cpu_seconds`] reads a process's CPU
 //! time for benchmarks.
 
 mod cpu;
 mod files;
+mod gate;
 mod nats;
 mod poll;
 mod process;
@@ -17,6 +18,7 @@ mod tls;
 
 pub use cpu::cpu_seconds;
 pub use files::copy_dir;
+pub use gate::Gate;
 pub use nats::{nats_server_binary, NatsError, NatsServer, MIN_VERSION};
 pub use poll::{poll_until, PollError};
 pub use process::{ServiceProcess, StartError};

@@ -11,6 +11,7 @@ mod failures;
 mod file_crash;
 mod ledger_away;
 mod mail_files;
+mod rebuild;
 mod schedule;
 mod settings;
 mod stack;

@@ -14,18 +14,14 @@
 
 use std::{
     collections::BTreeMap,
-    sync::{atomic::Ordering, Arc},
+    sync::atomic::Ordering,
     time::{Duration, Instant},
 };
 
 use async_nats::jetstream;
+use lofte_follow::{Follower, Views};
 use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSettings};
-use lofte_projector::{
-    consumer::{Consumer, Rebuild},
-    metrics::Metrics,
-    views::Views,
-    Settings,
-};
+use lofte_projector::Settings;
 use lofte_proto::{
     command::new_event,
     envelope::Envelope,
@@ -171,13 +167,10 @@ fn main() {
         // in HTTP round trips and thread switches, charged to the rebuild), and a rebuild is
         // asked for as `POST /v1/admin/rebuild` asks for it.
         let views = Views::open(&ps.data_dir, ps.cache_bytes).expect("views");
-        let counters = Arc::new(Metrics::default());
-        let (consumer, rebuilds) = Consumer::new(ps, views, counters.clone());
-        tokio::spawn(consumer.run(cancel.clone()));
-        let applied = {
-            let counters = counters.clone();
-            move || counters.applied.load(Ordering::Relaxed)
-        };
+        let (follower, follow) = Follower::new(ps.follow(), views);
+        tokio::spawn(follower.run(cancel.clone()));
+        let counters = follow.metrics();
+        let applied = || counters.applied.load(Ordering::Relaxed);
         while applied() < total {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
@@ -203,9 +196,7 @@ fn main() {
                 let start = Instant::now();
                 match phases[i] {
                     Phase::Rebuild => {
-                        let (reply, answer) = tokio::sync::oneshot::channel();
-                        rebuilds.send(Rebuild { reply }).await.expect("the consumer runs");
-                        answer.await.expect("answered").expect("views dropped");
+                        follow.rebuild().await.expect("views dropped");
                         rebuilt += 1;
                         while applied() < rebuilt * total {
                             tokio::time::sleep(Duration::from_millis(1)).await;

@@ -7,18 +7,17 @@ use axum::{
     Router,
 };
 use lofte_service::openapi::Security;
-use tokio::sync::mpsc;
 use utoipa::OpenApi;
 
 use super::{ops, plans};
-use crate::{consumer::Rebuild, metrics::Metrics, views::Views};
+use lofte_follow::{FollowHandle, Views};
 
 /// What every handler can reach. Cloning is shallow.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub views: Views,
-    pub metrics: Arc<Metrics>,
-    pub rebuild: mpsc::Sender<Rebuild>,
+    /// The follower's readiness, metrics, and rebuilds.
+    pub follow: FollowHandle,
 }
 
 /// The OpenAPI document of the projector.
@@ -37,7 +36,7 @@ pub struct AppState {
         ops::readyz,
         ops::metrics
     ),
-    components(schemas(lofte_service::ProblemDoc, ops::Readiness))
+    components(schemas(lofte_service::ProblemDoc, lofte_follow::Readiness))
 )]
 pub struct ApiDoc;
 

@@ -3,53 +3,22 @@
 //! the ledger answers again the gap is filled and nothing behind it is lost (the consumer
 //! acknowledges whole batches, so it must not pass the message it could not apply).
 
-use std::{
-    collections::BTreeMap,
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Arc,
-    },
-    time::Duration,
-};
+use std::{collections::BTreeMap, time::Duration};
 
 use async_nats::jetstream::{self, message::PublishMessage};
-use axum::{
-    extract::{Request, State},
-    http::StatusCode,
-    response::{IntoResponse, Response},
-    Router,
-};
-use lofte_test_support::{poll_until, NatsServer};
+use lofte_test_support::{poll_until, Gate, NatsServer};
 use serde_json::Value;
 
 use super::e2e::{applied, import_eksjo, ledger, metric, post, projector_named, traffic, Running};
 
-/// A real ledger behind a gate: closed, it answers 503; open, it passes GETs through.
-pub async fn gate(ledger: String, open: Arc<AtomicBool>) -> String {
-    async fn pass(State((ledger, open)): State<(String, Arc<AtomicBool>)>, req: Request) -> Response {
-        if !open.load(Ordering::SeqCst) {
-            return (StatusCode::SERVICE_UNAVAILABLE, "closed").into_response();
-        }
-        let url = format!("{ledger}{}", req.uri().path_and_query().map_or("", |p| p.as_str()));
-        let r = reqwest::get(url).await.unwrap();
-        let status = StatusCode::from_u16(r.status().as_u16()).unwrap();
-        (status, [("content-type", "application/json")], r.bytes().await.unwrap()).into_response()
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = Router::new().fallback(pass).with_state((ledger, open));
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    url
-}
-
 /// Two real ledgers and a projector following both; the "quiet" one publishes nothing and sits
-/// behind a gate (`open`). In the stream: the quiet ledger's 19th event (its first 18 only
+/// behind a gate. In the stream: the quiet ledger's 19th event (its first 18 only
 /// through its API, so a gap), then the other ledger's plan and one event: 39 events in all.
 pub struct GapScene {
     _nats: NatsServer,
     pub eksjo: Running,
     _quiet: Running,
-    pub open: Arc<AtomicBool>,
+    pub gate: Gate,
     pub p: Running,
 }
 
@@ -57,9 +26,8 @@ pub async fn gap_scene(consumer: &str, open: bool) -> GapScene {
     let nats = NatsServer::start().await.unwrap();
     let eksjo = ledger("eksjo", Some(nats.url())).await;
     let quiet = ledger("quiet", None).await;
-    let open = Arc::new(AtomicBool::new(open));
-    let gated = gate(quiet.url.clone(), open.clone()).await;
-    let ledgers = BTreeMap::from([("eksjo".into(), eksjo.url.clone()), ("quiet".into(), gated)]);
+    let gate = Gate::start(&quiet.url, open).await.unwrap();
+    let ledgers = BTreeMap::from([("eksjo".into(), eksjo.url.clone()), ("quiet".into(), gate.url().to_owned())]);
     let p = projector_named(&nats.url(), ledgers, consumer).await;
     import_eksjo(&quiet.url).await;
     let page: Value =
@@ -71,7 +39,7 @@ pub async fn gap_scene(consumer: &str, open: bool) -> GapScene {
     js.send_publish(subject, msg).await.unwrap().await.unwrap();
     import_eksjo(&eksjo.url).await;
     post(&eksjo.url, &traffic("2017-03-01", "minst 8")).await;
-    GapScene { _nats: nats, eksjo, _quiet: quiet, open, p }
+    GapScene { _nats: nats, eksjo, _quiet: quiet, gate, p }
 }
 
 /// Waits until the projector has met the gap (and failed to fill it) twice more: everything the
@@ -92,14 +60,14 @@ async fn a_gap_that_cannot_be_filled_yet_holds_back_only_its_ledger() {
     // The quiet ledger does not answer yet; the other ledger's 20 events behind the gap in the
     // stream are applied while it waits.
     let scene = gap_scene("projector-gap", false).await;
-    let (eksjo, open, p) = (&scene.eksjo, &scene.open, &scene.p);
+    let (eksjo, gate, p) = (&scene.eksjo, &scene.gate, &scene.p);
     applied(&p.url, 20).await;
     held_back_twice_more(&p.url).await;
     assert_eq!(metric(&p.url, "lofte_projector_backfilled_total").await, 0);
     assert_eq!(metric(&p.url, "lofte_projector_applied_total").await, 20, "the gap's ledger stays behind");
 
     // The ledger answers again: the gap is filled, and the count is exact (nothing twice, nothing lost).
-    open.store(true, Ordering::SeqCst);
+    gate.set_open(true);
     applied(&p.url, 39).await;
     assert_eq!(metric(&p.url, "lofte_projector_backfilled_total").await, 18);
     post(&eksjo.url, &traffic("2017-03-02", "2")).await;

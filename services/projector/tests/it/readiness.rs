@@ -141,7 +141,7 @@ async fn a_gap_held_back_is_lag_until_it_is_filled() {
         assert!(v["detail"].as_str().unwrap().contains("gap"), "{v}");
     }
 
-    scene.open.store(true, std::sync::atomic::Ordering::SeqCst);
+    scene.gate.set_open(true);
     let v = caught_up(p, 21, true).await;
     assert_eq!((v["lag"].as_u64(), v["applied_through_seq"].as_u64()), (Some(0), Some(21)), "{v}");
     assert_eq!(gauge(p, "lofte_projector_caught_up").await, Some(1));

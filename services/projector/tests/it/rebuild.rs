@@ -2,7 +2,7 @@
 //! consumer after the last message replayed: nothing is delivered twice, what is appended later
 //! is followed, and a gap met during the replay holds its ledger back until it can be filled.
 
-use std::{collections::BTreeMap, sync::atomic::Ordering, time::Duration};
+use std::{collections::BTreeMap, time::Duration};
 
 use async_nats::jetstream::{self, consumer::pull};
 use lofte_test_support::{poll_until, NatsServer};
@@ -82,20 +82,20 @@ async fn t1_count(projector: &str, want: u64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gap_met_during_a_rebuild_holds_its_ledger_back_until_it_is_filled() {
     let scene = gap_scene("projector-rb-gap", true).await;
-    let (eksjo, open, p) = (&scene.eksjo, &scene.open, &scene.p);
+    let (eksjo, gate, p) = (&scene.eksjo, &scene.gate, &scene.p);
     applied(&p.url, 39).await;
     assert_eq!(metric(&p.url, "lofte_projector_backfilled_total").await, 18);
 
     // Rebuilt while the quiet ledger does not answer: the other ledger's events are applied,
     // the quiet one's wait.
-    open.store(false, Ordering::SeqCst);
+    gate.set_open(false);
     rebuild(&p.url).await;
     applied(&p.url, 39 + 20).await;
     super::gap::held_back_twice_more(&p.url).await;
     assert_eq!(metric(&p.url, "lofte_projector_applied_total").await, 39 + 20, "the gap's ledger stays behind");
 
     // It answers again: filled, and every count exact.
-    open.store(true, Ordering::SeqCst);
+    gate.set_open(true);
     applied(&p.url, 2 * 39).await;
     assert_eq!(metric(&p.url, "lofte_projector_backfilled_total").await, 2 * 18);
     post(&eksjo.url, &traffic("2017-03-02", "2")).await;

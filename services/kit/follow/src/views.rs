@@ -1,4 +1,4 @@
-//! The projector's views in sled: every plan's events, stored as *segments* — the events of one
+//! A follower's views in sled: every plan's events, stored as *segments* — the events of one
 //! plan and one ledger applied in one batch, concatenated — so that a replay writes one sled entry
 //! per plan and batch instead of one per event; a checkpoint per ledger (the last seq applied
 //! without a gap). A plan's segments read back in (ledger, seq) order. Applying a batch is one
@@ -26,7 +26,7 @@ use lofte_proto::{envelope::Envelope, ids::PlanId, upcast::Upcasters};
 
 use crate::{
     generations::{self, Sweeper},
-    segments::{self, compress, decompress, Segments},
+    segments::{self, compress, decompress, SegmentError, Segments},
 };
 
 /// A storage failure.
@@ -36,8 +36,10 @@ pub enum ViewError {
     Open { path: String, source: sled::Error },
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
+    #[error(transparent)]
+    Segment(#[from] SegmentError),
     #[error("a stored event does not decode: {0}")]
-    Decode(String),
+    Decode(#[from] lofte_proto::envelope::DecodeError),
 }
 
 /// A handle to the views. Cloning is shallow.
@@ -98,7 +100,7 @@ impl Views {
 
     /// Applies a batch's events (each the next of its ledger) atomically and waits until they
     /// are on disk.
-    pub async fn apply(&self, segments: Segments) -> Result<(), ViewError> {
+    pub(crate) async fn apply(&self, segments: Segments) -> Result<(), ViewError> {
         if segments.is_empty() {
             return Ok(());
         }
@@ -140,10 +142,9 @@ impl Views {
         let mut out = vec![];
         for r in self.db.scan_prefix(prefix) {
             let (_, seg) = r?;
-            let seg = decompress(&seg).map_err(ViewError::Decode)?;
+            let seg = decompress(&seg)?;
             for bytes in segments::events(&seg) {
-                let bytes = bytes.map_err(ViewError::Decode)?;
-                out.push(Envelope::decode(bytes, &up).map_err(|e| ViewError::Decode(e.to_string()))?);
+                out.push(Envelope::decode(bytes?, &up)?);
             }
         }
         Ok(out)
@@ -151,7 +152,7 @@ impl Views {
 
     /// Drops every view and checkpoint (before a rebuild), atomically and at once: starts the
     /// next generation (one key, flushed); older generations are swept away afterwards.
-    pub async fn clear(&self) -> Result<(), ViewError> {
+    pub(crate) async fn clear(&self) -> Result<(), ViewError> {
         let next = self.generation.load(SeqCst) + 1;
         self.db.insert(generations::CURRENT, &next.to_be_bytes())?;
         self.db.flush_async().await?;

@@ -30,42 +30,51 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     backfill::Backfill,
     batch::{gather, stage, Writing},
-    metrics::Metrics,
+    error::{FollowError, RebuildError},
     settings::Settings,
+    shared::Shared,
     views::Views,
 };
 
 /// Asks the consumer to drop the views and replay the stream from its start.
 #[derive(Debug)]
-pub struct Rebuild {
-    pub reply: oneshot::Sender<Result<(), String>>,
+pub(crate) struct Rebuild {
+    pub reply: oneshot::Sender<Result<(), RebuildError>>,
 }
 
 /// The consumer task.
 #[derive(Debug)]
-pub struct Consumer {
-    pub(crate) settings: Settings,
-    pub(crate) views: Views,
-    pub(crate) backfill: Backfill,
-    pub(crate) metrics: Arc<Metrics>,
-    pub(crate) rebuild: mpsc::Receiver<Rebuild>,
+pub(crate) struct Consumer {
+    settings: Settings,
+    views: Views,
+    backfill: Backfill,
+    shared: Arc<Shared>,
+    rebuild: mpsc::Receiver<Rebuild>,
     /// The stream sequence the durable consumer is made again to deliver from: a message whose
     /// gap could not be filled, or the one after the last a rebuild replayed.
-    pub(crate) rewind: Option<u64>,
+    rewind: Option<u64>,
+}
+
+/// How following the stream ended, short of an error.
+enum Followed {
+    Cancelled,
+    /// A rebuild replayed the stream: follow on from `rewind`.
+    Rebuilt,
+    /// A gap could not be back-filled yet: deliver again from `rewind` after a pause.
+    Deferred,
 }
 
 impl Consumer {
     /// A consumer following `settings.stream` as the durable `settings.consumer`, keeping what it
-    /// reads in `views`. Also used by the notifier, with its own consumer name and views. Returns
-    /// the handle that asks it to rebuild.
-    pub fn new(settings: Settings, views: Views, metrics: Arc<Metrics>) -> (Consumer, mpsc::Sender<Rebuild>) {
+    /// reads in `views`; and the sender that asks it to rebuild.
+    pub(crate) fn new(settings: Settings, views: Views, shared: Arc<Shared>) -> (Consumer, mpsc::Sender<Rebuild>) {
         let (tx, rebuild) = mpsc::channel(4);
         (
             Consumer {
                 backfill: Backfill::new(settings.ledgers.clone(), settings.ledger_token.as_ref()),
                 settings,
                 views,
-                metrics,
+                shared,
                 rebuild,
                 rewind: None,
             },
@@ -75,7 +84,7 @@ impl Consumer {
 
     /// Runs until `cancel`, following again after errors and rebuilds on the same connection
     /// (the client reconnects by itself; a failed first connection is tried again).
-    pub async fn run(mut self, cancel: CancellationToken) {
+    pub(crate) async fn run(mut self, cancel: CancellationToken) {
         let mut backoff = lofte_service::retry::Backoff::new(Duration::from_millis(50), Duration::from_secs(2));
         let mut client: Option<async_nats::Client> = None;
         while !cancel.is_cancelled() {
@@ -85,24 +94,27 @@ impl Consumer {
                     let name = format!("lofte-{}", self.settings.consumer);
                     match self.settings.nats.connect(&name).await {
                         Ok(c) => {
-                            self.metrics.progress.connected_with(&c);
+                            self.shared.progress.connected_with(&c);
                             client = Some(c);
                             continue;
                         }
-                        Err(e) => Err(e.to_string()),
+                        Err(e) => Err(FollowError::from(e)),
                     }
                 }
             };
             match followed {
-                Ok(true) => backoff.reset(),
-                Ok(false) => return,
-                Err(e) => {
-                    self.metrics.error(e);
-                    tokio::select! {
-                        () = cancel.cancelled() => return,
-                        () = tokio::time::sleep(backoff.pause()) => {}
-                    }
+                Ok(Followed::Rebuilt) => {
+                    backoff.reset();
+                    continue;
                 }
+                Ok(Followed::Cancelled) => return,
+                // Why the gap could not be filled is counted and kept already.
+                Ok(Followed::Deferred) => self.shared.progress.set_connected(false),
+                Err(e) => self.shared.error(&e),
+            }
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                () = tokio::time::sleep(backoff.pause()) => {}
             }
         }
     }
@@ -113,17 +125,19 @@ impl Consumer {
     async fn consumer(
         &mut self,
         js: &jetstream::Context,
-    ) -> Result<jetstream::consumer::Consumer<pull::Config>, String> {
+    ) -> Result<jetstream::consumer::Consumer<pull::Config>, FollowError> {
         let name = self.settings.consumer.clone();
-        let stream =
-            js.get_stream(&self.settings.stream).await.map_err(|e| format!("stream {}: {e}", self.settings.stream))?;
+        let stream = js
+            .get_stream(&self.settings.stream)
+            .await
+            .map_err(FollowError::nats(format!("stream {}", self.settings.stream)))?;
         // Nothing before the stream's first message can be delivered, whatever the ack floor says.
         let before_first = stream.cached_info().state.first_sequence.saturating_sub(1);
         let start = self.rewind.take();
         if start.is_none() {
             if let Ok(c) = stream.get_consumer::<pull::Config>(&name).await {
                 // Under `AckPolicy::All` the ack floor is the last message of a batch on disk.
-                self.metrics.progress.restart_at(c.cached_info().ack_floor.stream_sequence.max(before_first));
+                self.shared.progress.restart_at(c.cached_info().ack_floor.stream_sequence.max(before_first));
                 return Ok(c);
             }
         }
@@ -145,13 +159,17 @@ impl Consumer {
                 ..Default::default()
             })
             .await
-            .map_err(|e| format!("consumer {name}: {e}"))?;
-        self.metrics.progress.restart_at(start.map_or(0, |s| s.saturating_sub(1)).max(before_first));
+            .map_err(FollowError::nats(format!("consumer {name}")))?;
+        self.shared.progress.restart_at(start.map_or(0, |s| s.saturating_sub(1)).max(before_first));
         Ok(made)
     }
 
-    /// Follows the stream until cancelled (`false`) or a rebuild asks to start over (`true`).
-    async fn follow(&mut self, client: &async_nats::Client, cancel: &CancellationToken) -> Result<bool, String> {
+    /// Follows the stream until cancelled, a rebuild is done, or a gap cannot be filled yet.
+    async fn follow(
+        &mut self,
+        client: &async_nats::Client,
+        cancel: &CancellationToken,
+    ) -> Result<Followed, FollowError> {
         let js = jetstream::new(client.clone());
         let consumer = self.consumer(&js).await?;
         // Pull as many as a batch holds, so a replay applies (and flushes) in large batches.
@@ -161,14 +179,14 @@ impl Consumer {
             .heartbeat(Duration::from_secs(5))
             .messages()
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(FollowError::nats("pulling messages"))?;
         let mut checkpoints: HashMap<String, u64> = HashMap::new();
         let mut writing = Writing::default();
-        self.metrics.connected(true);
-        let followed: Result<bool, String> = async {
+        self.shared.progress.set_connected(true);
+        let followed: Result<Followed, FollowError> = async {
             loop {
                 let first = tokio::select! {
-                    () = cancel.cancelled() => return Ok(false),
+                    () = cancel.cancelled() => return Ok(Followed::Cancelled),
                     Some(req) = self.rebuild.recv() => {
                         // The views are dropped next: the last batch must be written first.
                         writing.finish().await?;
@@ -177,15 +195,18 @@ impl Consumer {
                     }
                     m = messages.next() => m,
                 };
-                let Some(first) = first else { return Err("the consumer's message stream ended".into()) };
-                let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, self.settings.batch).await?;
-                let staged = stage(&self.views, &self.backfill, &self.metrics, batch, &mut checkpoints).await?;
-                writing.start(&self.views, &self.metrics, staged.segments, staged.through, staged.last).await?;
+                let Some(first) = first else { return Err(FollowError::Ended("consumer's")) };
+                let first = first.map_err(FollowError::nats("receiving a message"))?;
+                let batch = gather(&mut messages, first, self.settings.batch).await?;
+                let staged = stage(&self.views, &self.backfill, &self.shared, batch, &mut checkpoints).await?;
+                writing.start(&self.views, &self.shared, staged.segments, staged.through, staged.last).await?;
                 if let Some(seq) = staged.deferred {
+                    tracing::info!(
+                        seq,
+                        "a gap could not be back-filled yet; delivering again from this stream sequence"
+                    );
                     self.rewind = Some(seq);
-                    return Err(format!(
-                        "a gap could not be back-filled yet; delivering again from stream sequence {seq}"
-                    ));
+                    return Ok(Followed::Deferred);
                 }
             }
         }
@@ -195,79 +216,87 @@ impl Consumer {
 
     /// Drops the views and the durable consumer, answers `req`, and replays the stream — again
     /// from the start should another rebuild be asked for meanwhile. `true`: go on following
-    /// (after what was replayed); `false`: cancelled.
+    /// (after what was replayed), or cancelled.
     async fn rebuild(
         &mut self,
         js: &jetstream::Context,
         mut req: Rebuild,
         cancel: &CancellationToken,
-    ) -> Result<bool, String> {
+    ) -> Result<Followed, FollowError> {
         loop {
-            let dropped = self.drop_views(js).await;
-            let ok = dropped.is_ok();
-            let _ = req.reply.send(dropped);
-            if !ok {
-                return Err("rebuild failed".into());
+            if let Err(e) = self.drop_views(js).await {
+                let _ = req.reply.send(Err(RebuildError::Failed(e.to_string())));
+                return Err(e);
             }
+            let _ = req.reply.send(Ok(()));
             let started = std::time::Instant::now();
             match self.replay(js, cancel).await? {
                 Replayed::Upto(next) => {
                     tracing::info!(elapsed = ?started.elapsed(), next, "stream replayed; following from the next message");
                     self.rewind = Some(next);
-                    return Ok(true);
+                    return Ok(Followed::Rebuilt);
                 }
-                Replayed::Cancelled => return Ok(false),
+                Replayed::Cancelled => return Ok(Followed::Cancelled),
                 Replayed::Again(again) => req = again,
             }
         }
     }
 
-    async fn drop_views(&self, js: &jetstream::Context) -> Result<(), String> {
-        let stream = js.get_stream(&self.settings.stream).await.map_err(|e| e.to_string())?;
+    async fn drop_views(&self, js: &jetstream::Context) -> Result<(), FollowError> {
+        let stream = js
+            .get_stream(&self.settings.stream)
+            .await
+            .map_err(FollowError::nats(format!("stream {}", self.settings.stream)))?;
         let _ = stream.delete_consumer(&self.settings.consumer).await;
-        self.views.clear().await.map_err(|e| e.to_string())?;
-        self.metrics.progress.restart_at(0);
+        self.shared.progress.rebuild_started();
+        self.views.clear().await?;
+        self.shared.progress.restart_at(0);
         tracing::warn!("views dropped; replaying the stream from its start");
         Ok(())
     }
 
     /// Replays the stream, from its first message to the last it holds now, with an ordered
     /// consumer.
-    async fn replay(&mut self, js: &jetstream::Context, cancel: &CancellationToken) -> Result<Replayed, String> {
-        let mut stream = js.get_stream(&self.settings.stream).await.map_err(|e| e.to_string())?;
-        let state = &stream.info().await.map_err(|e| e.to_string())?.state;
+    async fn replay(&mut self, js: &jetstream::Context, cancel: &CancellationToken) -> Result<Replayed, FollowError> {
+        let what = || format!("stream {}", self.settings.stream);
+        let mut stream = js.get_stream(&self.settings.stream).await.map_err(FollowError::nats(what()))?;
+        let state = &stream.info().await.map_err(FollowError::nats(what()))?.state;
         let last = state.last_sequence;
-        self.metrics.progress.restart_at(state.first_sequence.saturating_sub(1));
+        self.shared.progress.restart_at(state.first_sequence.saturating_sub(1));
+        self.shared.progress.rebuild_upto(last);
         if last == 0 {
             return Ok(Replayed::Upto(1));
         }
         let mut messages = stream
             .create_consumer(pull::OrderedConfig { deliver_policy: DeliverPolicy::All, ..Default::default() })
             .await
-            .map_err(|e| format!("replay consumer: {e}"))?
+            .map_err(FollowError::nats("replay consumer"))?
             .messages()
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(FollowError::nats("replay consumer"))?;
         let mut checkpoints: HashMap<String, u64> = HashMap::new();
         let mut writing = Writing::default();
-        let replayed: Result<Replayed, String> = async {
+        let replayed: Result<Replayed, FollowError> = async {
             loop {
                 let first = tokio::select! {
                     () = cancel.cancelled() => return Ok(Replayed::Cancelled),
                     Some(req) = self.rebuild.recv() => return Ok(Replayed::Again(req)),
                     m = messages.next() => m,
                 };
-                let Some(first) = first else { return Err("the replay's message stream ended".into()) };
+                let Some(first) = first else { return Err(FollowError::Ended("replay's")) };
+                let first = first.map_err(FollowError::nats("receiving a message"))?;
                 // Larger batches than when following: nobody waits for a single event here.
-                let batch = gather(&mut messages, first.map_err(|e| e.to_string())?, 4 * self.settings.batch).await?;
-                let staged = stage(&self.views, &self.backfill, &self.metrics, batch, &mut checkpoints).await?;
+                let batch = gather(&mut messages, first, 4 * self.settings.batch).await?;
+                let staged = stage(&self.views, &self.backfill, &self.shared, batch, &mut checkpoints).await?;
                 // Without a deferred message, `through` is the batch's last (a batch is never empty).
-                let (next, done) = match (staged.deferred, staged.through) {
-                    (Some(seq), _) => (seq, true),
-                    (None, Some(seq)) => (seq + 1, seq >= last),
-                    (None, None) => return Err("an empty batch".into()),
+                let (next, done) = match staged.deferred {
+                    Some(seq) => (seq, true),
+                    None => {
+                        let seq = staged.through.unwrap_or(last);
+                        (seq + 1, seq >= last)
+                    }
                 };
-                writing.start(&self.views, &self.metrics, staged.segments, staged.through, None).await?;
+                writing.start(&self.views, &self.shared, staged.segments, staged.through, None).await?;
                 if done {
                     return Ok(Replayed::Upto(next));
                 }
@@ -280,7 +309,7 @@ impl Consumer {
 
 /// What ended following or a replay, once the batch being written is on disk (or failed) — on
 /// an error too: a write left running could still be applying when a rebuild drops the views.
-async fn finished<T>(ended: Result<T, String>, mut writing: Writing) -> Result<T, String> {
+async fn finished<T>(ended: Result<T, FollowError>, mut writing: Writing) -> Result<T, FollowError> {
     let written = writing.finish().await;
     let ended = ended?;
     written?;

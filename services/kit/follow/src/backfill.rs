@@ -5,15 +5,17 @@ use std::{collections::BTreeMap, time::Duration};
 
 use lofte_ledger_client::LedgerClient;
 
+use crate::error::BackfillError;
+
 /// Reads ledgers' logs over HTTP.
 #[derive(Debug, Clone)]
-pub struct Backfill {
+pub(crate) struct Backfill {
     ledgers: BTreeMap<String, LedgerClient>,
 }
 
 impl Backfill {
     /// Reads `ledgers` (name → base URL), sending `token` (a `service` token) if the ledgers want one.
-    pub fn new(ledgers: BTreeMap<String, String>, token: Option<&lofte_service::auth::Secret>) -> Self {
+    pub(crate) fn new(ledgers: BTreeMap<String, String>, token: Option<&lofte_service::auth::Secret>) -> Self {
         let mut headers = reqwest::header::HeaderMap::new();
         if let Some(v) = token.and_then(lofte_service::auth::Secret::bearer) {
             headers.insert(reqwest::header::AUTHORIZATION, v);
@@ -28,21 +30,26 @@ impl Backfill {
     }
 
     /// The stored bytes of `ledger`'s events `after+1 ..= upto`.
-    pub async fn fetch(&self, ledger_id: &str, after: u64, upto: u64) -> Result<Vec<(u64, Vec<u8>)>, String> {
-        let ledger = self
-            .ledgers
-            .get(ledger_id)
-            .ok_or_else(|| format!("no URL configured for ledger {ledger_id:?} (projector.ledgers)"))?;
+    pub(crate) async fn fetch(
+        &self,
+        ledger_id: &str,
+        after: u64,
+        upto: u64,
+    ) -> Result<Vec<(u64, Vec<u8>)>, BackfillError> {
+        let ledger = self.ledgers.get(ledger_id).ok_or_else(|| BackfillError::NoUrl(ledger_id.to_owned()))?;
         let mut out = vec![];
         let mut cursor = after;
         while cursor < upto {
             let limit = (upto - cursor).min(1000) as usize;
-            let page = ledger.page(cursor, limit).await.map_err(|e| format!("back-fill from {}: {e}", ledger.url()))?;
+            let page = ledger
+                .page(cursor, limit)
+                .await
+                .map_err(|source| BackfillError::Ledger { url: ledger.url().to_owned(), source })?;
             if page.events.is_empty() {
-                return Err(format!("ledger {ledger_id} has no events after {cursor} yet"));
+                return Err(BackfillError::NotYet { ledger: ledger_id.to_owned(), after: cursor });
             }
             for e in page.events {
-                let seq = e["seq"].as_u64().ok_or("an event without seq")?;
+                let seq = e["seq"].as_u64().ok_or_else(|| BackfillError::NoSeq(ledger_id.to_owned()))?;
                 // Re-encode canonically: the ledger serves exactly its stored canonical bytes.
                 let bytes = lofte_proto::chain::canonical(&e);
                 out.push((seq, bytes));

@@ -80,12 +80,21 @@ pub(crate) fn compress(segment: &[u8]) -> Vec<u8> {
 }
 
 /// A stored segment's events, concatenated as in `append`.
-pub(crate) fn decompress(stored: &[u8]) -> Result<Vec<u8>, String> {
-    lz4_flex::decompress_size_prepended(stored).map_err(|e| format!("a segment does not decompress: {e}"))
+pub(crate) fn decompress(stored: &[u8]) -> Result<Vec<u8>, SegmentError> {
+    Ok(lz4_flex::decompress_size_prepended(stored)?)
+}
+
+/// A stored segment that cannot be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum SegmentError {
+    #[error("a segment does not decompress: {0}")]
+    Decompress(#[from] lz4_flex::block::DecompressError),
+    #[error("a truncated segment")]
+    Truncated,
 }
 
 /// The events of a decompressed segment.
-pub(crate) fn events(segment: &[u8]) -> impl Iterator<Item = Result<&[u8], String>> {
+pub(crate) fn events(segment: &[u8]) -> impl Iterator<Item = Result<&[u8], SegmentError>> {
     let mut rest = segment;
     std::iter::from_fn(move || {
         if rest.len() < 4 {
@@ -99,7 +108,7 @@ pub(crate) fn events(segment: &[u8]) -> impl Iterator<Item = Result<&[u8], Strin
             }
             None => {
                 rest = &[];
-                Some(Err("a truncated segment".to_owned()))
+                Some(Err(SegmentError::Truncated))
             }
         }
     })

@@ -5,7 +5,6 @@
 
 use std::{
     collections::HashMap,
-    fmt::Display,
     sync::{atomic::Ordering, Arc},
     time::Duration,
 };
@@ -14,7 +13,7 @@ use async_nats::jetstream;
 use futures::{FutureExt, Stream, StreamExt};
 use serde::Deserialize;
 
-use crate::{backfill::Backfill, metrics::Metrics, segments::Segments, views::Views};
+use crate::{backfill::Backfill, error::FollowError, segments::Segments, shared::Shared, views::Views};
 
 /// How long a batch waits for more messages after its first.
 const GATHER: Duration = Duration::from_millis(2);
@@ -49,10 +48,10 @@ pub(crate) async fn gather<S, E>(
     messages: &mut S,
     first: jetstream::Message,
     max: usize,
-) -> Result<Vec<jetstream::Message>, String>
+) -> Result<Vec<jetstream::Message>, FollowError>
 where
     S: Stream<Item = Result<jetstream::Message, E>> + Unpin,
-    E: Display,
+    E: std::error::Error + Send + Sync + 'static,
 {
     let mut batch = vec![first];
     let until = tokio::time::Instant::now() + GATHER;
@@ -65,7 +64,7 @@ where
             },
         };
         match next {
-            Some(m) => batch.push(m.map_err(|e| e.to_string())?),
+            Some(m) => batch.push(m.map_err(FollowError::nats("receiving a message"))?),
             None => break,
         }
     }
@@ -92,10 +91,10 @@ pub(crate) struct Staged {
 pub(crate) async fn stage(
     views: &Views,
     backfill: &Backfill,
-    metrics: &Metrics,
+    shared: &Shared,
     batch: Vec<jetstream::Message>,
     checkpoints: &mut HashMap<String, u64>,
-) -> Result<Staged, String> {
+) -> Result<Staged, FollowError> {
     let mut segments = Segments::default();
     let mut last = None;
     let mut deferred: Option<u64> = None;
@@ -104,27 +103,32 @@ pub(crate) async fn stage(
             let ck = match checkpoints.get_mut(head.ledger) {
                 Some(c) => c,
                 None => {
-                    let c = views.checkpoint(head.ledger).map_err(|e| e.to_string())?;
+                    let c = views.checkpoint(head.ledger)?;
                     checkpoints.entry(head.ledger.to_owned()).or_insert(c)
                 }
             };
             'apply: {
                 if head.seq <= *ck {
-                    metrics.duplicates.fetch_add(1, Ordering::Relaxed);
+                    shared.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
                     break 'apply;
                 }
                 if head.seq > *ck + 1 {
                     // A gap: fetch what is missing from the ledger itself.
                     match backfill.fetch(head.ledger, *ck, head.seq - 1).await {
                         Ok(missing) => {
-                            metrics.backfilled.fetch_add(missing.len() as u64, Ordering::Relaxed);
+                            shared.metrics.backfilled.fetch_add(missing.len() as u64, Ordering::Relaxed);
                             for (seq, bytes) in missing {
-                                let h: Head<'_> = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+                                let h: Head<'_> = serde_json::from_slice(&bytes).map_err(|source| {
+                                    FollowError::Backfilled { ledger: head.ledger.to_owned(), source }
+                                })?;
                                 segments.push(h.ledger, h.plan, seq, &bytes);
                             }
                         }
                         Err(e) => {
-                            metrics.error(e);
+                            shared.error(&format_args!(
+                                "a gap in ledger {}'s events after seq {} cannot be back-filled yet: {e}",
+                                head.ledger, *ck
+                            ));
                             if deferred.is_none() {
                                 deferred = Some(stream_sequence(&msg)?);
                             }
@@ -136,7 +140,7 @@ pub(crate) async fn stage(
                 segments.push(head.ledger, head.plan, head.seq, &msg.payload);
             }
         } else {
-            metrics.error(format!("a message on {} is not a Lofte event; skipped", msg.subject));
+            shared.error(&format_args!("a message on {} is not a Lofte event; skipped", msg.subject));
         }
         if deferred.is_none() {
             last = Some(msg);
@@ -147,8 +151,11 @@ pub(crate) async fn stage(
 }
 
 /// A message's sequence in the stream.
-pub(crate) fn stream_sequence(msg: &jetstream::Message) -> Result<u64, String> {
-    Ok(msg.info().map_err(|e| e.to_string())?.stream_sequence)
+pub(crate) fn stream_sequence(msg: &jetstream::Message) -> Result<u64, FollowError> {
+    Ok(msg
+        .info()
+        .map_err(|e| FollowError::Nats { what: "a message's stream sequence".into(), source: e })?
+        .stream_sequence)
 }
 
 /// Writes a batch to the views and waits until it is on disk, which applies every message up to
@@ -156,23 +163,24 @@ pub(crate) fn stream_sequence(msg: &jetstream::Message) -> Result<u64, String> {
 /// acknowledges all messages up to the one acked; the ordered replay takes no acks).
 pub(crate) async fn write(
     views: &Views,
-    metrics: &Metrics,
+    shared: &Shared,
     segments: Segments,
     through: Option<u64>,
     ack: Option<jetstream::Message>,
-) -> Result<(), String> {
+) -> Result<(), FollowError> {
+    let (metrics, progress) = (&shared.metrics, &shared.progress);
     let started = std::time::Instant::now();
     let events = segments.len() as u64;
-    views.apply(segments).await.map_err(|e| e.to_string())?;
+    views.apply(segments).await?;
     metrics.apply_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
     metrics.batches.fetch_add(1, Ordering::Relaxed);
     let started = std::time::Instant::now();
     metrics.applied.fetch_add(events, Ordering::Relaxed);
     if let Some(seq) = through {
-        metrics.progress.applied(seq);
+        progress.applied(seq);
     }
     if let Some(last) = ack {
-        last.ack().await.map_err(|e| format!("ack: {e}"))?;
+        last.ack().await.map_err(|source| FollowError::Nats { what: "ack".into(), source })?;
     }
     metrics.ack_micros.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
     Ok(())
@@ -181,13 +189,13 @@ pub(crate) async fn write(
 /// The batch being written while the next is gathered (a two-stage pipeline): at most one at a
 /// time, in order.
 #[derive(Default)]
-pub(crate) struct Writing(Option<tokio::task::JoinHandle<Result<(), String>>>);
+pub(crate) struct Writing(Option<tokio::task::JoinHandle<Result<(), FollowError>>>);
 
 impl Writing {
     /// Waits for the batch being written, if any.
-    pub async fn finish(&mut self) -> Result<(), String> {
+    pub async fn finish(&mut self) -> Result<(), FollowError> {
         match self.0.take() {
-            Some(w) => w.await.map_err(|e| format!("writing a batch: {e}"))?,
+            Some(w) => w.await?,
             None => Ok(()),
         }
     }
@@ -196,14 +204,14 @@ impl Writing {
     pub async fn start(
         &mut self,
         views: &Views,
-        metrics: &Arc<Metrics>,
+        shared: &Arc<Shared>,
         segments: Segments,
         through: Option<u64>,
         ack: Option<jetstream::Message>,
-    ) -> Result<(), String> {
+    ) -> Result<(), FollowError> {
         self.finish().await?;
-        let (views, metrics) = (views.clone(), metrics.clone());
-        self.0 = Some(tokio::spawn(async move { write(&views, &metrics, segments, through, ack).await }));
+        let (views, shared) = (views.clone(), shared.clone());
+        self.0 = Some(tokio::spawn(async move { write(&views, &shared, segments, through, ack).await }));
         Ok(())
     }
 }

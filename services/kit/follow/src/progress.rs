@@ -1,5 +1,7 @@
-//! How far the projector is behind the stream, and whether NATS can be reached: what `/readyz`
-//! and `/metrics` report (ADR 0015).
+//! Where a follower stands: how far its views are behind the stream, whether NATS can be
+//! reached, whether a consumer is delivering, whether a rebuild is under way — what `/readyz`
+//! reports (ADR 0015) and what a service may wait for. State, apart from the counters in
+//! [`crate::metrics`].
 //!
 //! - **Applied through**: the stream sequence up to which every message has been applied to the
 //!   views and flushed (or skipped as a duplicate): the position the projector goes on from. Set
@@ -14,11 +16,16 @@
 //!
 //! Whether NATS is reachable is the client's own connection state, which changes as soon as the
 //! connection drops (a refused or reset socket), not after missed heartbeats.
+//!
+//! **Rebuilding**: from the moment a rebuild drops the views until every message the stream held
+//! when the replay began is applied again — also when the replay stopped half-way and the durable
+//! consumer delivers the rest. Meanwhile the views hold part of the history only.
 
 use std::{
+    fmt::Display,
     sync::{
-        atomic::{AtomicU64, Ordering::Relaxed},
-        Arc, Mutex, OnceLock,
+        atomic::{AtomicBool, AtomicU64, Ordering::Relaxed},
+        Mutex, OnceLock,
     },
     time::{Duration, Instant},
 };
@@ -26,15 +33,16 @@ use std::{
 use async_nats::connection::State;
 use tokio_util::sync::CancellationToken;
 
-use crate::metrics::Metrics;
-
 /// How often the stream's last sequence is read.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(1);
 /// How long one read of it may take before NATS counts as not answering.
 pub const REFRESH_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// `applied_through` before any consumer has been made.
+/// `applied_through` before any consumer has been made; `rebuild_until` while a rebuild has not
+/// read the stream's end yet.
 const UNKNOWN: u64 = u64::MAX;
+/// `rebuild_until` when no rebuild is under way.
+const NOT_REBUILDING: u64 = 0;
 
 /// The shared state: written by the consumer and the refresher, read by `/readyz` and `/metrics`.
 #[derive(Debug)]
@@ -42,11 +50,23 @@ pub struct Progress {
     client: OnceLock<async_nats::Client>,
     applied_through: AtomicU64,
     stream: Mutex<Read>,
+    /// A consumer is made and delivering (false after an error, until the next one is).
+    connected: AtomicBool,
+    last_error: Mutex<Option<String>>,
+    /// While rebuilding: the stream sequence after the last the replay must apply (or `UNKNOWN`).
+    rebuild_until: AtomicU64,
 }
 
 impl Default for Progress {
     fn default() -> Self {
-        Self { client: OnceLock::new(), applied_through: AtomicU64::new(UNKNOWN), stream: Mutex::default() }
+        Self {
+            client: OnceLock::new(),
+            applied_through: AtomicU64::new(UNKNOWN),
+            stream: Mutex::default(),
+            connected: AtomicBool::new(false),
+            last_error: Mutex::new(None),
+            rebuild_until: AtomicU64::new(NOT_REBUILDING),
+        }
     }
 }
 
@@ -100,6 +120,47 @@ impl Progress {
     /// A batch is on disk: every message up to `seq` is applied.
     pub(crate) fn applied(&self, seq: u64) {
         self.applied_through.store(seq, Relaxed);
+        let until = self.rebuild_until.load(Relaxed);
+        if until != UNKNOWN && seq >= until {
+            let _ = self.rebuild_until.compare_exchange(until, NOT_REBUILDING, Relaxed, Relaxed);
+        }
+    }
+
+    /// A rebuild is dropping the views.
+    pub(crate) fn rebuild_started(&self) {
+        self.rebuild_until.store(UNKNOWN, Relaxed);
+    }
+
+    /// The rebuild's replay goes up to stream sequence `last`, as the stream held when it began.
+    pub(crate) fn rebuild_upto(&self, last: u64) {
+        self.rebuild_until.store(if last == 0 { NOT_REBUILDING } else { last }, Relaxed);
+    }
+
+    /// Whether the views are being rebuilt (and hold part of the history only).
+    pub fn rebuilding(&self) -> bool {
+        self.rebuild_until.load(Relaxed) != NOT_REBUILDING
+    }
+
+    /// Whether a consumer is made and delivering.
+    pub fn connected(&self) -> bool {
+        self.connected.load(Relaxed)
+    }
+
+    pub(crate) fn set_connected(&self, c: bool) {
+        self.connected.store(c, Relaxed);
+    }
+
+    /// An error met while following: not delivering until the next consumer is made.
+    pub(crate) fn failed(&self, e: &dyn Display) {
+        self.connected.store(false, Relaxed);
+        if let Ok(mut l) = self.last_error.lock() {
+            *l = Some(e.to_string());
+        }
+    }
+
+    /// The last error met while following the stream (each is retried).
+    pub fn last_error(&self) -> Option<String> {
+        self.last_error.lock().ok().and_then(|e| e.clone())
     }
 
     /// The stream sequence up to which every message is applied, once a consumer was made.
@@ -141,18 +202,17 @@ impl Progress {
         Some(Lag { stream_last_seq: last, applied_through_seq: applied, lag: last - applied, checked: at.elapsed() })
     }
 
-    /// Whether the stream has been read at all (the notifier, sharing these metrics, never does).
+    /// Whether the stream has been read at all.
     pub(crate) fn stream_known(&self) -> bool {
         self.stream.lock().is_ok_and(|r| r.last.is_some())
     }
 }
 
-/// Reads `stream`'s last sequence every [`REFRESH_EVERY`] into `metrics.progress`, each read
-/// bounded by [`REFRESH_TIMEOUT`], until `cancel`.
-pub async fn refresh(metrics: Arc<Metrics>, stream: String, cancel: CancellationToken) {
+/// Reads `stream`'s last sequence every [`REFRESH_EVERY`] into `progress`, each read bounded by
+/// [`REFRESH_TIMEOUT`], until `cancel`.
+pub(crate) async fn refresh(progress: &Progress, stream: String, cancel: CancellationToken) {
     let mut every = tokio::time::interval(REFRESH_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let progress = &metrics.progress;
     loop {
         tokio::select! {
             () = cancel.cancelled() => return,
@@ -198,5 +258,25 @@ mod tests {
         assert_eq!(p.lag().unwrap().lag, 39);
         p.stream_read(52);
         assert_eq!(p.lag().unwrap().lag, 42);
+    }
+
+    #[test]
+    fn a_rebuild_lasts_until_the_stream_as_it_was_is_applied_again() {
+        let p = Progress::default();
+        assert!(!p.rebuilding());
+        p.rebuild_started();
+        p.restart_at(0);
+        p.applied(7);
+        assert!(p.rebuilding(), "the replay's end is not known yet");
+        p.rebuild_upto(20);
+        p.applied(19);
+        assert!(p.rebuilding());
+        // Also when the durable consumer, not the replay, applies the last of it.
+        p.applied(20);
+        assert!(!p.rebuilding());
+        // An empty stream: nothing to replay.
+        p.rebuild_started();
+        p.rebuild_upto(0);
+        assert!(!p.rebuilding());
     }
 }
