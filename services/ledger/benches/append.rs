@@ -1,7 +1,7 @@
 //! Durable appends per second over HTTP with 64 concurrent clients, and — in the same run, on the
 //! same disk — raw sled writing the same records in batches of 100 with one flush each.
 //!
-//! cargo bench -p lofte-ledger --bench append [-- --events N --clients C]
+//! cargo bench -p lofte-ledger --bench append [-- --events N --clients C --keyed]
 
 use std::{
     sync::{
@@ -73,6 +73,8 @@ async fn ledger_over_http(events: usize, clients: usize) -> (f64, f64, tempfile:
     let start = Instant::now();
     let cpu_start = cpu_seconds("self");
     let addr = url.trim_start_matches("http://").trim_end_matches("/v1/events").to_owned();
+    // `--keyed`: every append with its own `Idempotency-Key`, as the CLI sends them.
+    let keyed = std::env::args().any(|a| a == "--keyed");
     let tasks: Vec<_> = (0..clients)
         .map(|_| {
             let (addr, bodies, next) = (addr.clone(), bodies.clone(), next.clone());
@@ -83,7 +85,11 @@ async fn ledger_over_http(events: usize, clients: usize) -> (f64, f64, tempfile:
                     if i >= bodies.len() {
                         return;
                     }
-                    assert_eq!(conn.post("/v1/events", &bodies[i]).await, 201);
+                    let status = match keyed {
+                        true => conn.post_keyed("/v1/events", &bodies[i], &format!("bench-{i}")).await,
+                        false => conn.post("/v1/events", &bodies[i]).await,
+                    };
+                    assert_eq!(status, 201);
                 }
             })
         })

@@ -24,10 +24,20 @@ impl Conn {
         self.request("POST", path, body).await
     }
 
+    /// Sends one JSON POST with an `Idempotency-Key`, as the CLI sends every append.
+    #[allow(dead_code)] // each bench is its own crate; not every one sends keys
+    pub async fn post_keyed(&mut self, path: &str, body: &[u8], key: &str) -> u16 {
+        self.send("POST", path, body, &format!("idempotency-key: {key}\r\n")).await
+    }
+
     pub async fn request(&mut self, method: &str, path: &str, body: &[u8]) -> u16 {
+        self.send(method, path, body, "").await
+    }
+
+    async fn send(&mut self, method: &str, path: &str, body: &[u8], headers: &str) -> u16 {
         use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
         let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\n\r\n",
             self.host,
             body.len()
         )
