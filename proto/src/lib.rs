@@ -3,7 +3,7 @@
 //! The shared language of Lofte's services. Pure: no I/O, no clocks, no randomness except the
 //! UUIDv7 a caller asks for.
 //!
-//! - [`ids`], [`text`], [`quantity`], [`date`], [`tertial`]: the small types everything is made
+//! - [`ids`], [`text`], [`quantity`], [`date`], [`until`], [`tertial`]: the small types everything is made
 //!   of — slugs, bounded text, approximate figures and hours, local business dates, tertials.
 //! - [`plan`]: the plan model (promises, activities, targets, actors) and the plan state folded
 //!   from plan events.
@@ -34,6 +34,7 @@ mod schema;
 pub mod subject;
 pub mod tertial;
 pub mod text;
+pub mod until;
 pub mod upcast;
 pub mod verify;
 

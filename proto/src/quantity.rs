@@ -42,6 +42,10 @@ pub enum QuantityError {
     TooLarge(u64),
     #[error("range {0:?} ends below its start")]
     Reversed(String),
+    #[error(
+        "a count cannot be negative: {0:?} (a figure as said: 35, \"ca 35\", \"ett 20-tal\", \"15-20\", \"minst 8\")"
+    )]
+    Negative(String),
     #[error("hours must be between 0 and {max} with at most two decimals, got {got:?}")]
     Hours { max: u32, got: String },
 }
@@ -88,6 +92,9 @@ impl FromStr for Approx {
         let said = input.trim().to_owned();
         let lower = said.to_lowercase().replace('–', "-");
         let mk = |value, precision| Ok(Self { said: said.clone(), value, precision });
+        if lower.starts_with('-') || lower.starts_with('−') {
+            return Err(QuantityError::Negative(said));
+        }
         for prefix in ["ca. ", "ca ", "cirka ", "ungefär ", "omkring "] {
             if let Some(rest) = lower.strip_prefix(prefix) {
                 return mk(count(rest.trim())?, Precision::About);
@@ -226,7 +233,7 @@ mod tests {
         assert_eq!((a("15-20").value(), a("15-20").precision()), (15, Precision::Range));
         assert_eq!(a("15–20").said(), "15–20");
         assert_eq!((a("minst 45").value(), a("minst 45").precision()), (45, Precision::AtLeast));
-        assert!("-3".parse::<Approx>().is_err());
+        assert!("-3".parse::<Approx>().unwrap_err().to_string().contains("cannot be negative"));
         assert!("20-15".parse::<Approx>().is_err());
         assert!("många".parse::<Approx>().is_err());
         assert_eq!("2000000".parse::<Approx>(), Err(QuantityError::TooLarge(2_000_000)));

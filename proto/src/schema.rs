@@ -49,11 +49,11 @@ scalar_schema!(
     crate::date::BusinessDate,
     "BusinessDate",
     string(
-        Some("^[0-9]{4}-[0-9]{2}-[0-9]{2}(\\.\\.[0-9]{4}-[0-9]{2}-[0-9]{2})?$"),
-        Some(22),
+        Some("^[0-9]{4}-[0-9]{2}-[0-9]{2}((\\.\\.[0-9]{4}-[0-9]{2}-[0-9]{2})|(,[0-9]{4}-[0-9]{2}-[0-9]{2}){1,30})?$"),
+        Some(340),
         None,
         "2024-04-15..2024-04-16",
-        "A local (Europe/Stockholm) date, or an inclusive range of dates."
+        "A local (Europe/Stockholm) date, an inclusive range of dates, or separate days of one entry (2024-10-03,2024-10-17)."
     )
 );
 scalar_schema!(

@@ -68,7 +68,7 @@ fn cells_are_written_in_swedish_from_the_facts() {
     assert!(md.contains("Närvaro: minst 45 tillfällen, 116 timmar."), "{md}");
     assert!(md.contains("Planerad."), "{md}");
     assert!(md.contains("22/5: Trygghetsvandring genomförd."), "{md}");
-    assert!(md.contains("Framflyttad till 2018-02-15.<br>Planeras till februari 2018"), "{md}");
+    assert!(md.contains("Framflyttad till 15 februari 2018.<br>Planeras till februari 2018"), "{md}");
     assert!(md.contains("Ej rapporterat."), "{md}");
     assert!(md.contains("Uppföljning saknas från: "), "{md}");
 }
@@ -119,4 +119,62 @@ fn the_same_events_render_the_same_bytes() {
         assert_eq!(render(&a.fold(FoldOptions::default()), None, f), render(&b.fold(FoldOptions::default()), None, f));
     }
     assert!("pdf".parse::<Format>().is_err());
+}
+
+#[test]
+fn what_the_documents_say_is_kept_as_said() {
+    let mut log = Log::of("jonkoping-2022.toml", "2022-01-02T08:00:00Z");
+    let at = "2022-04-20T10:00:00Z";
+    // The area and the place of the same name: said once.
+    log.record(
+        at,
+        "dialogue_held",
+        json!({"activity": "samverkansmoten", "date": "2022-01-13",
+        "area": "osterangen", "place": "Österängen", "topic": "Gängsnacket", "participants": "ett 20-tal"}),
+    );
+    // A dialogue without a place.
+    log.record(
+        at,
+        "dialogue_held",
+        json!({"activity": "samverkansmoten", "date": "2022-02-10",
+        "topic": "Dialog med trossamfunden"}),
+    );
+    // One entry on separate days.
+    log.record(
+        at,
+        "dialogue_held",
+        json!({"activity": "samverkansmoten", "date": "2022-03-03,2022-03-17",
+        "place": "Hagaskolan", "topic": "Föräldramöte"}),
+    );
+    // Figures verbatim, measures with the plan's names and units.
+    log.record(
+        at,
+        "measure_counted",
+        json!({"activity": "sig", "date": "2022-01-01..2022-04-30",
+        "metric": "orosanmalningar", "count": "ett 10-tal"}),
+    );
+    log.record(
+        at,
+        "measure_counted",
+        json!({"activity": "narkotika-raslatt", "date": "2022-02-01",
+        "metric": "narkotikabrott", "count": 1, "area": "raslatt"}),
+    );
+    // Postponed to a month.
+    log.record(
+        at,
+        "status_changed",
+        json!({"activity": "ssg", "tertial": "2022-T1",
+        "status": "postponed", "until": "2022-09"}),
+    );
+    let md = render(&log.fold(FoldOptions::default()), None, Format::Md);
+    assert!(
+        md.contains(
+            "Dialog har genomförts vid 3 tillfällen: 13/1 Österängen (Gängsnacket), ett 20-tal deltagare; \
+                     10/2 (Dialog med trossamfunden); 3/3 och 17/3 (Hagaskolan, Föräldramöte)."
+        ),
+        "{md}"
+    );
+    assert!(md.contains("Orosanmälningar: ett 10-tal anmälningar."), "{md}");
+    assert!(md.contains("Narkotikabrott: 1 brott."), "{md}");
+    assert!(md.contains("Framflyttad till september 2022."), "{md}");
 }

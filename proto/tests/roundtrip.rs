@@ -15,6 +15,7 @@ use lofte_proto::{
     ids::{ActivityId, AreaId, LedgerId, OrgId, PlanId, TargetId},
     quantity::{Approx, Hours},
     text::{Line, Note},
+    until::Until,
     upcast::Upcasters,
     Hash, Tertial,
 };
@@ -29,9 +30,13 @@ fn line() -> impl Strategy<Value = Line> {
 }
 
 fn business_date() -> impl Strategy<Value = BusinessDate> {
-    (1i8..=12, 1i8..=26, 0i8..3).prop_map(|(m, d, span)| {
+    (1i8..=12, 1i8..=26, 0i8..3, any::<bool>()).prop_map(|(m, d, span, separate)| {
         let from = date(2022, m, d);
-        BusinessDate::range(from, date(2022, m, d + span)).unwrap()
+        match separate && span > 0 {
+            // One entry on separate days: "3/10 och 17/10".
+            true => BusinessDate::days(vec![from, date(2022, m, d + span)]).unwrap(),
+            false => BusinessDate::range(from, date(2022, m, d + span)).unwrap(),
+        }
     })
 }
 
@@ -73,8 +78,8 @@ fn event() -> impl Strategy<Value = Event> {
                 sub: subs,
             })
         });
-    let dialogue = (slug(), business_date(), line(), line(), proptest::option::of(approx())).prop_map(
-        |(a, date, place, topic, p)| {
+    let dialogue = (slug(), business_date(), proptest::option::of(line()), line(), proptest::option::of(approx()))
+        .prop_map(|(a, date, place, topic, p)| {
             Event::DialogueHeld(DialogueHeld {
                 activity: ActivityId::new(a).unwrap(),
                 date,
@@ -83,8 +88,7 @@ fn event() -> impl Strategy<Value = Event> {
                 area: None,
                 participants: p,
             })
-        },
-    );
+        });
     let note = (slug(), 1u8..=3, "[A-Za-zÅÄÖåäö0-9 ,.\n\t]{1,400}").prop_filter_map("blank", |(a, t, text)| {
         Some(Event::NoteWritten(NoteWritten {
             activity: ActivityId::new(a).unwrap(),
@@ -92,12 +96,15 @@ fn event() -> impl Strategy<Value = Event> {
             text: Note::new(text).ok()?,
         }))
     });
-    let status = (slug(), 1u8..=3, any::<bool>()).prop_map(|(a, t, postponed)| {
+    let status = (slug(), 1u8..=3, any::<bool>(), any::<bool>()).prop_map(|(a, t, postponed, to_a_month)| {
         Event::StatusChanged(StatusChanged {
             activity: ActivityId::new(a).unwrap(),
             tertial: Tertial::new(2022, t).unwrap(),
             status: if postponed { Status::Postponed } else { Status::None },
-            until: postponed.then(|| date(2023, 1, 15)),
+            until: postponed.then(|| match to_a_month {
+                true => Until::Month { year: 2023, month: 1 },
+                false => Until::Day(date(2023, 1, 15)),
+            }),
             note: None,
         })
     });

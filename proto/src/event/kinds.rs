@@ -161,14 +161,14 @@ impl Event {
     }
 
     /// The local business date of an occurrence.
-    pub fn business_date(&self) -> Option<BusinessDate> {
+    pub fn business_date(&self) -> Option<&BusinessDate> {
         match self {
-            Event::MeetingHeld(e) => Some(e.date),
-            Event::DialogueHeld(e) => Some(e.date),
-            Event::WorkshopHeld(e) | Event::TrainingGiven(e) => Some(e.date),
-            Event::MeasureCounted(e) => Some(e.date),
-            Event::SituationPictureMade(e) => Some(e.date),
-            Event::MilestoneReached(e) => Some(e.date),
+            Event::MeetingHeld(e) => Some(&e.date),
+            Event::DialogueHeld(e) => Some(&e.date),
+            Event::WorkshopHeld(e) | Event::TrainingGiven(e) => Some(&e.date),
+            Event::MeasureCounted(e) => Some(&e.date),
+            Event::SituationPictureMade(e) => Some(&e.date),
+            Event::MilestoneReached(e) => Some(&e.date),
             Event::EventCorrected(e) => e.replacement.business_date(),
             _ => None,
         }

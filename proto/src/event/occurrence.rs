@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -12,6 +11,7 @@ use crate::{
     quantity::{Approx, Hours},
     tertial::Tertial,
     text::{Line, Note},
+    until::Until,
 };
 
 /// A meeting was held (SSG, BOS, samverkansmöte, a start-up meeting).
@@ -36,7 +36,10 @@ pub struct MeetingHeld {
 pub struct DialogueHeld {
     pub activity: ActivityId,
     pub date: BusinessDate,
-    pub place: Line,
+    /// Where, when the document says ("Österängen"); a dialogue with the faith communities may
+    /// have no one place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<Line>,
     pub topic: Line,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area: Option<AreaId>,
@@ -118,10 +121,10 @@ pub struct StatusChanged {
     pub activity: ActivityId,
     pub tertial: Tertial,
     pub status: Status,
-    /// For `postponed`: the new date.
+    /// For `postponed`: the day or month it is moved to (`2025-01-31`, `2025-01`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, format = Date)]
-    pub until: Option<Date>,
+    #[schema(value_type = Option<String>, example = "2025-01")]
+    pub until: Option<Until>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Line>,
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     date::BusinessDate,
     ids::{ActivityId, AreaId, OrgId},
-    plan::model::{Activity, Actor, Area, Coordinator, Promise, Target},
+    plan::model::{Activity, Actor, Area, Coordinator, Measure, Promise, Target},
     tertial::Tertial,
     text::Line,
 };
@@ -30,6 +30,9 @@ pub struct PlanAdopted {
     #[serde(default)]
     pub areas: Vec<Area>,
     pub coordinators: Vec<Coordinator>,
+    /// The measures it counts, named and with their units, for reports, mails and the CLI.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measures: Vec<Measure>,
 }
 
 /// An activity is changed during the year; absent fields stay as they were.

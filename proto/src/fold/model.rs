@@ -35,6 +35,8 @@ pub struct PlanSummary {
     /// Display names of the plan's areas and organisations.
     pub areas: BTreeMap<AreaId, String>,
     pub organisations: BTreeMap<OrgId, String>,
+    /// The measures the plan names, by metric slug (see `report::measure_name`).
+    pub measures: BTreeMap<String, crate::plan::model::Measure>,
     /// The last event taken into account.
     pub last_seq: u64,
     #[serde(serialize_with = "ser_opt_ts")]
@@ -98,7 +100,7 @@ pub struct AreaSum {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatusFact {
     pub status: Status,
-    pub until: Option<Date>,
+    pub until: Option<crate::until::Until>,
     pub note: Option<String>,
     pub actor: OrgId,
     pub event: Uuid,

@@ -30,13 +30,7 @@ pub fn fold_plan(plan: &PlanId, events: &[Envelope], opts: &FoldOptions) -> Opti
     let mine: Vec<&Envelope> =
         events.iter().filter(|e| &e.plan == plan && opts.as_of.is_none_or(|t| e.recorded_at <= t)).collect();
     let mut book = PlanBook::default();
-    let mut order: Vec<ActivityId> = vec![];
     for e in &mine {
-        if let Event::ActivityAdded(a) = &e.event {
-            if !order.contains(&a.id) {
-                order.push(a.id.clone());
-            }
-        }
         if e.kind().is_plan_change() || e.kind() == Kind::FollowUpApproved {
             book.apply(&e.plan, &e.event, e.recorded_at);
         }
@@ -57,9 +51,8 @@ pub fn fold_plan(plan: &PlanId, events: &[Envelope], opts: &FoldOptions) -> Opti
         .map(|p| PromiseSummary {
             id: p.id.clone(),
             title: p.title.to_string(),
-            activities: order
-                .iter()
-                .filter_map(|id| state.activities.get(id))
+            activities: state
+                .activities_in_order()
                 .filter(|a| a.activity.promise == p.id)
                 .map(|a| {
                     let occ = per_activity.get(&a.activity.id).cloned().unwrap_or_default();
@@ -73,11 +66,12 @@ pub fn fold_plan(plan: &PlanId, events: &[Envelope], opts: &FoldOptions) -> Opti
         title: state.adopted.title.to_string(),
         municipality: state.adopted.municipality.to_string(),
         police_area: state.adopted.police_area.to_string(),
-        period: state.adopted.period,
+        period: state.adopted.period.clone(),
         tertials,
         approved: resolved.approved.clone(),
         promises,
         areas: state.areas.iter().map(|(k, v)| (k.clone(), v.name.to_string())).collect(),
+        measures: state.adopted.measures.iter().map(|m| (m.id.to_string(), m.clone())).collect(),
         organisations: state.actors.iter().map(|(k, v)| (k.clone(), v.name.to_string())).collect(),
         last_seq: mine.last().map_or(0, |e| e.seq),
         as_of: opts.as_of,
@@ -143,37 +137,37 @@ fn add(cell: &mut Cell, o: &apply::Effective) {
         Event::MeetingHeld(m) => {
             let mut what = line(&m.title);
             what.extend(line(&m.place));
-            cell.meetings.push(occurrence(o, m.date, what, m.area.clone(), m.participants.clone()));
+            cell.meetings.push(occurrence(o, m.date.clone(), what, m.area.clone(), m.participants.clone()));
         }
         Event::DialogueHeld(m) => cell.dialogues.push(occurrence(
             o,
-            m.date,
-            vec![m.place.to_string(), m.topic.to_string()],
+            m.date.clone(),
+            line(&m.place).into_iter().chain([m.topic.to_string()]).collect(),
             m.area.clone(),
             m.participants.clone(),
         )),
         Event::WorkshopHeld(m) => cell.workshops.push(occurrence(
             o,
-            m.date,
+            m.date.clone(),
             vec![m.title.to_string()],
             m.area.clone(),
             m.participants.clone(),
         )),
         Event::TrainingGiven(m) => cell.trainings.push(occurrence(
             o,
-            m.date,
+            m.date.clone(),
             vec![m.title.to_string()],
             m.area.clone(),
             m.participants.clone(),
         )),
         Event::MilestoneReached(m) => {
-            cell.milestones.push(occurrence(o, m.date, vec![m.title.to_string()], None, None))
+            cell.milestones.push(occurrence(o, m.date.clone(), vec![m.title.to_string()], None, None))
         }
         Event::SituationPictureMade(m) => cell
             .situation_pictures
             .entry(m.area.to_string())
             .or_default()
-            .push(occurrence(o, m.period, vec![], Some(m.area.clone()), None)),
+            .push(occurrence(o, m.period.clone(), vec![], Some(m.area.clone()), None)),
         Event::MeasureCounted(m) => {
             let sum = cell.measures.entry(m.metric.clone()).or_default();
             sum.count.add(&m.count);

@@ -95,10 +95,10 @@ fn at(state: &PlanState, t: &Target, occurrences: &[&Effective], through: Date) 
             let ratio = ratio.as_ref().map(|_| (sub, (sub * 100).checked_div(actual.value).unwrap_or(0)));
             Progress {
                 through,
+                percent: (actual.value * 100).checked_div(*value).unwrap_or(100),
                 actual,
                 target: *value,
                 expected,
-                percent: (actual.value * 100).checked_div(*value).unwrap_or(100),
                 ratio,
                 status,
                 comparator: Some(*comparator),

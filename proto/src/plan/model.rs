@@ -37,6 +37,22 @@ pub struct Area {
     pub name: Line,
 }
 
+/// A measure the plan counts (a target's or a report's metric), named as the report prints it:
+/// `Orosanmälningar`, counted in `anmälningar`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    /// The metric's slug, as events and targets name it.
+    pub id: Metric,
+    /// Its name in Swedish, e.g. "Orosanmälningar".
+    pub name: Line,
+    /// What it counts, plural, e.g. "anmälningar" ("tillfällen" when not declared).
+    pub unit: Line,
+    /// The unit for one, e.g. "anmälan" (the plural when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_one: Option<Line>,
+}
+
 /// A promise (löfte, focus area).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -32,6 +32,8 @@ pub struct PlanState {
     pub areas: BTreeMap<AreaId, Area>,
     pub coordinators: Vec<Coordinator>,
     pub activities: BTreeMap<ActivityId, ActivityState>,
+    /// The activities in the order they were added (the plan file's order).
+    pub activity_order: Vec<ActivityId>,
     pub deadlines: BTreeMap<Tertial, Date>,
     /// Approved (locked) tertials and when they were approved.
     pub approved: BTreeMap<Tertial, Timestamp>,
@@ -47,11 +49,17 @@ impl PlanState {
             areas: p.areas.iter().map(|x| (x.id.clone(), x.clone())).collect(),
             coordinators: p.coordinators.clone(),
             activities: BTreeMap::new(),
+            activity_order: vec![],
             deadlines: BTreeMap::new(),
             approved: BTreeMap::new(),
             extended_until: None,
             adopted: p.clone(),
         }
+    }
+
+    /// The activities in the plan's order.
+    pub fn activities_in_order(&self) -> impl Iterator<Item = &ActivityState> {
+        self.activity_order.iter().filter_map(|id| self.activities.get(id))
     }
 
     /// First day of the plan.
@@ -73,6 +81,9 @@ impl PlanState {
     pub fn apply(&mut self, event: &Event, recorded_at: Timestamp) {
         match event {
             Event::ActivityAdded(a) => {
+                if !self.activities.contains_key(&a.id) {
+                    self.activity_order.push(a.id.clone());
+                }
                 self.activities.insert(a.id.clone(), ActivityState { activity: a.clone(), targets: BTreeMap::new() });
             }
             Event::ActivityAmended(e) => {

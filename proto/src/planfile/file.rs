@@ -76,8 +76,16 @@ impl FromStr for PlanFile {
 /// Reads a plan file and checks it as a whole (see `docs/plan-format.md` for the rules).
 pub fn parse(text: &str) -> Result<PlanFile, PlanFileError> {
     let raw: RawFile = toml::from_str(text)?;
-    let RawFile { plan, actors, coordinators, areas, promises, activities: raw_activities, deadlines: raw_deadlines } =
-        raw;
+    let RawFile {
+        plan,
+        actors,
+        coordinators,
+        areas,
+        measures,
+        promises,
+        activities: raw_activities,
+        deadlines: raw_deadlines,
+    } = raw;
 
     if actors.is_empty() {
         return Err(PlanFileError::invalid("actors", "a plan needs at least one organisation ([[actors]])"));
@@ -90,6 +98,7 @@ pub fn parse(text: &str) -> Result<PlanFile, PlanFileError> {
     }
     let orgs = unique_ids("actors", actors.iter().map(|a| a.id.as_str()))?;
     let area_ids = unique_ids("areas", areas.iter().map(|a| a.id.as_str()))?;
+    unique_ids("measures", measures.iter().map(|m| m.id.as_str()))?;
     let promise_ids = unique_ids("promises", promises.iter().map(|p| p.id.as_str()))?;
     unique_ids("activities", raw_activities.iter().map(|a| a.id.as_str()))?;
     for (i, a) in actors.iter().enumerate() {
@@ -170,6 +179,7 @@ pub fn parse(text: &str) -> Result<PlanFile, PlanFileError> {
         actors,
         areas,
         coordinators,
+        measures,
     };
     Ok(PlanFile { id: plan.id, adopted, activities, targets, deadlines })
 }

@@ -8,7 +8,7 @@ use serde::{de::Error as _, Deserialize, Deserializer};
 use crate::{
     date::{parse_date, BusinessDate},
     ids::{ActivityId, AreaId, Metric, OrgId, PlanId, PromiseId, TargetId},
-    plan::model::{Actor, Area, Cadence, Coordinator, Promise, RatioTarget},
+    plan::model::{Actor, Area, Cadence, Coordinator, Measure, Promise, RatioTarget},
     tertial::Tertial,
     text::Line,
 };
@@ -24,6 +24,8 @@ pub(super) struct RawFile {
     pub coordinators: Vec<Coordinator>,
     #[serde(default)]
     pub areas: Vec<Area>,
+    #[serde(default)]
+    pub measures: Vec<Measure>,
     #[serde(default)]
     pub promises: Vec<Promise>,
     #[serde(default)]

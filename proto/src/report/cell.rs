@@ -4,6 +4,7 @@
 
 use jiff::civil::Date;
 
+use super::measure::{measure_name, sub_name, unit};
 use crate::{
     date::BusinessDate,
     event::Status,
@@ -17,10 +18,18 @@ fn day(d: Date) -> String {
     format!("{}/{}", d.day(), d.month())
 }
 
-/// "13/1", "15–16/4", "30/4–2/5"
+/// "13/1", "15–16/4", "30/4–2/5", "3/10 och 17/10"
 pub fn short_date(d: &BusinessDate) -> String {
     let (a, b) = (d.from(), d.to());
-    if a == b {
+    if let Some(days) = d.separate_days() {
+        let mut days: Vec<String> = days.iter().map(|d| day(*d)).collect();
+        let last = days.pop().unwrap_or_default();
+        if days.is_empty() {
+            last
+        } else {
+            format!("{} och {last}", days.join(", "))
+        }
+    } else if a == b {
         day(a)
     } else if a.month() == b.month() {
         format!("{}–{}/{}", a.day(), b.day(), b.month())
@@ -41,12 +50,20 @@ fn listing(s: &PlanSummary, occ: &[Occurrence]) -> String {
     occ.iter()
         .map(|o| {
             let mut t = short_date(&o.date);
-            if let Some(a) = &o.area {
+            let area = o.area.as_ref().map(|a| s.areas.get(a).map_or(a.as_str(), String::as_str));
+            if let Some(name) = area {
                 t.push(' ');
-                t.push_str(s.areas.get(a).map_or(a.as_str(), String::as_str));
+                t.push_str(name);
             }
-            if !o.what.is_empty() {
-                t.push_str(&format!(" ({})", o.what.join(", ")));
+            // A place named like the area is said once: "13/1 Österängen (Gängsnacket)".
+            let what: Vec<&str> = o
+                .what
+                .iter()
+                .map(String::as_str)
+                .filter(|w| area.is_none_or(|name| w.to_lowercase() != name.to_lowercase()))
+                .collect();
+            if !what.is_empty() {
+                t.push_str(&format!(" ({})", what.join(", ")));
             }
             if let Some(p) = &o.participants {
                 t.push_str(&format!(", {p} deltagare"));
@@ -55,33 +72,6 @@ fn listing(s: &PlanSummary, occ: &[Occurrence]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// Slugs carry no å, ä, ö; the words the report prints for the metrics the sample plans use.
-/// (Plan files should name their own metrics; until then, this table and a plain fallback.)
-const NAMES: &[(&str, &str)] = &[
-    ("forstagangsanvandare", "förstagångsanvändare"),
-    ("lagesbild", "lägesbild"),
-    ("lagesbilder", "lägesbilder"),
-    ("narvaro", "närvaro"),
-    ("sig-arenden", "SIG-ärenden"),
-    ("hundsok", "hundsök"),
-    ("riktade-insatser", "riktade insatser"),
-    ("fritids-och-kulturaktiviteter", "fritids- och kulturaktiviteter"),
-    ("samverkansmoten", "samverkansmöten"),
-    ("moten", "möten"),
-];
-
-fn metric_name(m: &str) -> String {
-    let named = NAMES.iter().find(|(k, _)| *k == m).map(|(_, v)| (*v).to_owned());
-    let words = named.unwrap_or_else(|| m.replace('-', " "));
-    let mut c = words.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-}
-
-/// A sub-count's name inside a sentence ("varav 3 förstagångsanvändare").
-fn sub_name(m: &str) -> String {
-    NAMES.iter().find(|(k, _)| *k == m).map_or_else(|| m.replace('-', " "), |(_, v)| (*v).to_owned())
 }
 
 fn status_text(st: TargetStatus) -> &'static str {
@@ -103,7 +93,7 @@ pub fn cell_lines(s: &PlanSummary, a: &ActivitySummary, t: Tertial, cell: &Cell)
             Status::Ongoing => "Pågår.".to_owned(),
             Status::Done => "Genomförd.".to_owned(),
             Status::Postponed => match st.until {
-                Some(u) => format!("Framflyttad till {}.", u),
+                Some(u) => format!("Framflyttad till {}.", u.swedish()),
                 None => "Framflyttad.".to_owned(),
             },
             Status::Cancelled => "Inställd.".to_owned(),
@@ -133,9 +123,9 @@ pub fn cell_lines(s: &PlanSummary, a: &ActivitySummary, t: Tertial, cell: &Cell)
     for (metric, sum) in &cell.measures {
         let mut line = format!(
             "{}: {} {}",
-            metric_name(metric.as_str()),
+            measure_name(s, metric.as_str()),
             sum.count,
-            if sum.count.value == 1 { "tillfälle" } else { "tillfällen" }
+            unit(s, metric.as_str(), sum.count.value)
         );
         if sum.hours.hundredths() > 0 {
             line.push_str(&format!(", {} timmar", sum.hours));

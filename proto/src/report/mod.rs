@@ -5,7 +5,9 @@
 //! what the projector serves.
 
 mod cell;
+mod measure;
 mod render;
 
 pub use cell::{cell_lines, short_date};
+pub use measure::{measure_name, target_words, unit};
 pub use render::*;

@@ -116,6 +116,45 @@ pub fn choose(
     }
 }
 
+/// Adds profile `name` to the config file at `path` (made, owner only, if missing); an existing
+/// profile of that name is not overwritten.
+pub fn save(path: &std::path::Path, name: &str, profile: Profile) -> anyhow::Result<()> {
+    let mut file = check_free(path, name)?;
+    file.profiles.insert(name.to_owned(), profile);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    write_private(path, &toml::to_string(&file)?)
+}
+
+/// The config file at `path` (empty if missing), if it has no profile `name` yet.
+pub fn check_free(path: &std::path::Path, name: &str) -> anyhow::Result<ConfigFile> {
+    let file = match path.is_file() {
+        true => {
+            parse(&std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?, path)?
+        }
+        false => ConfigFile::default(),
+    };
+    if file.profiles.contains_key(name) {
+        return Err(anyhow!("--profile: {name:?} is already a profile in {}; choose another name", path.display()));
+    }
+    Ok(file)
+}
+
+/// Writes `text` to `path`, readable by its owner only (it holds tokens).
+pub fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::{io::Write, os::unix::fs::OpenOptionsExt};
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    f.write_all(text.as_bytes())?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

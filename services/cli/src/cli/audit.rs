@@ -33,10 +33,13 @@ pub struct Who {
 
 #[derive(Debug, Args)]
 pub struct Trace {
+    /// The plan, e.g. jonkoping-2022.
     #[arg(long)]
     pub plan: String,
+    /// The activity, e.g. fotpatrullering.
     #[arg(long)]
     pub activity: String,
+    /// The tertial, e.g. 2022-T1.
     #[arg(long)]
     pub tertial: String,
     /// What was known at this moment (RFC 3339).
@@ -49,6 +52,7 @@ pub struct Trace {
 
 #[derive(Debug, Args)]
 pub struct Diff {
+    /// The plan, e.g. jonkoping-2022.
     #[arg(long)]
     pub plan: String,
     /// The earlier moment (RFC 3339).
@@ -114,6 +118,7 @@ impl VerifyArgs {
 
 #[derive(Debug, Args)]
 pub struct Replay {
+    /// The plan, e.g. jonkoping-2022.
     #[arg(long)]
     pub plan: String,
     /// Columns up to this tertial.
@@ -132,8 +137,10 @@ pub struct Replay {
 
 #[derive(Debug, Args)]
 pub struct Approve {
+    /// The plan, e.g. jonkoping-2022.
     #[arg(long)]
     pub plan: String,
+    /// The tertial, e.g. 2022-T1.
     #[arg(long)]
     pub tertial: String,
     /// The coordinator's organisation.
@@ -143,14 +150,17 @@ pub struct Approve {
 
 #[derive(Debug, Args)]
 pub struct PlanTertial {
+    /// The plan, e.g. jonkoping-2022.
     #[arg(long)]
     pub plan: String,
+    /// The tertial, e.g. 2022-T1.
     #[arg(long)]
     pub tertial: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    /// The plan, e.g. jonkoping-2022.
     #[arg(long)]
     pub plan: String,
     /// Columns up to this tertial, e.g. 2022-T1.

@@ -2,6 +2,7 @@
 //! under `commands/`.
 
 mod audit;
+mod help;
 mod record;
 mod tree;
 

@@ -8,7 +8,8 @@ use clap::{Args, Subcommand};
 pub struct Occasion {
     #[command(flatten)]
     pub target: Target,
-    /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
+    /// When: 2024-01-13, a range 2024-04-15..2024-04-16, or separate days of one entry
+    /// 2024-10-03,2024-10-17.
     #[arg(long)]
     pub date: String,
     /// What it is called.
@@ -30,9 +31,9 @@ pub struct Target {
     /// The activity, e.g. fotpatrullering.
     #[arg(long)]
     pub activity: String,
-    /// The organisation you report for, e.g. polisen.
+    /// The organisation you report for, e.g. polisen (default: your reporter token's).
     #[arg(long)]
-    pub actor: String,
+    pub actor: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -41,20 +42,22 @@ pub struct LogArgs {
     pub kind: LogKind,
 }
 
-/// What happened. Dates are local: 2024-01-13, or a range 2024-04-15..2024-04-16. Figures may be
-/// approximate: 35, "ca 35", "ett 20-tal", "15-20", "minst 8".
+/// What happened. Dates are local: 2024-01-13, a range 2024-04-15..2024-04-16, or separate days of
+/// one entry 2024-10-03,2024-10-17. Figures are kept as said: 35, "ca 35", "ett 20-tal", "15-20",
+/// "minst 8".
 #[derive(Debug, Subcommand)]
 pub enum LogKind {
     /// A citizen dialogue.
     Dialogue {
         #[command(flatten)]
         target: Target,
-        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
+        /// When: 2024-01-13, a range 2024-04-15..2024-04-16, or separate days of one entry
+        /// 2024-10-03,2024-10-17.
         #[arg(long)]
         date: String,
-        /// Where, e.g. Österängens bibliotek.
+        /// Where, e.g. Österängens bibliotek (leave out when the dialogue had no one place).
         #[arg(long)]
-        place: String,
+        place: Option<String>,
         /// What it was about.
         #[arg(long)]
         topic: String,
@@ -69,7 +72,8 @@ pub enum LogKind {
     Meeting {
         #[command(flatten)]
         target: Target,
-        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
+        /// When: 2024-01-13, a range 2024-04-15..2024-04-16, or separate days of one entry
+        /// 2024-10-03,2024-10-17.
         #[arg(long)]
         date: String,
         /// What it is called.
@@ -93,17 +97,18 @@ pub enum LogKind {
     Measure {
         #[command(flatten)]
         target: Target,
-        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
+        /// When: 2024-01-13, a range 2024-04-15..2024-04-16, or separate days of one entry
+        /// 2024-10-03,2024-10-17.
         #[arg(long)]
         date: String,
         /// What is counted: the target's metric, e.g. fotpatrullering.
         #[arg(long)]
         metric: String,
         /// How many: 312, "ca 35", "minst 8", "15-20".
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         count: String,
         /// Hours spent, e.g. 96 or 12.5.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         hours: Option<f64>,
         /// The plan's area, e.g. raslatt.
         #[arg(long)]
@@ -116,7 +121,8 @@ pub enum LogKind {
     Lagesbild {
         #[command(flatten)]
         target: Target,
-        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
+        /// When: 2024-01-13, a range 2024-04-15..2024-04-16, or separate days of one entry
+        /// 2024-10-03,2024-10-17.
         #[arg(long)]
         date: String,
         /// The plan's area, e.g. raslatt.
@@ -130,7 +136,8 @@ pub enum LogKind {
     Milestone {
         #[command(flatten)]
         target: Target,
-        /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
+        /// When: 2024-01-13, a range 2024-04-15..2024-04-16, or separate days of one entry
+        /// 2024-10-03,2024-10-17.
         #[arg(long)]
         date: String,
         /// What it is called.
@@ -147,7 +154,7 @@ pub enum LogKind {
         /// none, planned, ongoing, done, postponed or cancelled.
         #[arg(long)]
         status: String,
-        /// With postponed: the new date.
+        /// With postponed: the day or month it is moved to: 2025-01-31, 2025-01 or "januari 2025".
         #[arg(long)]
         until: Option<String>,
         /// A note for the tertial's cell.
@@ -188,7 +195,6 @@ impl LogKind {
 pub struct FollowUp {
     #[command(flatten)]
     pub target: Target,
-    /// The tertial, e.g. 2022-T1.
     /// The tertial, e.g. 2024-T1.
     #[arg(long)]
     pub tertial: String,
@@ -201,14 +207,14 @@ pub struct Correct {
     /// Why (kept in the log).
     #[arg(long)]
     pub reason: String,
-    /// When: 2024-01-13, or a range 2024-04-15..2024-04-16.
+    /// When: 2024-01-13, a range 2024-04-15..2024-04-16, or separate days 2024-10-03,2024-10-17.
     #[arg(long)]
     pub date: Option<String>,
     /// How many: 312, "ca 35", "minst 8", "15-20".
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub count: Option<String>,
     /// Hours spent, e.g. 96 or 12.5.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub hours: Option<f64>,
     /// The plan's area, e.g. raslatt.
     #[arg(long)]
@@ -231,7 +237,7 @@ pub struct Correct {
     /// none, planned, ongoing, done, postponed or cancelled.
     #[arg(long)]
     pub status: Option<String>,
-    /// With postponed: the new date.
+    /// With postponed: the day or month it is moved to: 2025-01-31, 2025-01 or "januari 2025".
     #[arg(long)]
     pub until: Option<String>,
 }

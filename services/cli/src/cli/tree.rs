@@ -65,7 +65,10 @@ pub enum Command {
     #[command(subcommand)]
     Deadline(DeadlineCommand),
     /// Print shell completions: lofte completions bash > ~/.local/share/bash-completion/completions/lofte
-    Completions { shell: clap_complete::Shell },
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
     /// Operators: bearer tokens (stored as hashes in the services' tokens file).
     #[command(subcommand)]
     Token(TokenCommand),
@@ -92,7 +95,9 @@ pub struct Up {
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
-    /// Create a token; it is printed once and only its hash is kept.
+    /// Create a token; it is printed once and only its hash is kept. With --profile NAME it is
+    /// also saved as that profile of the config file (with --ledger and --projector, if given),
+    /// e.g. lofte token create --role reporter --org brottsofferjouren --profile reporter-boj.
     Create {
         /// reporter, coordinator, auditor or service.
         #[arg(long)]
@@ -109,6 +114,7 @@ pub enum TokenCommand {
     },
     /// List the tokens (ids, roles, organisations; never the tokens).
     List {
+        /// The services' tokens file.
         #[arg(long, env = "LOFTE_TOKENS_FILE", default_value = "var/tokens.toml")]
         tokens_file: PathBuf,
     },
@@ -116,6 +122,7 @@ pub enum TokenCommand {
     Revoke {
         /// The token's id (lofte token list).
         id: String,
+        /// The services' tokens file.
         #[arg(long, env = "LOFTE_TOKENS_FILE", default_value = "var/tokens.toml")]
         tokens_file: PathBuf,
     },
@@ -131,8 +138,10 @@ pub enum ProfileCommand {
 pub enum DeadlineCommand {
     /// Set when a tertial's follow-up is due (a weekend or holiday moves to the working day before).
     Set {
+        /// The plan, e.g. jonkoping-2022.
         #[arg(long)]
         plan: String,
+        /// The tertial, e.g. 2022-T1.
         #[arg(long)]
         tertial: String,
         /// The due date, e.g. 2022-05-16.

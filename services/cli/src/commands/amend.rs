@@ -45,6 +45,7 @@ pub async fn correct(g: &Global, c: &Correct) -> anyhow::Result<()> {
             m.insert(k.to_owned(), v);
         }
     };
+    let until = c.until.as_deref().map(super::log::wire_until).transpose()?;
     let strings = [
         ("date", &c.date),
         ("count", &c.count),
@@ -55,7 +56,7 @@ pub async fn correct(g: &Global, c: &Correct) -> anyhow::Result<()> {
         ("participants", &c.participants),
         ("text", &c.text),
         ("status", &c.status),
-        ("until", &c.until),
+        ("until", &until),
     ];
     let mut changed = false;
     for (k, v) in strings {

@@ -8,7 +8,7 @@ use std::{collections::BTreeMap, path::Path};
 use anyhow::{anyhow, Context};
 use lofte_proto::{auth::Role, planfile, Kind};
 
-use crate::profile::{ConfigFile, Profile};
+use crate::profile::{write_private, ConfigFile, Profile};
 
 /// Profile name → token.
 #[derive(Debug, Default)]
@@ -77,17 +77,4 @@ pub fn write_profiles(data: &Path, ledger: &str, projector: &str, demo: &DemoTok
     );
     write_private(&path, &text)?;
     Ok(path.display().to_string())
-}
-
-fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
-    use std::{io::Write, os::unix::fs::OpenOptionsExt};
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    f.write_all(text.as_bytes())?;
-    Ok(())
 }

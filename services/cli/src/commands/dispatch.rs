@@ -17,7 +17,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     if let Command::Token(t) = &cli.command {
-        return token::run(t, cli.global.json);
+        return token::run(t, &cli.global);
     }
     let g = &Global::resolve(&cli.global)?;
     match &cli.command {
@@ -32,7 +32,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Log(args) => log::log(g, args).await,
         Command::Submit(f) => {
             let data = json!({"activity": f.target.activity, "tertial": f.tertial});
-            log::record(g, &f.target.plan, &f.target.actor, "follow_up_submitted", data).await
+            let actor = log::actor_of(g, f.target.actor.as_deref()).await?;
+            log::record(g, &f.target.plan, &actor, "follow_up_submitted", data).await
         }
         Command::Approve(a) => {
             log::record(g, &a.plan, &a.actor, "follow_up_approved", json!({"tertial": a.tertial})).await

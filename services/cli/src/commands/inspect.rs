@@ -46,10 +46,11 @@ fn line(e: &Envelope) -> String {
     let about = e.event.activity().map(|a| a.to_string()).unwrap_or_default();
     let t = e.event.tertial().map(|t| t.to_string()).unwrap_or_default();
     format!(
-        "{:>6}  {}  {:<12} {:<24} {:<32} {:<8} {}",
+        "{:>6}  {}  {:<12} by {:<20} {:<24} {:<32} {:<8} {}",
         e.seq,
         e.recorded_at,
         e.actor,
+        e.author,
         e.kind().as_str(),
         about,
         t,

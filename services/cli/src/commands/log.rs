@@ -23,6 +23,11 @@ fn put(m: &mut Map<String, Value>, k: &str, v: &Option<String>) {
     }
 }
 
+/// `--until` in its wire form (`2025-01`, `2025-01-31`): a Swedish month ("januari 2025") too.
+pub fn wire_until(until: &str) -> anyhow::Result<String> {
+    Ok(until.parse::<lofte_proto::until::Until>().map_err(|e| anyhow!("--until: {e}"))?.to_string())
+}
+
 /// The event kind and payload a `log` subcommand describes.
 fn payload(kind: &LogKind) -> anyhow::Result<(&'static str, Value)> {
     let target = kind.target();
@@ -31,7 +36,7 @@ fn payload(kind: &LogKind) -> anyhow::Result<(&'static str, Value)> {
     let kind_name = match kind {
         LogKind::Dialogue { date, place, topic, area, participants, .. } => {
             m.insert("date".into(), json!(date));
-            m.insert("place".into(), json!(place));
+            put(&mut m, "place", place);
             m.insert("topic".into(), json!(topic));
             put(&mut m, "area", area);
             put(&mut m, "participants", participants);
@@ -90,7 +95,7 @@ fn payload(kind: &LogKind) -> anyhow::Result<(&'static str, Value)> {
         LogKind::Status { tertial, status, until, note, .. } => {
             m.insert("tertial".into(), json!(tertial));
             m.insert("status".into(), json!(status));
-            put(&mut m, "until", until);
+            put(&mut m, "until", &until.as_deref().map(wire_until).transpose()?);
             put(&mut m, "note", note);
             "status_changed"
         }
@@ -111,6 +116,18 @@ pub fn check(kind: &str, data: &Value) -> anyhow::Result<()> {
     })
 }
 
+/// The organisation a record is for: `--actor`, else the one the reporter's token reports for.
+pub async fn actor_of(global: &Global, actor: Option<&str>) -> anyhow::Result<String> {
+    if let Some(a) = actor {
+        return Ok(a.to_owned());
+    }
+    let me =
+        Ledger::new(global).client().whoami().await.map_err(|e| anyhow!("--actor: cannot ask who you are: {e}"))?;
+    me.org.map(|o| o.to_string()).ok_or_else(|| {
+        anyhow!("--actor: say which organisation this is for, e.g. --actor polisen (only a reporter's token has one)")
+    })
+}
+
 /// Checks `kind` and `data` locally (errors name the option at fault), then records them.
 pub async fn record(global: &Global, plan: &str, actor: &str, kind: &str, data: Value) -> anyhow::Result<()> {
     let plan = PlanId::new(plan).map_err(|e| anyhow!("--plan {plan:?}: {e}"))?;
@@ -120,15 +137,19 @@ pub async fn record(global: &Global, plan: &str, actor: &str, kind: &str, data: 
     let body = NewEvent { plan, actor, kind: kind.to_owned(), data, correlation_id: None, causation_id: None };
     let key = format!("cli:{}", &Hash::of(&canonical(&serde_json::to_value(&body)?)).to_string()[..32]);
     let ledger = Ledger::new(global);
-    let ev = match ledger.append(&body, &key).await? {
-        Ok(Outcome::Created(ev)) => ev,
-        Ok(Outcome::Existing(ev)) => ev,
+    let (ev, new) = match ledger.append(&body, &key).await? {
+        Ok(Outcome::Created(ev)) => (ev, true),
+        Ok(Outcome::Existing(ev)) => (ev, false),
         Err(r) => return Err(anyhow!("the ledger refused it: {r}")),
     };
+    let (seq, id) = (&ev["seq"], ev["id"].as_str().unwrap_or("?"));
     if global.json {
         println!("{}", serde_json::to_string_pretty(&ev)?);
+    } else if new {
+        println!("recorded {kind} as seq {seq} (id {id})");
     } else {
-        println!("recorded {} as seq {} (id {})", kind, ev["seq"], ev["id"].as_str().unwrap_or("?"));
+        // The same command again: its idempotency key found the first record.
+        println!("already recorded as seq {seq} (id {id}); nothing new was recorded");
     }
     Ok(())
 }
@@ -136,5 +157,6 @@ pub async fn record(global: &Global, plan: &str, actor: &str, kind: &str, data: 
 pub async fn log(global: &Global, args: &LogArgs) -> anyhow::Result<()> {
     let (kind, data) = payload(&args.kind)?;
     let t = args.kind.target();
-    record(global, &t.plan, &t.actor, kind, data).await
+    let actor = actor_of(global, t.actor.as_deref()).await?;
+    record(global, &t.plan, &actor, kind, data).await
 }

@@ -118,6 +118,7 @@ pub async fn show(global: &Global, plan: &str) -> anyhow::Result<()> {
         fold::plan_tertials,
         ids::PlanId,
         plan::PlanBook,
+        report::target_words,
         upcast::Upcasters,
     };
     let id = PlanId::new(plan).map_err(|e| anyhow!("{plan:?}: {e}"))?;
@@ -135,9 +136,15 @@ pub async fn show(global: &Global, plan: &str) -> anyhow::Result<()> {
         plan_tertials(s).into_iter().map(|t| (t.to_string(), due_date(s, t, &policy).to_string())).collect();
     if global.json {
         let acts: Vec<Value> = s
-            .activities
-            .values()
-            .map(|a| json!({"activity": a.activity, "targets": a.targets.values().collect::<Vec<_>>()}))
+            .activities_in_order()
+            .map(|a| {
+                let targets: Vec<Value> = a
+                    .targets
+                    .values()
+                    .map(|t| json!({"target": t, "words": target_words(&s.adopted.measures, t)}))
+                    .collect();
+                json!({"activity": a.activity, "targets": targets})
+            })
             .collect();
         let out = json!({"plan": id, "adopted": s.adopted, "period": format!("{}..{}", s.starts(), s.ends()),
             "activities": acts, "due": dues.iter().map(|(t, d)| json!({"tertial": t, "due": d})).collect::<Vec<_>>(),
@@ -158,12 +165,12 @@ pub async fn show(global: &Global, plan: &str) -> anyhow::Result<()> {
     }
     for p in &s.adopted.promises {
         println!("\n➤ {}", p.title);
-        for a in s.activities.values().filter(|a| a.activity.promise == p.id) {
+        for a in s.activities_in_order().filter(|a| a.activity.promise == p.id) {
             let who = std::iter::once(a.activity.lead.to_string())
                 .chain(a.activity.participants.iter().map(|o| o.to_string()));
             println!("  {:<40} {}", a.activity.id, who.collect::<Vec<_>>().join(", "));
             for t in a.targets.values() {
-                println!("      mål {}: {}", t.id, t.text);
+                println!("      mål {}: {} — {}", t.id, target_words(&s.adopted.measures, t), t.text);
             }
         }
     }

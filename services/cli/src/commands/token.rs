@@ -12,12 +12,33 @@ use lofte_proto::{
 use rand::RngCore;
 use serde_json::json;
 
-use crate::cli::TokenCommand;
+use crate::{
+    cli::{GlobalArgs, TokenCommand},
+    profile::Profile,
+};
 
-pub fn run(cmd: &TokenCommand, as_json: bool) -> anyhow::Result<()> {
+pub fn run(cmd: &TokenCommand, global: &GlobalArgs) -> anyhow::Result<()> {
+    let as_json = global.json;
     match cmd {
         TokenCommand::Create { role, org, name, tokens_file } => {
+            // The profile is checked before the token is made: a refusal writes nothing.
+            let saved = match &global.profile {
+                Some(p) => Some((p, profile_file(global)?)),
+                None => None,
+            };
+            if let Some((p, path)) = &saved {
+                crate::profile::check_free(path, p)?;
+            }
             let token = create(tokens_file, role, org.as_deref(), name.clone())?;
+            if let Some((p, path)) = &saved {
+                let profile = Profile {
+                    ledger: global.ledger.clone(),
+                    projector: global.projector.clone(),
+                    token: Some(token.0.clone()),
+                };
+                crate::profile::save(path, p, profile)?;
+                eprintln!("saved as profile {p} in {}: lofte --profile {p} …", path.display());
+            }
             if as_json {
                 println!("{}", serde_json::to_string_pretty(&json!({"id": &token.1, "token": token.0}))?);
             } else {
@@ -104,4 +125,13 @@ fn write(file: &Path, f: &TokenFile) -> anyhow::Result<()> {
     out.write_all(f.render().as_bytes())?;
     out.sync_all()?;
     std::fs::rename(&tmp, file).with_context(|| format!("cannot replace {}", file.display()))
+}
+
+/// The config file a new profile goes into: `--config`, `LOFTE_CONFIG`, or the default.
+fn profile_file(global: &GlobalArgs) -> anyhow::Result<std::path::PathBuf> {
+    global
+        .config
+        .clone()
+        .or_else(crate::profile::default_path)
+        .ok_or_else(|| anyhow!("--profile: no config file to keep it in; give --config FILE"))
 }

@@ -21,6 +21,9 @@ async fn who_trace_and_diff_answer_from_the_log() {
     let who = lofte(&["audit", "who", "--actor", "polisen", "--ledger", &l.url]).await;
     assert!(who.status.success(), "{}", text(&who.stderr));
     assert!(text(&who.stdout).contains("measure_counted") && text(&who.stdout).contains(&id), "{}", text(&who.stdout));
+    // Who sent it, in the plain output too.
+    let author = event["author"].as_str().unwrap();
+    assert!(text(&who.stdout).contains(&format!("by {author}")), "{}", text(&who.stdout));
 
     let trace = lofte(&[
         "audit",
@@ -52,5 +55,30 @@ async fn who_trace_and_diff_answer_from_the_log() {
     let bad =
         lofte(&["audit", "diff", "--plan", "eksjo-2017", "--from", "yesterday", "--to", &t1, "--ledger", &l.url]).await;
     assert!(!bad.status.success() && text(&bad.stderr).contains("--from"), "{}", text(&bad.stderr));
+    l.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_that_goes_away_ends_it_quietly() {
+    let l = Ledger::start().await;
+    import_eksjo(&l.url).await;
+    let url = l.url.clone();
+    let (status, stderr) = tokio::task::spawn_blocking(move || {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lofte"))
+            .args(["audit", "who", "--actor", "kommunen", "--ledger", &url])
+            .env("XDG_CONFIG_HOME", "/nonexistent/lofte-tests")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // As `| head -0` does: the reader is gone before anything is printed.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        (out.status, String::from_utf8_lossy(&out.stderr).into_owned())
+    })
+    .await
+    .unwrap();
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(stderr.is_empty(), "no panic, no message: {stderr}");
     l.stop().await;
 }

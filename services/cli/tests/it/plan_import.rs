@@ -39,12 +39,18 @@ pub struct Ledger {
 
 impl Ledger {
     pub async fn start() -> Ledger {
+        Ledger::start_with_tokens(None).await
+    }
+
+    /// A ledger that wants tokens from `tokens_file` (none: open).
+    pub async fn start_with_tokens(tokens_file: Option<&std::path::Path>) -> Ledger {
         let dir = tempfile::tempdir().expect("temp dir");
-        let s = Settings {
+        let mut s = Settings {
             listen: "127.0.0.1:0".parse().expect("addr"),
             data_dir: dir.path().to_owned(),
             ..Settings::default()
         };
+        s.auth.tokens_file = tokens_file.map(ToOwned::to_owned);
         let app = App::build(s).await.expect("ledger starts");
         let url = format!("http://{}", app.addr());
         let cancel = CancellationToken::new();

@@ -14,6 +14,11 @@ async fn a_plan_is_shown_and_its_deadline_moved() {
     let shown = text(&out.stdout);
     assert!(shown.contains("Period: 2017-01-01..2017-12-31"), "{shown}");
     assert!(shown.contains("trafikkontroller") && shown.contains("Uppföljning senast:"), "{shown}");
+    // The plan's order, not the alphabet's; targets with their numbers.
+    let at = |id: &str| shown.find(&format!("  {id} ")).unwrap_or_else(|| panic!("{id} in {shown}"));
+    assert!(at("polisiar-narvaro") < at("trafikkontroller") && at("trafikkontroller") < at("brottsaktiva-personer"));
+    assert!(shown.contains(": minst 10 tillfällen (trafikkontroller) — "), "{shown}");
+    assert!(shown.contains(": minst 4 möten — "), "{shown}");
 
     // A Sunday moves to the Friday before.
     let out = lofte(&[

@@ -57,3 +57,35 @@ fn flags_beat_the_environment_which_beats_the_profile() {
     let e = show(&config, &["--ledger", "ftp://x"], &[]).unwrap_err();
     assert!(e.contains("--ledger must be an http:// or https:// URL"), "{e}");
 }
+
+#[test]
+fn a_new_organisations_token_and_profile_are_made_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, tokens) = (dir.path().join("cli.toml"), dir.path().join("tokens.toml"));
+    let create = |name: &str| {
+        Command::new(env!("CARGO_BIN_EXE_lofte"))
+            .args(["token", "create", "--role", "reporter", "--org", "brottsofferjouren", "--tokens-file"])
+            .arg(&tokens)
+            .args(["--profile", name, "--config", config.to_str().unwrap(), "--ledger", "http://ledger.example:7410"])
+            .env_remove("LOFTE_PROFILE")
+            .env_remove("LOFTE_CONFIG")
+            .output()
+            .unwrap()
+    };
+    let out = create("reporter-boj");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let token = text(&out.stdout).trim().to_owned();
+    // The profile works at once, with the token and the ledger given.
+    let v = show(&config, &["--profile", "reporter-boj"], &[]).unwrap();
+    assert_eq!((v["ledger"].as_str(), v["token"].as_str()), (Some("http://ledger.example:7410"), Some("the profile")));
+    let kept = std::fs::read_to_string(&config).unwrap();
+    assert!(kept.contains(&token), "{kept}");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&config).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600, "it holds a token: its owner's only");
+    // The same name again: one line, and no second token.
+    let before = std::fs::read_to_string(&tokens).unwrap();
+    let out = create("reporter-boj");
+    let err = text(&out.stderr);
+    assert!(!out.status.success() && err.trim_end().lines().count() == 1 && err.contains("already a profile"), "{err}");
+    assert_eq!(std::fs::read_to_string(&tokens).unwrap(), before);
+}

@@ -100,8 +100,8 @@ async fn the_whole_stack_comes_up_stops_and_resumes() {
     let (ledger, projector, notifier) = (url("ledger"), url("projector"), url("notifier"));
     let ready: serde_json::Value = reqwest::get(format!("{ledger}/readyz")).await.unwrap().json().await.unwrap();
     // The sample plans (71 events) and the sample year of Jönköping 2022.
-    assert!(text.contains("events deploy/events/jonkoping-2022.jsonl: 118 (118 recorded now"), "{text}");
-    assert_eq!(ready["head_seq"], 71 + 118);
+    assert!(text.contains("events deploy/events/jonkoping-2022.jsonl: 120 (120 recorded now"), "{text}");
+    assert_eq!(ready["head_seq"], 71 + 120);
     // NATS wants the login made for this data directory; the ledger has it and publishes.
     let creds = data.path().join("nats/credentials");
     let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&creds).unwrap().permissions());
@@ -109,7 +109,7 @@ async fn the_whole_stack_comes_up_stops_and_resumes() {
     assert!(async_nats::connect(url("nats")).await.is_err(), "no password, no entry");
     lofte_test_support::poll_until("the ledger to publish", Duration::from_secs(30), || async {
         let r: serde_json::Value = reqwest::get(format!("{ledger}/readyz")).await.unwrap().json().await.unwrap();
-        Ok::<_, String>((r["outbox"]["published_seq"] == 71 + 118).then_some(()))
+        Ok::<_, String>((r["outbox"]["published_seq"] == 71 + 120).then_some(()))
     })
     .await
     .unwrap();
@@ -122,6 +122,6 @@ async fn the_whole_stack_comes_up_stops_and_resumes() {
     let (mut child, rx) = up(data.path(), &[]);
     let text = until_ready(&rx).join("\n");
     assert!(text.contains("0 recorded now, 37 already there"), "{text}");
-    assert!(text.contains("118 (0 recorded now, 118 already there)"), "{text}");
+    assert!(text.contains("120 (0 recorded now, 120 already there)"), "{text}");
     stop(&mut child);
 }

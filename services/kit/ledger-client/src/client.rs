@@ -107,6 +107,13 @@ impl LedgerClient {
         }
     }
 
+    /// Who the client's token is: its role and, for a reporter, its organisation.
+    pub async fn whoami(&self) -> Result<lofte_service::auth::WhoAmI, ClientError> {
+        let body = self.get(&format!("{}/v1/whoami", self.base)).await?;
+        serde_json::from_value(body)
+            .map_err(|e| ClientError::Unexpected { base: self.base.clone(), why: e.to_string() })
+    }
+
     async fn get(&self, url: &str) -> Result<Value, ClientError> {
         let resp = self.http.get(url).send().await.map_err(|e| self.unreachable(&e))?;
         let status = resp.status();

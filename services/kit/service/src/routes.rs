@@ -1,4 +1,4 @@
-//! What every service's router ends with: its OpenAPI document at `/openapi.json`, problem
+//! What every service's router ends with: `/v1/whoami`, its OpenAPI document at `/openapi.json`, problem
 //! documents for unknown routes and methods, authentication, and every error answer as
 //! `application/problem+json` (the outermost layer).
 
@@ -13,8 +13,11 @@ pub fn finish<S>(router: Router<S>, auth: Arc<auth::Auth>, doc: &utoipa::openapi
 where
     S: Clone + Send + Sync + 'static,
 {
+    let mut doc = doc.clone();
+    doc.merge(<auth::WhoAmIDoc as utoipa::OpenApi>::openapi());
     let json: Arc<str> = doc.to_pretty_json().unwrap_or_default().into();
     router
+        .route("/v1/whoami", get(auth::whoami))
         .route(
             "/openapi.json",
             get(move || {

@@ -38,7 +38,7 @@ pub(super) fn check(state: &PlanState, actor: &OrgId, e: &Event, at: &str) -> Re
         Event::WorkshopHeld(m) | Event::TrainingGiven(m) => area(state, act, m.area.as_ref(), at)?,
         Event::SituationPictureMade(m) => {
             area(state, act, Some(&m.area), at)?;
-            date(state, m.period, &format!("{at}.period"))?;
+            date(state, &m.period, &format!("{at}.period"))?;
         }
         Event::MeasureCounted(m) => {
             area(state, act, m.area.as_ref(), at)?;
@@ -69,7 +69,7 @@ pub(super) fn check(state: &PlanState, actor: &OrgId, e: &Event, at: &str) -> Re
     Ok(())
 }
 
-fn date(state: &PlanState, d: BusinessDate, field: &str) -> Result<(), Rejection> {
+fn date(state: &PlanState, d: &BusinessDate, field: &str) -> Result<(), Rejection> {
     if !state.covers(d.from(), d.to()) {
         return Err(reject(
             "outside-plan-period",

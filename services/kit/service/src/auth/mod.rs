@@ -9,6 +9,8 @@
 
 mod bearer;
 mod rate;
+mod whoami;
 
 pub use bearer::*;
 pub use rate::RateLimiter;
+pub use whoami::{whoami, WhoAmI, WhoAmIDoc};
