@@ -51,13 +51,36 @@ pub fn ensure(data: &Path, plans: &[std::path::PathBuf]) -> anyhow::Result<DemoT
         let plan = planfile::parse(&text).map_err(|e| anyhow!("{}: {e}", p.display()))?;
         orgs.extend(plan.adopted().actors.iter().map(|a| a.id.to_string()));
     }
+    let mut demo = DemoTokens { tokens };
+    add_reporters(data, &mut demo, orgs)?;
+    write_private(&kept, &toml::to_string(&demo.tokens)?)?;
+    Ok(demo)
+}
+
+/// Adds a reporter token for each of `orgs` that has none yet (organisations of plans imported
+/// after the first start: Brottsofferjouren joins, a new plan names the county board); keeps them
+/// in `DATA/demo-tokens.toml`. Returns the organisations added.
+pub fn add_reporters(
+    data: &Path,
+    demo: &mut DemoTokens,
+    orgs: impl IntoIterator<Item = String>,
+) -> anyhow::Result<Vec<String>> {
+    let file = data.join("tokens.toml");
+    let mut added = vec![];
     for org in orgs {
+        let profile = format!("reporter-{org}");
+        if demo.tokens.contains_key(&profile) {
+            continue;
+        }
         let (t, _) =
             super::token::create(&file, "reporter", Some(&org), Some(format!("lofte up: reporter for {org}")))?;
-        tokens.insert(format!("reporter-{org}"), t);
+        demo.tokens.insert(profile, t);
+        added.push(org);
     }
-    write_private(&kept, &toml::to_string(&tokens)?)?;
-    Ok(DemoTokens { tokens })
+    if !added.is_empty() {
+        write_private(&data.join("demo-tokens.toml"), &toml::to_string(&demo.tokens)?)?;
+    }
+    Ok(added)
 }
 
 /// Writes `DATA/cli.toml`: a profile per demo token, `coordinator` by default.

@@ -143,6 +143,19 @@ async fn load_events(here: &Global, demo: &super::demo_tokens::DemoTokens, file:
     Ok(())
 }
 
+/// Every organisation of every plan in the ledger's log.
+async fn organisations(here: &Global) -> anyhow::Result<std::collections::BTreeSet<String>> {
+    let up = lofte_proto::upcast::Upcasters::standard();
+    let mut orgs = std::collections::BTreeSet::new();
+    for (_, bytes) in super::audit::records(here, &None).await? {
+        let e = lofte_proto::Envelope::decode(&bytes, &up).map_err(|e| anyhow!("an event does not decode: {e}"))?;
+        if let lofte_proto::Event::PlanAdopted(p) = &e.event {
+            orgs.extend(p.actors.iter().map(|a| a.id.to_string()));
+        }
+    }
+    Ok(orgs)
+}
+
 async fn wait_nats(monitor: u16) -> anyhow::Result<()> {
     let url = format!("http://127.0.0.1:{monitor}/healthz?js-enabled-only=true");
     for _ in 0..200 {
@@ -206,7 +219,7 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
-    let demo = super::demo_tokens::ensure(data, &files)?;
+    let mut demo = super::demo_tokens::ensure(data, &files)?;
     let tokens_file = data.join("tokens.toml").display().to_string();
     let service_token = demo.get("service").unwrap_or_default().to_owned();
     let (np, mp) = (port(4222)?, port(8222)?);
@@ -310,6 +323,11 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
         for f in files {
             load_events(&here, &demo, &f).await?;
         }
+    }
+    // Organisations of plans imported since the first start get their reporter profiles too.
+    let added = super::demo_tokens::add_reporters(data, &mut demo, organisations(&here).await?)?;
+    if !added.is_empty() {
+        println!("reporter tokens and profiles for {}", added.join(", "));
     }
     println!(
         "\nledger    {lurl}        (log in {})\nprojector {purl}        (views in {})\nnotifier  {ourl}        (mails in {})\nnats      {nats_url}   (logs in {})\n",

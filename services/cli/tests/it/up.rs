@@ -115,6 +115,24 @@ async fn the_whole_stack_comes_up_stops_and_resumes() {
     .unwrap();
     assert!(reqwest::get(format!("{projector}/healthz")).await.unwrap().status().is_success());
     assert!(reqwest::get(format!("{notifier}/healthz")).await.unwrap().status().is_success());
+    // A coordinator imports a plan naming an organisation the sample plans do not: Brottsofferjouren.
+    let eksjo = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/plans/eksjo-2017.toml"))
+        .unwrap()
+        .replace("id = \"eksjo-2017\"", "id = \"eksjo-2017-boj\"")
+        .replacen(
+            "[[coordinators]]",
+            "[[actors]]\nid = \"brottsofferjouren\"\nname = \"Brottsofferjouren\"\n\n[[coordinators]]",
+            1,
+        );
+    let plan = data.path().join("boj.toml");
+    std::fs::write(&plan, eksjo).unwrap();
+    let config = data.path().join("cli.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_lofte"))
+        .args(["--config", config.to_str().unwrap(), "plan", "import", plan.to_str().unwrap()])
+        .env_remove("LOFTE_PROFILE")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     stop(&mut child);
     assert!(reqwest::get(format!("{ledger}/healthz")).await.is_err(), "the ledger stopped with it");
 
@@ -123,5 +141,9 @@ async fn the_whole_stack_comes_up_stops_and_resumes() {
     let text = until_ready(&rx).join("\n");
     assert!(text.contains("0 recorded now, 37 already there"), "{text}");
     assert!(text.contains("120 (0 recorded now, 120 already there)"), "{text}");
+    // Its reporters get a demo token and profile too.
+    assert!(text.contains("reporter tokens and profiles for brottsofferjouren"), "{text}");
+    let profiles = std::fs::read_to_string(data.path().join("cli.toml")).unwrap();
+    assert!(profiles.contains("[profiles.reporter-brottsofferjouren]"), "{profiles}");
     stop(&mut child);
 }
