@@ -26,6 +26,7 @@ pub mod envelope;
 pub mod event;
 pub mod fold;
 pub mod ids;
+pub mod people;
 pub mod plan;
 pub mod planfile;
 pub mod quantity;

@@ -49,6 +49,8 @@ pub enum AppError {
     Auth(#[from] lofte_service::auth::AuthError),
     #[error(transparent)]
     Nats(#[from] lofte_service::nats::NatsConnectError),
+    #[error("the people directory: {0}")]
+    People(crate::people::DirectoryError),
 }
 
 /// A built, not yet running ledger.
@@ -156,6 +158,7 @@ impl App {
         let auth = lofte_service::auth::Auth::new(&settings.auth)?;
         let router = router(
             AppState {
+                people: crate::people::Directory::open(store.db()).map_err(AppError::People)?,
                 store: store.clone(),
                 appends: tx,
                 metrics,

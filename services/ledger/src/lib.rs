@@ -16,6 +16,7 @@ pub mod gate;
 pub mod http;
 pub mod metrics;
 pub mod outbox;
+pub mod people;
 pub mod principal;
 /// Errors as problem+json (shared with the other services).
 pub mod problem {

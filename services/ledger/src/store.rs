@@ -114,6 +114,11 @@ impl Store {
         Ok(Store { db })
     }
 
+    /// The database, for what lives beside the log in trees of its own (the people directory).
+    pub(crate) fn db(&self) -> &sled::Db {
+        &self.db
+    }
+
     /// The head as last committed.
     pub fn head(&self) -> Result<Head, StoreError> {
         match self.db.get(b"h")? {

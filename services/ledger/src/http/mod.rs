@@ -2,6 +2,7 @@
 
 mod events;
 mod ops;
+mod people;
 mod routes;
 mod verify;
 

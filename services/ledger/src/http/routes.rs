@@ -12,7 +12,7 @@ use lofte_service::openapi::Security;
 use tokio::sync::mpsc;
 use utoipa::OpenApi;
 
-use super::{events, ops, verify};
+use super::{events, ops, people, verify};
 use crate::{metrics::Metrics, settings::Settings, store::Store, writer::AppendRequest};
 
 /// What every handler can reach, shared behind one `Arc` (axum clones the state for every
@@ -20,6 +20,8 @@ use crate::{metrics::Metrics, settings::Settings, store::Store, writer::AppendRe
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Store,
+    /// The people directory beside the log.
+    pub people: crate::people::Directory,
     pub appends: mpsc::Sender<AppendRequest>,
     pub metrics: Arc<Metrics>,
     pub settings: Arc<Settings>,
@@ -54,6 +56,11 @@ pub struct Nats {
         events::get_event,
         verify::verify,
         ops::republish,
+        people::list,
+        people::add,
+        people::get,
+        people::erase,
+        people::changes,
         ops::healthz,
         ops::readyz,
         ops::metrics
@@ -65,6 +72,9 @@ pub struct Nats {
         lofte_proto::Event,
         events::EventPage,
         verify::VerifyReport,
+        lofte_proto::people::Person,
+        lofte_proto::people::NewPerson,
+        lofte_proto::people::PersonChange,
     ))
 )]
 pub struct ApiDoc;
@@ -76,6 +86,9 @@ pub fn router(state: AppState, auth: Arc<lofte_service::auth::Auth>) -> Router {
         .route("/v1/events", post(events::post_event).get(events::list_events))
         .route("/v1/events/{id}", get(events::get_event))
         .route("/v1/verify", get(verify::verify))
+        .route("/v1/people", get(people::list).post(people::add))
+        .route("/v1/people/changes", get(people::changes))
+        .route("/v1/people/{id}", get(people::get).delete(people::erase))
         .route("/v1/admin/republish", post(ops::republish))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -7,15 +7,15 @@ use serde_json::{json, Value};
 
 use super::common::{patrol, plan_commands, TestLedger, PLAN};
 
-struct Tokens {
-    coordinator: String,
-    auditor: String,
-    service: String,
-    polisen: String,
-    vatterhem: String,
+pub struct Tokens {
+    pub coordinator: String,
+    pub auditor: String,
+    pub service: String,
+    pub polisen: String,
+    pub vatterhem: String,
 }
 
-fn tokens(file: &std::path::Path) -> Tokens {
+pub fn tokens(file: &std::path::Path) -> Tokens {
     let mut f = TokenFile::default();
     let mut make = |i: u8, role: Role, org: Option<&str>| {
         let org = org.map(|o| lofte_proto::ids::OrgId::new(o).unwrap());

@@ -16,6 +16,7 @@ mod disk_full;
 mod group_commit;
 mod nats_auth;
 mod outbox;
+mod people;
 mod recovery;
 mod rejections;
 mod replicas;

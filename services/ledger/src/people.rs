@@ -1,0 +1,111 @@
+//! The people directory beside the log (ADR 0017): two sled trees in the ledger's database, not
+//! part of the chain — `people` (id → person, JSON) and `people-changes` (seq → the audit entry,
+//! JSON). Changeable and erasable: erasing a person drops their name and address, and purges
+//! those values from every audit entry about them. Writes are serialized and flushed before they
+//! are answered.
+
+use jiff::Timestamp;
+use lofte_proto::people::{ChangeKind, NewPerson, Person, PersonChange};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Why a directory request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    #[error("no person {0}")]
+    NotFound(Uuid),
+    #[error("{email} is already in the directory as {id}, with other organisations, plans or name")]
+    Conflict { email: String, id: Uuid },
+    #[error("storage error: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("a stored directory entry does not decode: {0}")]
+    Corrupt(#[from] serde_json::Error),
+}
+
+/// The directory. Cloning is shallow.
+#[derive(Debug, Clone)]
+pub struct Directory {
+    db: sled::Db,
+    people: sled::Tree,
+    changes: sled::Tree,
+    /// Held by every write, so that "is this address there already" and the write are one step.
+    write: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Directory {
+    /// The directory in `db` (its trees are made if missing).
+    pub fn open(db: &sled::Db) -> Result<Directory, DirectoryError> {
+        Ok(Directory {
+            db: db.clone(),
+            people: db.open_tree("people")?,
+            changes: db.open_tree("people-changes")?,
+            write: Default::default(),
+        })
+    }
+
+    /// Everyone, in id order (ids are UUIDv7: the order they were added).
+    pub fn list(&self) -> Result<Vec<Person>, DirectoryError> {
+        self.people.iter().values().map(|v| Ok(serde_json::from_slice(&v?)?)).collect()
+    }
+
+    pub fn get(&self, id: &Uuid) -> Result<Option<Person>, DirectoryError> {
+        self.people.get(id.as_bytes())?.map(|v| Ok(serde_json::from_slice(&v)?)).transpose()
+    }
+
+    /// Adds a person; the same address, role, organisations, plans and name again return the one
+    /// there is (`false`: not new).
+    pub async fn add(&self, new: NewPerson, by: &str, now: Timestamp) -> Result<(Person, bool), DirectoryError> {
+        let _w = self.write.lock().await;
+        let existing = self.list()?.into_iter().find(|p| p.email.as_ref() == Some(&new.email) && p.role == new.role);
+        if let Some(p) = existing {
+            let same = p.orgs == new.orgs && p.plans == new.plans && (new.name.is_none() || p.name == new.name);
+            return match same {
+                true => Ok((p, false)),
+                false => Err(DirectoryError::Conflict { email: new.email.to_string(), id: p.id }),
+            };
+        }
+        let person = new.into_person(Uuid::now_v7());
+        let values = json!({"name": person.name, "email": person.email});
+        self.people.insert(person.id.as_bytes(), serde_json::to_vec(&person)?)?;
+        self.record(by, now, person.id, ChangeKind::Added, Some(values))?;
+        self.db.flush_async().await?;
+        Ok((person, true))
+    }
+
+    /// Erases a person's name and address, here and in every audit entry about them.
+    pub async fn erase(&self, id: &Uuid, by: &str, now: Timestamp) -> Result<Person, DirectoryError> {
+        let _w = self.write.lock().await;
+        let mut p = self.get(id)?.ok_or(DirectoryError::NotFound(*id))?;
+        if p.erased_at.is_none() {
+            (p.name, p.email, p.erased_at) = (None, None, Some(now));
+            self.people.insert(id.as_bytes(), serde_json::to_vec(&p)?)?;
+            for entry in self.changes()? {
+                if entry.person == *id && entry.values.is_some() {
+                    self.changes.insert(entry.seq.to_be_bytes(), serde_json::to_vec(&entry.purge())?)?;
+                }
+            }
+            self.record(by, now, *id, ChangeKind::Erased, None)?;
+            self.db.flush_async().await?;
+        }
+        Ok(p)
+    }
+
+    /// The audit record, oldest first.
+    pub fn changes(&self) -> Result<Vec<PersonChange>, DirectoryError> {
+        self.changes.iter().values().map(|v| Ok(serde_json::from_slice(&v?)?)).collect()
+    }
+
+    fn record(
+        &self,
+        by: &str,
+        at: Timestamp,
+        person: Uuid,
+        kind: ChangeKind,
+        values: Option<serde_json::Value>,
+    ) -> Result<(), DirectoryError> {
+        let seq = self.changes.last()?.map_or(0, |(k, _)| k.as_ref().try_into().map_or(0, u64::from_be_bytes)) + 1;
+        let entry = PersonChange { seq, at, by: by.to_owned(), person, kind, values, purged: false };
+        self.changes.insert(seq.to_be_bytes(), serde_json::to_vec(&entry)?)?;
+        Ok(())
+    }
+}
