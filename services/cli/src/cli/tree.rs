@@ -69,6 +69,9 @@ pub enum Command {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
+    /// Coordinators: the people directory — who reports for which organisation, who coordinates.
+    #[command(subcommand)]
+    People(PeopleCommand),
     /// Operators: bearer tokens (stored as hashes in the services' tokens file).
     #[command(subcommand)]
     Token(TokenCommand),
@@ -125,6 +128,39 @@ pub enum TokenCommand {
         /// The services' tokens file.
         #[arg(long, env = "LOFTE_TOKENS_FILE", default_value = "var/tokens.toml")]
         tokens_file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeopleCommand {
+    /// Add a reporter or a coordinator (the same person again is no error).
+    Add {
+        /// reporter or coordinator.
+        #[arg(long)]
+        role: String,
+        /// An organisation they act for, e.g. polisen (repeatable).
+        #[arg(long = "org", required = true)]
+        orgs: Vec<String>,
+        /// A plan they act in (repeatable; default: every plan of their organisations).
+        #[arg(long = "plan")]
+        plans: Vec<String>,
+        /// Their name, e.g. "Kim Andersson".
+        #[arg(long)]
+        name: Option<String>,
+        /// Their e-mail address; reminders and escalations go here.
+        #[arg(long)]
+        email: String,
+    },
+    /// List the directory (erased people show their role and organisations only).
+    List {
+        /// Only the people of this organisation.
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Erase a person's name and address (GDPR art. 17); the log is not touched.
+    Remove {
+        /// The person's id (lofte people list).
+        id: String,
     },
 }
 

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use clap::CommandFactory;
 
-use super::{amend, audit, inspect, log, plan, profile, read, token, up};
+use super::{amend, audit, inspect, log, people, plan, profile, read, token, up};
 use crate::{
     cli::{AuditCommand, Cli, Command, DeadlineCommand, PlanCommand, ProfileCommand},
     global::Global,
@@ -30,6 +30,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Completions { .. } | Command::Token(_) => Ok(()),
         Command::Profile(ProfileCommand::Show) => profile::show(g, &cli.global),
         Command::Log(args) => log::log(g, args).await,
+        Command::People(cmd) => people::run(g, cmd).await,
         Command::Submit(f) => {
             let data = json!({"activity": f.target.activity, "tertial": f.tertial});
             let actor = log::actor_of(g, f.target.actor.as_deref()).await?;

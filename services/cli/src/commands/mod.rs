@@ -6,6 +6,7 @@ mod demo_tokens;
 mod dispatch;
 mod inspect;
 mod log;
+mod people;
 mod plan;
 mod profile;
 mod read;

@@ -9,6 +9,7 @@ mod inspect;
 mod live;
 mod log;
 mod nats_auth;
+mod people;
 mod plan_import;
 mod plan_show;
 mod profile;

@@ -107,6 +107,43 @@ impl LedgerClient {
         }
     }
 
+    /// Everyone in the people directory.
+    pub async fn people(&self) -> Result<Vec<lofte_proto::people::Person>, ClientError> {
+        let body = self.get(&format!("{}/v1/people", self.base)).await?;
+        serde_json::from_value(body)
+            .map_err(|e| ClientError::Unexpected { base: self.base.clone(), why: e.to_string() })
+    }
+
+    /// Adds a person to the directory; `true` if new (the same person again is no error).
+    pub async fn add_person(
+        &self,
+        p: &lofte_proto::people::NewPerson,
+    ) -> Result<(lofte_proto::people::Person, bool), ClientError> {
+        let (person, status) = self.answer(self.http.post(format!("{}/v1/people", self.base)).json(p)).await?;
+        Ok((person, status == StatusCode::CREATED))
+    }
+
+    /// Erases a person's name and address from the directory.
+    pub async fn erase_person(&self, id: &str) -> Result<lofte_proto::people::Person, ClientError> {
+        Ok(self.answer(self.http.delete(format!("{}/v1/people/{id}", self.base))).await?.0)
+    }
+
+    /// Sends `req`: its answer as a `T` with the status, or the problem it is.
+    async fn answer<T: serde::de::DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<(T, StatusCode), ClientError> {
+        let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
+        let status = resp.status();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            return Err(Problem::of(status.as_u16(), &body).into());
+        }
+        let t = serde_json::from_value(body)
+            .map_err(|e| ClientError::Unexpected { base: self.base.clone(), why: e.to_string() })?;
+        Ok((t, status))
+    }
+
     /// Who the client's token is: its role and, for a reporter, its organisation.
     pub async fn whoami(&self) -> Result<lofte_service::auth::WhoAmI, ClientError> {
         let body = self.get(&format!("{}/v1/whoami", self.base)).await?;
