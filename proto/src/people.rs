@@ -51,6 +51,30 @@ pub struct Person {
 }
 
 impl Person {
+    /// The person with what `new` (the same address and role) adds: its organisations and plans
+    /// (no plans on either side: every plan), and its name if it gives one. `None`: nothing new.
+    pub fn merged(&self, new: &NewPerson) -> Option<Person> {
+        let mut p = self.clone();
+        for o in &new.orgs {
+            if !p.orgs.contains(o) {
+                p.orgs.push(o.clone());
+            }
+        }
+        if p.plans.is_empty() || new.plans.is_empty() {
+            p.plans.clear();
+        } else {
+            for plan in &new.plans {
+                if !p.plans.contains(plan) {
+                    p.plans.push(plan.clone());
+                }
+            }
+        }
+        if new.name.is_some() {
+            p.name.clone_from(&new.name);
+        }
+        (p != *self).then_some(p)
+    }
+
     /// Whether they act for `org` in `plan`.
     pub fn acts_for(&self, org: &OrgId, plan: &PlanId) -> bool {
         self.erased_at.is_none() && self.orgs.contains(org) && (self.plans.is_empty() || self.plans.contains(plan))
@@ -115,6 +139,8 @@ impl NewPerson {
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     Added,
+    /// Organisations or plans added, or the name set, by adding the same person again.
+    Changed,
     Erased,
 }
 

@@ -34,10 +34,14 @@ pub struct Upcasters {
 }
 
 impl Upcasters {
-    /// The upcasters of this build (none yet: every kind is at schema 1).
+    /// The upcasters of this build.
     pub fn standard() -> Self {
         let current = Kind::ALL.iter().map(|k| (k.as_str(), k.schema_version())).collect();
-        Self { steps: BTreeMap::new(), current }
+        let mut steps: BTreeMap<(&'static str, u32), UpcastFn> = BTreeMap::new();
+        steps.insert((Kind::PlanAdopted.as_str(), 1), without_people);
+        steps.insert((Kind::ReminderSent.as_str(), 1), recipient_to_person);
+        steps.insert((Kind::ReminderFailed.as_str(), 1), recipient_to_person);
+        Self { steps, current }
     }
 
     /// Registers `f` lifting `kind` from `from` to `from + 1`, and raises the current version to
@@ -67,6 +71,32 @@ impl Upcasters {
     }
 }
 
+/// `plan_adopted` 1 → 2: the reporters' addresses and the coordinators' names and addresses
+/// are dropped (they belong in the people directory, ADR 0017); the organisations stay.
+fn without_people(mut v: Value) -> Result<Value, String> {
+    let m = v.as_object_mut().ok_or("not an object")?;
+    if let Some(actors) = m.get_mut("actors").and_then(Value::as_array_mut) {
+        for a in actors.iter_mut().filter_map(Value::as_object_mut) {
+            a.remove("reporters");
+        }
+    }
+    if let Some(coordinators) = m.get_mut("coordinators").and_then(Value::as_array_mut) {
+        for c in coordinators.iter_mut().filter_map(Value::as_object_mut) {
+            c.retain(|k, _| k == "org");
+        }
+    }
+    Ok(v)
+}
+
+/// `reminder_sent` / `reminder_failed` 1 → 2: the address is dropped; who it was is unknown to
+/// the directory (the nil person).
+fn recipient_to_person(mut v: Value) -> Result<Value, String> {
+    let m = v.as_object_mut().ok_or("not an object")?;
+    m.remove("recipient");
+    m.insert("person".into(), Value::String(uuid::Uuid::nil().to_string()));
+    Ok(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +109,19 @@ mod tests {
         assert_eq!(u.upcast("follow_up_approved", 1, d.clone()).unwrap(), (d.clone(), 1));
         assert!(matches!(u.upcast("follow_up_approved", 2, d.clone()), Err(UpcastError::TooNew { .. })));
         assert!(matches!(u.upcast("no_such_kind", 1, d), Err(UpcastError::UnknownKind(_))));
+    }
+
+    #[test]
+    fn old_events_lose_their_people_when_read() {
+        let u = Upcasters::standard();
+        let old = json!({"title": "x", "actors": [{"id": "polisen", "name": "Polisen", "reporters": ["a@p.se"]}],
+            "coordinators": [{"name": "Kim", "email": "k@k.se", "org": "kommunen"}]});
+        let (v, to) = u.upcast("plan_adopted", 1, old).unwrap();
+        assert_eq!(to, 2);
+        assert_eq!(v["actors"], json!([{"id": "polisen", "name": "Polisen"}]));
+        assert_eq!(v["coordinators"], json!([{"org": "kommunen"}]));
+        let (v, _) = u.upcast("reminder_sent", 1, json!({"recipient": "a@p.se", "tertial": "2022-T1"})).unwrap();
+        assert!(v.get("recipient").is_none() && v["person"] == uuid::Uuid::nil().to_string());
     }
 
     #[test]

@@ -210,3 +210,20 @@ fn the_documented_example_parses() {
     assert_eq!(kinds(&f), counts(4, 5, 3));
     assert_eq!(target(&f, "fotpatrullering-oxnehaga").activity.as_str(), "fotpatrullering");
 }
+
+#[test]
+fn a_plan_files_people_go_to_the_directory_not_into_its_events() {
+    use lofte_proto::people::PersonRole;
+    for name in ["jonkoping-2022.toml", "eksjo-2017.toml", "jonkoping-2019.toml"] {
+        let pf = load(name);
+        let events = serde_json::to_string(&pf.events()).unwrap();
+        assert!(!events.contains('@'), "{name}: no address in the events: {events}");
+        let people = pf.people();
+        assert!(people.iter().any(|p| p.role == PersonRole::Reporter), "{name}");
+        assert!(people.iter().all(|p| p.plans == [pf.plan_id().clone()]), "{name}: scoped to the plan");
+        let coordinators: Vec<_> = people.iter().filter(|p| p.role == PersonRole::Coordinator).collect();
+        assert!(!coordinators.is_empty() && coordinators.iter().all(|c| c.name.is_some()), "{name}");
+        // The organisations that coordinate stay in the plan.
+        assert!(!pf.adopted().coordinators.is_empty());
+    }
+}

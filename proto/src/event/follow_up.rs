@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{ids::ActivityId, tertial::Tertial, text::Email, text::Line};
+use crate::{ids::ActivityId, tertial::Tertial, text::Line};
 
 use super::Event;
 
@@ -51,7 +51,10 @@ pub struct ReminderSent {
     pub tertial: Tertial,
     /// Which occasion: e.g. `due-14`, `due-3`, `due`, `escalation-1`.
     pub occasion: crate::ids::TargetId,
-    pub recipient: Email,
+    /// Who it went to: a person of the directory (ADR 0017); the nil id for a reminder recorded
+    /// before the directory (schema 1 named an address).
+    #[schema(value_type = String, format = Uuid)]
+    pub person: Uuid,
     pub message_id: Line,
     pub activities: Vec<ActivityId>,
 }
@@ -62,7 +65,8 @@ pub struct ReminderSent {
 pub struct ReminderFailed {
     pub tertial: Tertial,
     pub occasion: crate::ids::TargetId,
-    pub recipient: Email,
+    #[schema(value_type = String, format = Uuid)]
+    pub person: Uuid,
     pub attempts: u32,
     pub error: Line,
 }

@@ -135,7 +135,12 @@ impl Kind {
     /// The payload schema version written today. Raise it when a payload changes shape, and
     /// teach [`crate::upcast`] to lift the old shape.
     pub fn schema_version(self) -> u32 {
-        1
+        match self {
+            // 2: without people (ADR 0017): `plan_adopted` names organisations, the reminders a
+            // person of the directory by id.
+            Kind::PlanAdopted | Kind::ReminderSent | Kind::ReminderFailed => 2,
+            _ => 1,
+        }
     }
 }
 

@@ -5,27 +5,23 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     ids::{ActivityId, AreaId, Metric, OrgId, PromiseId, TargetId},
-    text::{Email, Line},
+    text::Line,
 };
 
-/// An organisation taking part (Polisen, Kommunen, Vätterhem, …) and the people who report for it.
+/// An organisation taking part (Polisen, Kommunen, Vätterhem, …). The people who report for it
+/// are in the people directory, not here (ADR 0017).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
     pub id: OrgId,
     pub name: Line,
-    /// Addresses of the people who report for this organisation; reminders go here.
-    #[serde(default)]
-    pub reporters: Vec<Email>,
 }
 
-/// A person who owns the plan's follow-up: gets escalations, approves tertials.
+/// An organisation whose coordinators own the plan's follow-up (escalations, approvals). The
+/// coordinators themselves are in the people directory (ADR 0017).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Coordinator {
-    pub name: Line,
-    pub email: Email,
-    /// The organisation the coordinator works for.
     pub org: OrgId,
 }
 

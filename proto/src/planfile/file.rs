@@ -11,7 +11,8 @@ use super::{
 use crate::{
     event::{DeadlineSet, Event, PlanAdopted, TargetSet},
     ids::PlanId,
-    plan::model::Activity,
+    people::{NewPerson, PersonRole},
+    plan::model::{Activity, Actor, Coordinator},
 };
 
 /// A checked plan file: everything needed to adopt the plan, in the order it is recorded.
@@ -25,6 +26,7 @@ pub struct PlanFile {
     activities: Vec<Activity>,
     targets: Vec<TargetSet>,
     deadlines: Vec<DeadlineSet>,
+    people: Vec<NewPerson>,
 }
 
 impl PlanFile {
@@ -36,6 +38,12 @@ impl PlanFile {
     /// The `plan_adopted` payload: the plan table, actors, coordinators, areas and promises.
     pub fn adopted(&self) -> &PlanAdopted {
         &self.adopted
+    }
+
+    /// The people the file names — reporters by organisation, coordinators — for the people
+    /// directory (ADR 0017), each scoped to this plan.
+    pub fn people(&self) -> &[NewPerson] {
+        &self.people
     }
 
     /// The activities, in file order.
@@ -107,6 +115,32 @@ pub fn parse(text: &str) -> Result<PlanFile, PlanFileError> {
     for (i, c) in coordinators.iter().enumerate() {
         known_org(&orgs, &c.org, &format!("coordinators[{i}].org"))?;
     }
+    // The people go into the directory, scoped to this plan; the events name organisations only.
+    let in_plan = vec![plan.id.clone()];
+    let mut people: Vec<NewPerson> = vec![];
+    for a in &actors {
+        people.extend(a.reporters.iter().map(|email| NewPerson {
+            role: PersonRole::Reporter,
+            orgs: vec![a.id.clone()],
+            plans: in_plan.clone(),
+            name: None,
+            email: email.clone(),
+        }));
+    }
+    people.extend(coordinators.iter().map(|c| NewPerson {
+        role: PersonRole::Coordinator,
+        orgs: vec![c.org.clone()],
+        plans: in_plan.clone(),
+        name: Some(c.name.clone()),
+        email: c.email.clone(),
+    }));
+    let mut coordinating: Vec<Coordinator> = vec![];
+    for c in &coordinators {
+        if !coordinating.iter().any(|x| x.org == c.org) {
+            coordinating.push(Coordinator { org: c.org.clone() });
+        }
+    }
+    let coordinators = coordinating;
 
     let mut activities = Vec::with_capacity(raw_activities.len());
     let mut targets = Vec::new();
@@ -169,6 +203,7 @@ pub fn parse(text: &str) -> Result<PlanFile, PlanFileError> {
         deadlines.push(DeadlineSet { tertial: t, due: d.due });
     }
 
+    let actors: Vec<Actor> = actors.into_iter().map(|a| Actor { id: a.id, name: a.name }).collect();
     let adopted = PlanAdopted {
         title: plan.title,
         municipality: plan.municipality,
@@ -181,5 +216,5 @@ pub fn parse(text: &str) -> Result<PlanFile, PlanFileError> {
         coordinators,
         measures,
     };
-    Ok(PlanFile { id: plan.id, adopted, activities, targets, deadlines })
+    Ok(PlanFile { id: plan.id, adopted, activities, targets, deadlines, people })
 }

@@ -8,9 +8,9 @@ use serde::{de::Error as _, Deserialize, Deserializer};
 use crate::{
     date::{parse_date, BusinessDate},
     ids::{ActivityId, AreaId, Metric, OrgId, PlanId, PromiseId, TargetId},
-    plan::model::{Actor, Area, Cadence, Coordinator, Measure, Promise, RatioTarget},
+    plan::model::{Area, Cadence, Measure, Promise, RatioTarget},
     tertial::Tertial,
-    text::Line,
+    text::{Email, Line},
 };
 
 /// The whole file.
@@ -19,9 +19,9 @@ use crate::{
 pub(super) struct RawFile {
     pub plan: RawPlan,
     #[serde(default)]
-    pub actors: Vec<Actor>,
+    pub actors: Vec<RawActor>,
     #[serde(default)]
-    pub coordinators: Vec<Coordinator>,
+    pub coordinators: Vec<RawCoordinator>,
     #[serde(default)]
     pub areas: Vec<Area>,
     #[serde(default)]
@@ -32,6 +32,26 @@ pub(super) struct RawFile {
     pub activities: Vec<RawActivity>,
     #[serde(default)]
     pub deadlines: Vec<RawDeadline>,
+}
+
+/// `[[actors]]`: an organisation, and the addresses of the people who report for it (these go
+/// into the people directory when the plan is imported, not into its events).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawActor {
+    pub id: OrgId,
+    pub name: Line,
+    #[serde(default)]
+    pub reporters: Vec<Email>,
+}
+
+/// `[[coordinators]]`: a person who owns the plan's follow-up (into the people directory).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCoordinator {
+    pub name: Line,
+    pub email: Email,
+    pub org: OrgId,
 }
 
 /// `[plan]`

@@ -14,8 +14,6 @@ use uuid::Uuid;
 pub enum DirectoryError {
     #[error("no person {0}")]
     NotFound(Uuid),
-    #[error("{email} is already in the directory as {id}, with other organisations, plans or name")]
-    Conflict { email: String, id: Uuid },
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
     #[error("a stored directory entry does not decode: {0}")]
@@ -52,17 +50,18 @@ impl Directory {
         self.people.get(id.as_bytes())?.map(|v| Ok(serde_json::from_slice(&v)?)).transpose()
     }
 
-    /// Adds a person; the same address, role, organisations, plans and name again return the one
-    /// there is (`false`: not new).
+    /// Adds a person (`true`: new). The same address and role again is the same person: what the
+    /// request adds (organisations, plans, a name) is merged into theirs.
     pub async fn add(&self, new: NewPerson, by: &str, now: Timestamp) -> Result<(Person, bool), DirectoryError> {
         let _w = self.write.lock().await;
         let existing = self.list()?.into_iter().find(|p| p.email.as_ref() == Some(&new.email) && p.role == new.role);
         if let Some(p) = existing {
-            let same = p.orgs == new.orgs && p.plans == new.plans && (new.name.is_none() || p.name == new.name);
-            return match same {
-                true => Ok((p, false)),
-                false => Err(DirectoryError::Conflict { email: new.email.to_string(), id: p.id }),
-            };
+            let Some(merged) = p.merged(&new) else { return Ok((p, false)) };
+            let values = json!({"name": merged.name, "orgs": merged.orgs, "plans": merged.plans});
+            self.people.insert(p.id.as_bytes(), serde_json::to_vec(&merged)?)?;
+            self.record(by, now, p.id, ChangeKind::Changed, Some(values))?;
+            self.db.flush_async().await?;
+            return Ok((merged, false));
         }
         let person = new.into_person(Uuid::now_v7());
         let values = json!({"name": person.name, "email": person.email});

@@ -13,7 +13,13 @@ use lofte_proto::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::{key::SentKey, swedish};
+use uuid::Uuid;
+
+use crate::{
+    key::SentKey,
+    people::{People, Recipient},
+    swedish,
+};
 
 /// One activity whose follow-up an organisation still owes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,11 +44,9 @@ pub struct Links {
 }
 
 impl Links {
-    /// The links in mails about `plan`: its first coordinator answers questions.
-    pub fn for_plan(plan: Option<&PlanState>, projector: &str) -> Links {
-        let contact = plan
-            .and_then(|s| s.coordinators.first())
-            .map_or_else(|| "samordnaren".to_owned(), |c| format!("{} <{}>", c.name, c.email));
+    /// The links in mails about `plan`: its first coordinator in the directory answers questions.
+    pub fn for_plan(plan: &PlanId, state: Option<&PlanState>, people: &People, projector: &str) -> Links {
+        let contact = state.and_then(|s| people.contact(plan, s)).unwrap_or_else(|| "samordnaren".to_owned());
         Links { projector: projector.to_owned(), contact }
     }
 }
@@ -54,16 +58,16 @@ pub struct Composed {
     pub subject: String,
     pub text: String,
     pub html: String,
-    /// `<…@lofte>`, derived from recipient, occasion and what it is about.
+    /// `<…@lofte>`, derived from the person (not the address), occasion and what it is about.
     pub message_id: String,
 }
 
-/// The Message-ID of a mail to `to` for `occasion` about `(plan, tertial)` pairs.
-pub fn message_id(to: &Email, occasion: Occasion, about: &[(PlanId, Tertial)]) -> String {
+/// The Message-ID of a mail to `person` for `occasion` about `(plan, tertial)` pairs.
+pub fn message_id(person: &Uuid, occasion: Occasion, about: &[(PlanId, Tertial)]) -> String {
     let mut keys: Vec<String> = about.iter().map(|(p, t)| format!("{p}/{t}")).collect();
     keys.sort();
     keys.dedup();
-    let h = Sha256::digest(format!("{}|{}|{}", to.as_str().to_lowercase(), occasion.id(), keys.join(",")));
+    let h = Sha256::digest(format!("{person}|{}|{}", occasion.id(), keys.join(",")));
     format!("<{}.{}@lofte>", occasion.id(), &hex::encode(h)[..32])
 }
 
@@ -77,7 +81,7 @@ fn when(occasion: Occasion) -> &'static str {
 
 /// A reporter's digest: every activity its organisation owes, grouped by plan and tertial.
 /// `items` must be non-empty and all for the same organisation.
-pub fn reminder(to: &Email, occasion: Occasion, items: &[Owed], links: &Links) -> Composed {
+pub fn reminder(to: &Recipient, occasion: Occasion, items: &[Owed], links: &Links) -> Composed {
     let first_due = items.iter().map(|i| i.due).min().unwrap_or_else(|| jiff::civil::date(1970, 1, 1));
     let org = items.first().map_or("", |i| i.org_name.as_str());
     let subject = format!("Påminnelse: uppföljning av medborgarlöfte ska lämnas senast {}", swedish::date(first_due));
@@ -131,16 +135,20 @@ pub fn reminder(to: &Email, occasion: Occasion, items: &[Owed], links: &Links) -
     text.push_str(&format!("\n{footer}\n"));
     html.push_str(&format!("<p><small>{}</small></p>\n", esc(&footer)));
     Composed {
-        to: to.clone(),
+        to: to.email.clone(),
         subject,
-        message_id: message_id(to, occasion, &groups.iter().map(|(p, t)| ((*p).clone(), *t)).collect::<Vec<_>>()),
+        message_id: message_id(
+            &to.person,
+            occasion,
+            &groups.iter().map(|(p, t)| ((*p).clone(), *t)).collect::<Vec<_>>(),
+        ),
         text,
         html: format!("<!DOCTYPE html>\n<html lang=\"sv\"><body>\n{html}</body></html>\n"),
     }
 }
 
 /// A coordinator's escalation for one plan and tertial: who still owes what.
-pub fn escalation(to: &Email, occasion: Occasion, items: &[Owed], links: &Links) -> Composed {
+pub fn escalation(to: &Recipient, occasion: Occasion, items: &[Owed], links: &Links) -> Composed {
     let (title, tertial, due) =
         items.first().map_or((String::new(), None, None), |i| (i.plan_title.clone(), Some(i.tertial), Some(i.due)));
     let t = tertial.map_or(String::new(), |t| format!("tertial {} {}", t.number(), t.year()));
@@ -180,18 +188,18 @@ pub fn escalation(to: &Email, occasion: Occasion, items: &[Owed], links: &Links)
     text.push_str("\nMeddelandet skickades automatiskt av Lofte.\n");
     html.push_str("<p><small>Meddelandet skickades automatiskt av Lofte.</small></p>\n");
     Composed {
-        to: to.clone(),
+        to: to.email.clone(),
         subject,
-        message_id: message_id(to, occasion, &about),
+        message_id: message_id(&to.person, occasion, &about),
         text,
         html: format!("<!DOCTYPE html>\n<html lang=\"sv\"><body>\n{html}</body></html>\n"),
     }
 }
 
-/// A note to a coordinator: a reminder to `about.recipient` could not be delivered after
-/// `attempts` tries.
-pub fn failure_note(to: &Email, about: &SentKey, error: &str, attempts: u32) -> Composed {
-    let SentKey { plan, tertial, occasion, recipient } = about;
+/// A note to a coordinator: a reminder to `recipient` (the address of `about.person`) could not be
+/// delivered after `attempts` tries.
+pub fn failure_note(to: &Email, about: &SentKey, recipient: &Email, error: &str, attempts: u32) -> Composed {
+    let SentKey { plan, tertial, occasion, person } = about;
     let subject = format!("Lofte: påminnelse till {recipient} kunde inte levereras");
     let text = format!(
         "Hej!\n\nPåminnelsen ({occasion}) om uppföljningen av {plan}, tertial {} {}, till {recipient} kunde inte levereras efter {attempts} försök.\nSenaste felet: {error}\n\nLofte försöker igen vid nästa körning. Kontrollera gärna adressen.\n",
@@ -199,6 +207,6 @@ pub fn failure_note(to: &Email, about: &SentKey, error: &str, attempts: u32) -> 
         tertial.year()
     );
     let html = format!("<!DOCTYPE html>\n<html lang=\"sv\"><body>\n<pre>{}</pre>\n</body></html>\n", esc(&text));
-    let h = Sha256::digest(format!("failure|{}|{plan}|{tertial}|{occasion}|{recipient}", to.as_str().to_lowercase()));
+    let h = Sha256::digest(format!("failure|{}|{plan}|{tertial}|{occasion}|{person}", to.as_str().to_lowercase()));
     Composed { to: to.clone(), subject, text, html, message_id: format!("<failure.{}@lofte>", &hex::encode(h)[..32]) }
 }

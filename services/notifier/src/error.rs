@@ -16,6 +16,9 @@ pub enum TickError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Message(#[from] BuildError),
+    /// The people directory could not be read from the ledger; the next tick tries again.
+    #[error("cannot read the people directory: {0}")]
+    People(#[source] lofte_ledger_client::ClientError),
     /// The views are being rebuilt and hold part of the history only: what they show due could
     /// be done already. No tick runs until they hold the whole stream again.
     #[error("the views are being rebuilt; no tick runs until they hold the whole stream again")]

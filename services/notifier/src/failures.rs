@@ -5,6 +5,8 @@
 
 use lofte_proto::plan::PlanBook;
 
+use crate::people::People;
+
 use crate::{
     compose::failure_note,
     error::TickError,
@@ -29,7 +31,13 @@ pub struct Failures<'a> {
 impl Failures<'_> {
     /// Counts a failed attempt for each of `keys`; at `max_attempts`, records it and owes the
     /// coordinators of its plan a note.
-    pub async fn undelivered(&self, book: &PlanBook, keys: &[SentKey], error: &str) -> Result<(), TickError> {
+    pub async fn undelivered(
+        &self,
+        book: &PlanBook,
+        people: &People,
+        keys: &[SentKey],
+        error: &str,
+    ) -> Result<(), TickError> {
         for key in keys {
             if self.store.count_attempt(key)? != self.max_attempts {
                 continue;
@@ -39,18 +47,24 @@ impl Failures<'_> {
                     tracing::warn!(%key, error = %e, "reminder_failed not recorded");
                 }
             }
-            for c in book.get(&key.plan).map(|s| s.coordinators.as_slice()).unwrap_or_default() {
-                self.store.owe_note(&Note { about: key.clone(), to: c.email.clone() }, error)?;
+            let coordinators = book.get(&key.plan).map(|s| people.coordinators(&key.plan, s)).unwrap_or_default();
+            for c in coordinators {
+                self.store.owe_note(&Note { about: key.clone(), to: c.person }, error)?;
             }
         }
         Ok(())
     }
 
-    /// Sends the notes owed, each once; returns how many went out.
-    pub async fn send_notes(&self) -> Result<usize, TickError> {
+    /// Sends the notes owed, each once, to the addresses the directory has now; returns how many
+    /// went out. A note about or to someone erased meanwhile is dropped.
+    pub async fn send_notes(&self, people: &People) -> Result<usize, TickError> {
         let mut sent = 0;
         for (note, error) in self.store.notes()? {
-            let composed = failure_note(&note.to, &note.about, &error, self.max_attempts);
+            let (Some(to), Some(about)) = (people.email(&note.to), people.email(&note.about.person)) else {
+                self.store.note_sent(&note)?;
+                continue;
+            };
+            let composed = failure_note(to, &note.about, about, &error, self.max_attempts);
             if self.mailer.send(build(&composed, self.from)?).await.is_ok() {
                 self.store.note_sent(&note)?;
                 sent += 1;

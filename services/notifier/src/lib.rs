@@ -28,6 +28,7 @@ pub mod key;
 pub mod mail_files;
 pub mod mailer;
 pub mod message;
+pub mod people;
 pub mod record;
 pub mod schedule;
 pub mod settings;

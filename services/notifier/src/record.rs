@@ -55,6 +55,11 @@ impl Recorder {
         Ok(Recorder { ledger })
     }
 
+    /// The people directory, as the ledger has it now.
+    pub async fn people(&self) -> Result<crate::people::People, ClientError> {
+        Ok(crate::people::People(self.ledger.people().await?))
+    }
+
     /// Records that the mail `message_id` listing `activities` went out for `key`.
     pub async fn sent(
         &self,
@@ -83,7 +88,7 @@ fn sent_event(key: &SentKey, message_id: &str, activities: &[ActivityId]) -> Res
     Ok(Event::ReminderSent(ReminderSent {
         tertial: key.tertial,
         occasion: occasion(key)?,
-        recipient: key.recipient.clone(),
+        person: key.person,
         message_id: Line::new(message_id)?,
         activities: activities.to_vec(),
     }))
@@ -94,7 +99,7 @@ fn failed_event(key: &SentKey, attempts: u32, error: &str) -> Result<Event, Reco
     Ok(Event::ReminderFailed(ReminderFailed {
         tertial: key.tertial,
         occasion: occasion(key)?,
-        recipient: key.recipient.clone(),
+        person: key.person,
         attempts,
         error: error_line(error)?,
     }))
@@ -113,7 +118,7 @@ fn error_line(error: &str) -> Result<Line, TextError> {
 
 #[cfg(test)]
 mod tests {
-    use lofte_proto::{command::parse_command, text::Email};
+    use lofte_proto::command::parse_command;
 
     use super::*;
 
@@ -122,7 +127,7 @@ mod tests {
             plan: "jonkoping-2022".parse().unwrap(),
             tertial: "2022-T1".parse().unwrap(),
             occasion: "due-14".into(),
-            recipient: Email::new("sakerhet@vatterhem.example").unwrap(),
+            person: uuid::Uuid::from_u128(7),
         }
     }
 

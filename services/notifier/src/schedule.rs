@@ -19,16 +19,19 @@ use lofte_proto::{
     fold::{fold_plan, FoldOptions},
     ids::ActivityId,
     plan::PlanBook,
-    text::Email,
 };
 
-use crate::{compose::Owed, key::SentKey};
+use crate::{
+    compose::Owed,
+    key::SentKey,
+    people::{People, Recipient},
+};
 
 /// One mail to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Due {
     pub occasion: Occasion,
-    pub to: Email,
+    pub to: Recipient,
     /// What it is about (for a reporter: every plan and tertial owed on this occasion).
     pub items: Vec<Owed>,
 }
@@ -43,7 +46,7 @@ impl Due {
                 plan: i.plan.clone(),
                 tertial: i.tertial,
                 occasion: self.occasion.id(),
-                recipient: self.to.clone(),
+                person: self.to.person,
             })
             .collect();
         keys.sort();
@@ -74,7 +77,7 @@ pub fn sent(events: &[Envelope]) -> BTreeSet<SentKey> {
                 plan: e.plan.clone(),
                 tertial: r.tertial,
                 occasion: r.occasion.to_string(),
-                recipient: r.recipient.clone(),
+                person: r.person,
             }),
             _ => None,
         })
@@ -93,11 +96,12 @@ pub fn plan_book(events: &[Envelope]) -> PlanBook {
     book
 }
 
-/// The mails due on `today`; `book` is [`plan_book`] of `events`, `also_sent` what was sent but
-/// may not be in `events` yet.
+/// The mails due on `today` to the people of the directory; `book` is [`plan_book`] of
+/// `events`, `also_sent` what was sent but may not be in `events` yet.
 pub fn due_today(
     events: &[Envelope],
     book: &PlanBook,
+    people: &People,
     today: Date,
     policy: &ReminderPolicy,
     also_sent: &BTreeSet<SentKey>,
@@ -105,7 +109,7 @@ pub fn due_today(
     let mut already = sent(events);
     already.extend(also_sent.iter().cloned());
     // Reporters' digests gather across plans: (recipient, occasion) → items.
-    let mut digests: BTreeMap<(Email, Occasion), Vec<Owed>> = BTreeMap::new();
+    let mut digests: BTreeMap<(Recipient, Occasion), Vec<Owed>> = BTreeMap::new();
     let mut escalations: Vec<Due> = vec![];
     for (plan, state) in &book.plans {
         let Some(summary) = fold_plan(plan, events, &FoldOptions { as_of: None, today: Some(today) }) else { continue };
@@ -140,19 +144,18 @@ pub fn due_today(
             if owed.is_empty() {
                 continue;
             }
-            let fresh = |to: &Email| {
-                let key = SentKey { plan: plan.clone(), tertial, occasion: occasion.id(), recipient: to.clone() };
+            let fresh = |to: &Recipient| {
+                let key = SentKey { plan: plan.clone(), tertial, occasion: occasion.id(), person: to.person };
                 !already.contains(&key)
             };
             if occasion.is_escalation() {
-                for c in state.coordinators.iter().filter(|c| fresh(&c.email)) {
-                    escalations.push(Due { occasion, to: c.email.clone(), items: owed.clone() });
+                for c in people.coordinators(plan, state).into_iter().filter(fresh) {
+                    escalations.push(Due { occasion, to: c, items: owed.clone() });
                 }
             } else {
                 for item in &owed {
-                    let Some(actor) = state.actors.get(&item.org) else { continue };
-                    for r in actor.reporters.iter().filter(|r| fresh(r)) {
-                        digests.entry((r.clone(), occasion)).or_default().push(item.clone());
+                    for r in people.reporters(&item.org, plan).into_iter().filter(fresh) {
+                        digests.entry((r, occasion)).or_default().push(item.clone());
                     }
                 }
             }

@@ -8,7 +8,7 @@
 
 use std::{collections::BTreeSet, path::Path};
 
-use lofte_proto::{ids::ActivityId, text::Email};
+use lofte_proto::ids::ActivityId;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::key::SentKey;
@@ -38,7 +38,9 @@ pub struct Sent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
     pub about: SentKey,
-    pub to: Email,
+    /// The coordinator it goes to, a person of the directory (the address is looked up when it
+    /// is sent).
+    pub to: uuid::Uuid,
 }
 
 /// The notifier's own state. Cloning is shallow (sled trees are handles).
@@ -135,22 +137,22 @@ fn entries<K: DeserializeOwned, V: DeserializeOwned>(
 mod tests {
     use super::*;
 
-    fn key(recipient: &str) -> SentKey {
+    fn key(person: u128) -> SentKey {
         SentKey {
             plan: "jonkoping-2022".parse().unwrap(),
             tertial: "2022-T1".parse().unwrap(),
             occasion: "due-14".into(),
-            recipient: Email::new(recipient).unwrap(),
+            person: uuid::Uuid::from_u128(person),
         }
     }
 
     #[tokio::test]
     async fn keeps_sends_attempts_and_notes_across_a_reopen() {
         let dir = tempfile::tempdir().unwrap();
-        let (a, b) = (key("a@polisen.example"), key("b@polisen.example"));
+        let (a, b) = (key(1), key(2));
         let sent =
             Sent { message_id: "<due-14.x@lofte>".into(), activities: vec!["est".parse().unwrap()], recorded: false };
-        let note = Note { about: b.clone(), to: Email::new("samordnare@kommunen.example").unwrap() };
+        let note = Note { about: b.clone(), to: uuid::Uuid::from_u128(3) };
         {
             let store = Store::open(dir.path()).unwrap();
             store.keep(&a, &sent).unwrap();

@@ -34,6 +34,7 @@ use crate::{
     key::SentKey,
     mailer::Mailer,
     message::build,
+    people::People,
     record::{actor_for, Recorder},
     schedule::{due_today, plan_book, Due},
     settings::Settings,
@@ -63,6 +64,8 @@ pub struct Notifier {
     recorder: Recorder,
     /// The follower of the stream: whether the views are being rebuilt.
     follow: FollowHandle,
+    /// The people directory as last read from the ledger.
+    last_people: tokio::sync::Mutex<Option<People>>,
     /// Held by the running tick, from deciding what is due until what it sent is kept.
     turn: tokio::sync::Mutex<()>,
 }
@@ -76,7 +79,16 @@ impl Notifier {
         recorder: Recorder,
         follow: FollowHandle,
     ) -> Self {
-        Notifier { settings, views, store, mailer, recorder, follow, turn: tokio::sync::Mutex::new(()) }
+        Notifier {
+            settings,
+            views,
+            store,
+            mailer,
+            recorder,
+            follow,
+            last_people: tokio::sync::Mutex::new(None),
+            turn: tokio::sync::Mutex::new(()),
+        }
     }
 
     /// Sends and records what is due, once it is this tick's turn, on the day `today` gives then
@@ -102,13 +114,14 @@ impl Notifier {
         let mut report = TickReport { today, ..TickReport::default() };
         let events = self.events()?;
         let book = plan_book(&events);
+        let people = self.people().await?;
         for (key, sent) in self.store.unrecorded()? {
             report.recorded += usize::from(self.record(&book, &key, sent).await?);
         }
         let kept = self.store.sent_keys()?;
-        for due in due_today(&events, &book, today, &self.settings.reminders, &kept) {
+        for due in due_today(&events, &book, &people, today, &self.settings.reminders, &kept) {
             let Some(first) = due.items.first() else { continue };
-            let links = Links::for_plan(book.get(&first.plan), &self.settings.projector_url);
+            let links = Links::for_plan(&first.plan, book.get(&first.plan), &people, &self.settings.projector_url);
             let composed = if due.occasion.is_escalation() {
                 escalation(&due.to, due.occasion, &due.items, &links)
             } else {
@@ -123,13 +136,34 @@ impl Notifier {
                 }
                 Err(e) => {
                     report.failed += 1;
-                    tracing::warn!(to = %due.to, occasion = %due.occasion.id(), error = %e, "mail not delivered; will retry");
-                    self.failures().undelivered(&book, &keys, &e.to_string()).await?;
+                    tracing::warn!(to = %due.to.person, occasion = %due.occasion.id(), error = %e, "mail not delivered; will retry");
+                    self.failures().undelivered(&book, &people, &keys, &e.to_string()).await?;
                 }
             }
         }
-        report.sent += self.failures().send_notes().await?;
+        report.sent += self.failures().send_notes(&people).await?;
         Ok(report)
+    }
+
+    /// Who gets mail, read from the directory at every tick (an erased person gets none from the
+    /// next tick on). While the ledger cannot be reached, the last directory read is used, so mail
+    /// still goes out; before any has been read, the tick fails and the next one tries again.
+    async fn people(&self) -> Result<People, TickError> {
+        let read = self.recorder.people().await;
+        let mut last = self.last_people.lock().await;
+        match read {
+            Ok(p) => {
+                *last = Some(p.clone());
+                Ok(p)
+            }
+            Err(e) => match last.as_ref() {
+                Some(p) => {
+                    tracing::warn!(error = %e, "the people directory cannot be read; using the last one read");
+                    Ok(p.clone())
+                }
+                None => Err(TickError::People(e)),
+            },
+        }
     }
 
     /// Every event of every plan in the views.

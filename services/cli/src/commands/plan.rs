@@ -1,5 +1,7 @@
-//! `lofte plan import FILE`: check a plan file whole, then record its events in order. Each event
-//! carries an idempotency key derived from its content, so importing the same file again records
+//! `lofte plan import FILE`: check a plan file whole, then record its events in order and put the
+//! people it names into the people directory beside the log (ADR 0017; the events name
+//! organisations only). Each event carries an idempotency key derived from its content and the
+//! directory knows a person again by address and role, so importing the same file again records
 //! nothing new, and an import cut short can simply be run again.
 
 use anyhow::{anyhow, Context};
@@ -56,6 +58,7 @@ pub async fn import(global: &Global, args: &ImportArgs) -> anyhow::Result<()> {
             for e in &events {
                 println!("  {}", describe(e));
             }
+            println!("and put {} people into the people directory", plan.people().len());
         }
         return Ok(());
     }
@@ -96,13 +99,24 @@ pub async fn import(global: &Global, args: &ImportArgs) -> anyhow::Result<()> {
         recorded.push(json!({"seq": ev["seq"], "id": ev["id"], "kind": ev["kind"]}));
     }
     bar.finish_and_clear();
+    let mut added = 0;
+    for p in plan.people() {
+        let (_, new) = ledger.client().add_person(p).await.map_err(|e| {
+            anyhow!(
+                "{path}: the plan's events are recorded, but {} could not be put into the people directory: {e}",
+                p.email
+            )
+        })?;
+        added += usize::from(new);
+    }
+    let people = plan.people().len();
     if global.json {
-        let out =
-            json!({"plan": id, "ledger": ledger.url(), "created": created, "existing": existing, "events": recorded});
+        let out = json!({"plan": id, "ledger": ledger.url(), "created": created, "existing": existing, "events": recorded,
+            "people": {"named": people, "added": added}});
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         println!(
-            "plan {id}: {} events on {} ({created} recorded now, {existing} already there)",
+            "plan {id}: {} events on {} ({created} recorded now, {existing} already there); {people} people in the directory ({added} added now)",
             events.len(),
             ledger.url()
         );
@@ -156,13 +170,10 @@ pub async fn show(global: &Global, plan: &str) -> anyhow::Result<()> {
     println!("Period: {}..{}", s.starts(), s.ends());
     println!("\nOrganisations:");
     for a in s.actors.values() {
-        let r: Vec<String> = a.reporters.iter().map(|r| r.to_string()).collect();
-        println!("  {:<12} {}  [{}]", a.id, a.name, r.join(", "));
+        let coordinates = if s.coordinators.iter().any(|c| c.org == a.id) { "  (samordnar)" } else { "" };
+        println!("  {:<12} {}{coordinates}", a.id, a.name);
     }
-    println!("Coordinators:");
-    for c in &s.coordinators {
-        println!("  {} <{}> ({})", c.name, c.email, c.org);
-    }
+    println!("Who reports and coordinates: lofte people list");
     for p in &s.adopted.promises {
         println!("\n➤ {}", p.title);
         for a in s.activities_in_order().filter(|a| a.activity.promise == p.id) {

@@ -27,9 +27,6 @@ const READERS: &[Role] = &[Role::Coordinator, Role::Auditor, Role::Service];
 fn problem(e: DirectoryError) -> Problem {
     match e {
         DirectoryError::NotFound(_) => Problem::new(StatusCode::NOT_FOUND, "no-such-person", e.to_string()),
-        DirectoryError::Conflict { .. } => {
-            Problem::new(StatusCode::CONFLICT, "person-exists", e.to_string()).field("email")
-        }
         other => Problem::internal(other),
     }
 }
@@ -69,12 +66,11 @@ pub async fn get(
     Ok(Json(p).into_response())
 }
 
-/// Adds a person: a reporter for organisations, or a coordinator. The same person again answers
-/// `200` with the one there is; the same address and role with other details, `409`.
+/// Adds a person: a reporter for organisations, or a coordinator. The same address and role again
+/// is the same person: `200`, with what the request adds (organisations, plans, a name) merged.
 #[utoipa::path(post, path = "/v1/people", request_body = NewPerson, responses(
     (status = 201, description = "Added", body = Person),
-    (status = 200, description = "Already there", body = Person),
-    (status = 409, description = "The address is there with other details", body = ProblemDoc, content_type = "application/problem+json"),
+    (status = 200, description = "Already there (what the request adds merged)", body = Person),
     (status = 422, description = "Invalid, the field named", body = ProblemDoc, content_type = "application/problem+json")))]
 pub async fn add(
     State(st): State<Arc<AppState>>,

@@ -52,13 +52,13 @@ async fn people_are_kept_beside_the_log_and_can_be_erased() {
     let (s, p) = send(&l, post.clone(), "/v1/people", &t.coordinator, Some(kim.clone())).await;
     assert_eq!(s, StatusCode::CREATED, "{p}");
     let id = p["id"].as_str().unwrap().to_owned();
-    // The same person again: the one there is. The address with other details: a conflict.
+    // The same person again: the one there is. With another organisation: merged into theirs.
     let (s, again) = send(&l, post.clone(), "/v1/people", &t.coordinator, Some(kim.clone())).await;
     assert_eq!((s, again["id"].as_str()), (StatusCode::OK, Some(id.as_str())));
-    let mut moved = kim.clone();
-    moved["orgs"] = json!(["kommunen"]);
-    let (s, p) = send(&l, post.clone(), "/v1/people", &t.coordinator, Some(moved)).await;
-    assert_eq!((s, p["field"].as_str()), (StatusCode::CONFLICT, Some("email")), "{p}");
+    let mut also = kim.clone();
+    also["orgs"] = json!(["kommunen"]);
+    let (s, p) = send(&l, post.clone(), "/v1/people", &t.coordinator, Some(also)).await;
+    assert_eq!((s, p["id"].as_str(), &p["orgs"]), (StatusCode::OK, Some(id.as_str()), &json!(["polisen", "kommunen"])));
     // Bad input names the field; nothing is added.
     for (body, field) in [
         (json!({"role": "reporter", "orgs": [], "email": "a@b.se"}), "orgs"),
@@ -86,7 +86,8 @@ async fn people_are_kept_beside_the_log_and_can_be_erased() {
     let text = changes.to_string();
     assert!(!text.contains("Kim") && !text.contains("kim@polisen.example"), "{text}");
     let kinds: Vec<&str> = changes.as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["added", "erased"]);
+    assert_eq!(kinds, ["added", "changed", "erased"]);
+    assert!(changes[1]["purged"].as_bool().unwrap(), "every entry about them is purged");
     assert!(changes[0]["purged"].as_bool().unwrap() && changes[0]["by"].as_str().unwrap().starts_with("coordinator:"));
     assert_eq!(send(&l, get.clone(), "/v1/people/no-such-id", &t.coordinator, None).await.0, StatusCode::NOT_FOUND);
     // The log was never touched: the same head, and it verifies.
@@ -98,5 +99,23 @@ async fn people_are_kept_beside_the_log_and_can_be_erased() {
     let l = start(data, file).await;
     let (_, p) = send(&l, get, &format!("/v1/people/{id}"), &t.coordinator, None).await;
     assert!(p.get("name").is_none() && p["erased_at"].is_string(), "{p}");
+    l.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_address_gets_into_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = TestLedger::start(dir.path()).await;
+    let before = l.head().await;
+    let mut plan = super::common::plan_commands()[0].clone();
+    plan["data"]["actors"][0]["reporters"] = json!(["kim@polisen.example"]);
+    let (s, p) = l.post(&plan).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["field"], "data.actors[0].reporters", "{p}");
+    let mut plan = super::common::plan_commands()[0].clone();
+    plan["data"]["coordinators"][0]["email"] = json!("asa@jonkoping.example");
+    let (s, p) = l.post(&plan).await;
+    assert_eq!((s, p["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("data.coordinators[0].email")), "{p}");
+    assert_eq!(l.head().await, before, "nothing written");
     l.stop().await;
 }

@@ -1,11 +1,13 @@
 use jiff::civil::date;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use lofte_notifier::people::Recipient;
 use lofte_notifier::{
     compose::{escalation, message_id, reminder, Links, Owed},
     message::build,
 };
 use lofte_proto::{calendar::Occasion, text::Email};
 use lofte_test_support::SmtpServer;
+use uuid::Uuid;
 
 fn owed(plan: &str, title: &str, activity: &str, activity_title: &str, due: (i16, i8, i8)) -> Owed {
     Owed {
@@ -43,7 +45,7 @@ fn items() -> Vec<Owed> {
 
 #[test]
 fn a_reporters_digest_lists_every_owed_activity_across_plans() {
-    let to = Email::new("sakerhet@vatterhem.example").unwrap();
+    let to = Recipient { person: Uuid::from_u128(1), email: Email::new("sakerhet@vatterhem.example").unwrap() };
     let m = reminder(&to, Occasion::Before(3), &items(), &links());
     assert_eq!(m.subject, "Påminnelse: uppföljning av medborgarlöfte ska lämnas senast 13 maj 2022");
     assert!(m.text.contains("saknar ännu uppföljning från Vätterhem"), "{}", m.text);
@@ -62,7 +64,7 @@ fn a_reporters_digest_lists_every_owed_activity_across_plans() {
 
 #[test]
 fn a_coordinators_escalation_lists_who_owes_what() {
-    let to = Email::new("trygghet@jonkoping.example").unwrap();
+    let to = Recipient { person: Uuid::from_u128(2), email: Email::new("trygghet@jonkoping.example").unwrap() };
     let mut its = items();
     its.truncate(2);
     its.push(Owed {
@@ -82,13 +84,13 @@ fn a_coordinators_escalation_lists_who_owes_what() {
     );
     assert!(m.text.contains("\nPolisen\n  • Fotpatrullering\n"));
     let about = [("jonkoping-2022".parse().unwrap(), "2022-T1".parse().unwrap())];
-    assert_eq!(m.message_id, message_id(&to, Occasion::Escalation(1), &about));
+    assert_eq!(m.message_id, message_id(&to.person, Occasion::Escalation(1), &about));
 }
 
 #[tokio::test]
 async fn lettre_delivers_it_over_smtp_to_a_real_server() {
     let smtp = SmtpServer::start().await.expect("aiosmtpd (deploy/dev/tools.sh)");
-    let to = Email::new("sakerhet@vatterhem.example").unwrap();
+    let to = Recipient { person: Uuid::from_u128(1), email: Email::new("sakerhet@vatterhem.example").unwrap() };
     let m = reminder(&to, Occasion::Due, &items(), &links());
     let msg = build(&m, "Lofte <lofte@jonkoping.example>").unwrap();
     let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1").port(smtp.port()).build();

@@ -17,7 +17,7 @@ async fn killed_mid_batch_it_misses_nothing_and_duplicates_nothing_new() {
     let smtp = ["--smtp-host", "127.0.0.1", "--smtp-port", &st.smtp.port().to_string(), "--smtp-tls", "none"];
     args.extend(smtp.map(str::to_owned));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let reporters: usize = st.plan.adopted().actors.iter().map(|a| a.reporters.len()).sum();
+    let reporters: usize = st.reporters();
     let mut expected = 0;
     // Three occasions; each tick's batch is interrupted after its first mails are out.
     for (i, now) in ["2022-05-02T06:00:00Z", "2022-05-13T06:00:00Z", "2022-05-16T06:00:00Z"].iter().enumerate() {

@@ -8,7 +8,7 @@ use super::stack::{notifier, reminders_recorded, stack, tick};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reminders_go_once_through_restarts_and_an_smtp_outage() {
     let mut st = stack().await;
-    let reporters: usize = st.plan.adopted().actors.iter().map(|a| a.reporters.len()).sum();
+    let reporters: usize = st.reporters();
     let (url, cancel, task) = notifier(&st.settings, 37).await;
     // 2 May 2022: 14 days before the T1 follow-up is due; every organisation owes.
     let r = tick(&url, "2022-05-02T08:00:00Z").await;

@@ -10,8 +10,8 @@ use super::stack::{notifier, stack, tick};
 async fn failures_are_recorded_and_coordinators_told() {
     let mut st = stack().await;
     st.settings.max_attempts = 1;
-    let reporters: usize = st.plan.adopted().actors.iter().map(|a| a.reporters.len()).sum();
-    let coordinators = st.plan.adopted().coordinators.len();
+    let reporters: usize = st.reporters();
+    let coordinators = st.coordinators();
     let (url, cancel, task) = notifier(&st.settings, 37).await;
     st.smtp.stop();
     let r = tick(&url, "2022-05-02T06:00:00Z").await;

@@ -2,17 +2,23 @@
 //! is not sent again, and its `reminder_sent` is recorded once the ledger can be reached — after a
 //! restart too, as the state is on disk.
 
+use lofte_test_support::Gate;
+
 use super::stack::{notifier, reminders_recorded, stack, tick};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sends_are_kept_and_recorded_once_the_ledger_is_back() {
     let st = stack().await;
-    let reporters: usize = st.plan.adopted().actors.iter().map(|a| a.reporters.len()).sum();
-    // A port nothing listens on: the ledger is away for recording (the stream still flows).
-    let away = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let reporters: usize = st.reporters();
+    // The ledger it records into (and reads the people directory from) behind a gate: open while
+    // the notifier starts (its first tick reads the directory), then away (the stream still flows).
+    let gate = Gate::start(&st.ledger, true).await.unwrap();
     let mut settings = st.settings.clone();
-    settings.ledger_url = format!("http://{away}");
+    settings.ledger_url = gate.url().to_owned();
     let (url, cancel, task) = notifier(&settings, 37).await;
+    tick(&url, "2022-04-01T09:00:00Z").await;
+    gate.set_open(false);
+    // The mails still go out, to the addresses last read.
     let r = tick(&url, "2022-05-02T08:00:00Z").await;
     assert_eq!((r["sent"].as_u64(), r["recorded"].as_u64()), (Some(reporters as u64), Some(0)), "{r}");
     let r = tick(&url, "2022-05-02T09:00:00Z").await;

@@ -7,6 +7,7 @@ mod compose;
 mod concurrent;
 mod crash;
 mod e2e;
+mod erased;
 mod failures;
 mod file_crash;
 mod ledger_away;

@@ -15,10 +15,10 @@ use lofte_test_support::{poll_until, Gate};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::stack::{head, notifier, post, reminders_recorded, stack, tick};
+use super::stack::{add_people, head, notifier, post, reminders_recorded, stack, tick};
 
 /// A ledger that publishes nothing (no NATS), holding a copy of Jönköping 2022 for other people.
-async fn quiet_ledger(cancel: &CancellationToken, dir: &std::path::Path) -> String {
+async fn quiet_ledger(cancel: &CancellationToken, dir: &std::path::Path, directory: &str) -> String {
     let mut s = LedgerSettings {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.to_owned(),
@@ -37,6 +37,8 @@ async fn quiet_ledger(cancel: &CancellationToken, dir: &std::path::Path) -> Stri
     for e in pf.events() {
         post(&url, &serde_json::to_value(new_event(pf.plan_id(), &kommunen, &e)).unwrap()).await;
     }
+    // Its people are in the directory of the ledger the notifier reads people from.
+    add_people(directory, &pf).await;
     url
 }
 
@@ -67,9 +69,9 @@ async fn rebuilt(url: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_mail_goes_out_while_the_views_are_rebuilt() {
     let mut st = stack().await;
-    let reporters: usize = st.plan.adopted().actors.iter().map(|a| a.reporters.len()).sum();
+    let reporters: usize = st.reporters();
     let (cancel, qdir) = (CancellationToken::new(), tempfile::tempdir().unwrap());
-    let quiet = quiet_ledger(&cancel, qdir.path()).await;
+    let quiet = quiet_ledger(&cancel, qdir.path(), &st.ledger).await;
     let gate = Gate::start(&quiet, true).await.unwrap();
     let quiet_head = head(&quiet).await;
     let page: Value = reqwest::get(format!("{quiet}/v1/events?after={}&limit=1", quiet_head - 1))

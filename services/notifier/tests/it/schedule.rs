@@ -6,12 +6,16 @@
 use std::collections::BTreeSet;
 
 use jiff::civil::date;
-use lofte_notifier::schedule::{due_today, plan_book};
+use lofte_notifier::{
+    people::People,
+    schedule::{due_today, plan_book},
+};
 use lofte_proto::{
     calendar::{Occasion, ReminderPolicy},
     command::parse_event,
     envelope::Envelope,
     ids::{LedgerId, OrgId},
+    people::{Person, PersonRole},
     planfile, Event, Hash,
 };
 use serde_json::json;
@@ -50,12 +54,28 @@ fn push(events: &mut Vec<Envelope>, pf: &planfile::PlanFile, actor: &str, event:
 }
 
 fn reporters(pf: &planfile::PlanFile, orgs: &[&str]) -> BTreeSet<String> {
-    pf.adopted()
-        .actors
+    pf.people()
         .iter()
-        .filter(|a| orgs.contains(&a.id.as_str()))
-        .flat_map(|a| a.reporters.iter().map(|r| r.to_string()))
+        .filter(|p| p.role == PersonRole::Reporter && p.orgs.iter().any(|o| orgs.contains(&o.as_str())))
+        .map(|p| p.email.to_string())
         .collect()
+}
+
+/// The directory the plan files' people make, merged as the ledger merges them (the same address
+/// and role is one person).
+pub fn directory(files: &[&planfile::PlanFile]) -> People {
+    let mut people: Vec<Person> = vec![];
+    for new in files.iter().flat_map(|f| f.people()) {
+        match people.iter_mut().find(|p| p.email.as_ref() == Some(&new.email) && p.role == new.role) {
+            Some(p) => {
+                if let Some(m) = p.merged(new) {
+                    *p = m;
+                }
+            }
+            None => people.push(new.clone().into_person(Uuid::from_u128(people.len() as u128 + 1))),
+        }
+    }
+    People(people)
 }
 
 #[test]
@@ -66,16 +86,17 @@ fn reminders_escalations_and_at_most_once() {
     let t1 = "2022-T1".parse().unwrap();
 
     // 2 May: 14 days before. Every organisation owes something: every reporter gets one digest.
-    let due = due_today(&events, &plan_book(&events), date(2022, 5, 2), &policy, &none);
+    let people = directory(&[&pf]);
+    let due = due_today(&events, &plan_book(&events), &people, date(2022, 5, 2), &policy, &none);
     assert!(due.iter().all(|d| d.occasion == Occasion::Before(14)));
-    let to: BTreeSet<String> = due.iter().map(|d| d.to.to_string()).collect();
+    let to: BTreeSet<String> = due.iter().map(|d| d.to.email.to_string()).collect();
     assert_eq!(to, reporters(&pf, &["polisen", "kommunen", "vatterhem"]));
     assert_eq!(due.len(), to.len(), "one digest per recipient");
 
     // Vätterhem submits everything it owes for T1: it is reminded of nothing more.
     let vatterhem_owes: Vec<String> = due
         .iter()
-        .find(|d| reporters(&pf, &["vatterhem"]).contains(&d.to.to_string()))
+        .find(|d| reporters(&pf, &["vatterhem"]).contains(&d.to.email.to_string()))
         .unwrap()
         .items
         .iter()
@@ -92,24 +113,25 @@ fn reminders_escalations_and_at_most_once() {
         let e = parse_event(
             "reminder_sent",
             json!({"tertial": "2022-T1", "occasion": d.occasion.id(),
-            "recipient": d.to.as_str(), "message_id": "<x@lofte>", "activities": []}),
+            "person": d.to.person, "message_id": "<x@lofte>", "activities": []}),
         )
         .unwrap();
         push(&mut events, &pf, "kommunen", e, "2022-05-02T08:00:00Z");
     }
     // 10 May: the latest occasion (14 days before) was sent: nothing is due.
-    assert!(due_today(&events, &plan_book(&events), date(2022, 5, 10), &policy, &none).is_empty());
+    assert!(due_today(&events, &plan_book(&events), &people, date(2022, 5, 10), &policy, &none).is_empty());
     // 13 May: 3 days before — to the organisations that still owe, not Vätterhem.
-    let due = due_today(&events, &plan_book(&events), date(2022, 5, 13), &policy, &none);
-    let to: BTreeSet<String> = due.iter().map(|d| d.to.to_string()).collect();
+    let due = due_today(&events, &plan_book(&events), &people, date(2022, 5, 13), &policy, &none);
+    let to: BTreeSet<String> = due.iter().map(|d| d.to.email.to_string()).collect();
     assert_eq!(to, reporters(&pf, &["polisen", "kommunen"]));
     assert!(due.iter().all(|d| d.occasion == Occasion::Before(3)));
 
     // 18 May: two days after the due date, the coordinators are told who still owes what.
-    let due = due_today(&events, &plan_book(&events), date(2022, 5, 18), &policy, &none);
+    let due = due_today(&events, &plan_book(&events), &people, date(2022, 5, 18), &policy, &none);
     let escalations: Vec<_> = due.iter().filter(|d| d.occasion == Occasion::Escalation(1)).collect();
-    let coordinators: BTreeSet<String> = pf.adopted().coordinators.iter().map(|c| c.email.to_string()).collect();
-    assert_eq!(escalations.iter().map(|d| d.to.to_string()).collect::<BTreeSet<_>>(), coordinators);
+    let coordinators: BTreeSet<String> =
+        pf.people().iter().filter(|p| p.role == PersonRole::Coordinator).map(|p| p.email.to_string()).collect();
+    assert_eq!(escalations.iter().map(|d| d.to.email.to_string()).collect::<BTreeSet<_>>(), coordinators);
     assert!(escalations[0].items.iter().all(|i| i.org.as_str() != "vatterhem" && i.tertial == t1));
 
     // Once T1 is approved, nothing more about it.
@@ -120,7 +142,7 @@ fn reminders_escalations_and_at_most_once() {
         parse_event("follow_up_approved", json!({"tertial": "2022-T1"})).unwrap(),
         "2022-05-20T08:00:00Z",
     );
-    assert!(due_today(&events, &plan_book(&events), date(2022, 5, 25), &policy, &none)
+    assert!(due_today(&events, &plan_book(&events), &people, date(2022, 5, 25), &policy, &none)
         .iter()
         .all(|d| d.items.iter().all(|i| i.tertial != t1)));
 }
@@ -135,12 +157,20 @@ fn one_digest_per_recipient_across_plans() {
     for e in other.events() {
         push(&mut events, &other, "kommunen", e, "2022-01-03T08:00:00Z");
     }
-    let due = due_today(&events, &plan_book(&events), date(2022, 5, 2), &ReminderPolicy::default(), &BTreeSet::new());
-    let to: BTreeSet<String> = due.iter().map(|d| d.to.to_string()).collect();
+    let people = directory(&[&pf, &other]);
+    let due = due_today(
+        &events,
+        &plan_book(&events),
+        &people,
+        date(2022, 5, 2),
+        &ReminderPolicy::default(),
+        &BTreeSet::new(),
+    );
+    let to: BTreeSet<String> = due.iter().map(|d| d.to.email.to_string()).collect();
     assert_eq!(due.len(), to.len(), "one digest per recipient, not one per plan");
     assert_eq!(to, reporters(&pf, &["polisen", "kommunen", "vatterhem"]));
     for d in &due {
         let plans: BTreeSet<&str> = d.items.iter().map(|i| i.plan.as_str()).collect();
-        assert_eq!(plans, BTreeSet::from(["huskvarna-2022", "jonkoping-2022"]), "{}", d.to);
+        assert_eq!(plans, BTreeSet::from(["huskvarna-2022", "jonkoping-2022"]), "{}", d.to.email);
     }
 }

@@ -9,7 +9,7 @@ use lofte_notifier::{
     app::App,
     settings::{Settings, Tls},
 };
-use lofte_proto::{command::new_event, ids::OrgId, planfile};
+use lofte_proto::{command::new_event, ids::OrgId, people::PersonRole, planfile};
 use lofte_service::nats::NatsConnection;
 use lofte_test_support::{poll_until, Mail, NatsServer, SmtpServer};
 use serde_json::Value;
@@ -48,7 +48,24 @@ impl Stack {
 
     /// The reminders one occasion sends: every reporter of every plan.
     pub fn reminders_per_occasion(&self) -> usize {
-        self.copies * self.plan.adopted().actors.iter().map(|a| a.reporters.len()).sum::<usize>()
+        self.copies * self.reporters()
+    }
+
+    /// The reporters Jönköping 2022's plan file names (each gets one mail per occasion).
+    pub fn reporters(&self) -> usize {
+        self.plan.people().iter().filter(|p| p.role == PersonRole::Reporter).count()
+    }
+
+    /// Every address in the ledger's directory, by person id.
+    pub async fn emails(&self) -> std::collections::BTreeMap<String, String> {
+        let people: Vec<Value> =
+            reqwest::get(format!("{}/v1/people", self.ledger)).await.unwrap().json().await.unwrap();
+        people.iter().map(|p| (p["id"].as_str().unwrap().to_owned(), p["email"].as_str().unwrap().to_owned())).collect()
+    }
+
+    /// Its coordinators.
+    pub fn coordinators(&self) -> usize {
+        self.plan.people().iter().filter(|p| p.role == PersonRole::Coordinator).count()
     }
 }
 
@@ -92,6 +109,7 @@ pub async fn stack_of(copies: usize) -> Stack {
         for e in pf.events() {
             post(&lurl, &serde_json::to_value(new_event(pf.plan_id(), &kommunen, &e)).unwrap()).await;
         }
+        add_people(&lurl, &pf).await;
     }
     let pf = planfile::parse(JONKOPING).unwrap();
     let smtp = SmtpServer::start().await.unwrap();
@@ -110,6 +128,14 @@ pub async fn stack_of(copies: usize) -> Stack {
     s.smtp.port = smtp.port();
     s.smtp.tls = Tls::None;
     Stack { _nats: nats, ledger: lurl, smtp, settings: s, plan: pf, copies, cancel, _dirs: (ldir, ndir) }
+}
+
+/// Puts the people a plan file names into the ledger's directory, as `lofte plan import` does.
+pub async fn add_people(ledger: &str, pf: &planfile::PlanFile) {
+    for p in pf.people() {
+        let r = reqwest::Client::new().post(format!("{ledger}/v1/people")).json(p).send().await.unwrap();
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    }
 }
 
 /// Appends `body`; while the ledger is starting (503: it checks its log against the stream before

@@ -13,7 +13,10 @@ use lofte_proto::{calendar::Occasion, text::Email};
 use lofte_test_support::SmtpServer;
 
 pub(super) fn mail() -> lettre::Message {
-    let to = Email::new("sakerhet@vatterhem.example").unwrap();
+    let to = lofte_notifier::people::Recipient {
+        person: uuid::Uuid::from_u128(1),
+        email: Email::new("sakerhet@vatterhem.example").unwrap(),
+    };
     let owed = Owed {
         plan: "jonkoping-2022".parse().unwrap(),
         plan_title: "Medborgarlöfte 2022".into(),

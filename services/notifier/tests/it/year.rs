@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::{civil::date, Timestamp};
 use lofte_proto::{
     calendar::{due_date, occasions, ReminderPolicy},
+    people::PersonRole,
     plan::PlanBook,
     Tertial,
 };
@@ -22,11 +23,10 @@ async fn a_whole_year_of_jonkoping_2022() {
     let (url, cancel, task) = notifier(&st.settings, 37).await;
 
     let reporters = |org: &str| -> BTreeSet<String> {
-        pf.adopted()
-            .actors
+        pf.people()
             .iter()
-            .filter(|a| a.id.as_str() == org)
-            .flat_map(|a| a.reporters.iter().map(|r| r.to_string()))
+            .filter(|p| p.role == PersonRole::Reporter && p.orgs.iter().any(|o| o.as_str() == org))
+            .map(|p| p.email.to_string())
             .collect()
     };
     let takes_part = |org: &str| -> BTreeSet<String> {
@@ -36,7 +36,8 @@ async fn a_whole_year_of_jonkoping_2022() {
             .map(|a| a.id.to_string())
             .collect()
     };
-    let coordinators: BTreeSet<String> = pf.adopted().coordinators.iter().map(|c| c.email.to_string()).collect();
+    let coordinators: BTreeSet<String> =
+        pf.people().iter().filter(|p| p.role == PersonRole::Coordinator).map(|p| p.email.to_string()).collect();
     let all_reporters: BTreeSet<String> =
         ["polisen", "kommunen", "vatterhem"].iter().flat_map(|o| reporters(o)).collect();
 
@@ -89,18 +90,19 @@ async fn a_whole_year_of_jonkoping_2022() {
     assert!(!expected.contains_key(&("2022-T1".to_owned(), "escalation-5".to_owned())), "approval stops escalations");
 
     let recorded = reminders_recorded(&st.ledger).await;
+    // The events name people by id; the directory says who they are.
+    let emails = st.emails().await;
     let mut got: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     for e in &recorded {
         let d = &e["data"];
+        let recipient = emails[d["person"].as_str().unwrap()].clone();
         got.entry((d["tertial"].as_str().unwrap().to_owned(), d["occasion"].as_str().unwrap().to_owned()))
             .or_default()
-            .insert(d["recipient"].as_str().unwrap().to_owned());
+            .insert(recipient.clone());
         // The right activities: exactly what the recipient's organisation still owed.
         if !d["occasion"].as_str().unwrap().starts_with("escalation") {
-            let org = ["polisen", "kommunen", "vatterhem"]
-                .into_iter()
-                .find(|o| reporters(o).contains(d["recipient"].as_str().unwrap()))
-                .unwrap();
+            let org =
+                ["polisen", "kommunen", "vatterhem"].into_iter().find(|o| reporters(o).contains(&recipient)).unwrap();
             let acts: BTreeSet<String> =
                 d["activities"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_owned()).collect();
             assert_eq!(acts, takes_part(org), "{e}");
