@@ -134,6 +134,38 @@ impl NewPerson {
     }
 }
 
+/// The people a `plan_adopted` event of schema 1 names (before the directory existed: the
+/// reporters' addresses per organisation, the coordinators with name and address), for moving them
+/// into the directory; entries that do not read as people are left out.
+pub fn in_old_plan_adopted(plan: &PlanId, data: &serde_json::Value) -> Vec<NewPerson> {
+    let mut out = vec![];
+    let field = |v: &serde_json::Value, k: &str| v.get(k).and_then(serde_json::Value::as_str).map(str::to_owned);
+    for a in data["actors"].as_array().into_iter().flatten() {
+        let Some(org) = field(a, "id").and_then(|o| OrgId::new(o).ok()) else { continue };
+        for r in a["reporters"].as_array().into_iter().flatten() {
+            if let Some(email) = r.as_str().and_then(|e| Email::new(e).ok()) {
+                let (role, orgs, plans) = (PersonRole::Reporter, vec![org.clone()], vec![plan.clone()]);
+                out.push(NewPerson { role, orgs, plans, name: None, email });
+            }
+        }
+    }
+    for c in data["coordinators"].as_array().into_iter().flatten() {
+        let org = field(c, "org").and_then(|o| OrgId::new(o).ok());
+        let email = field(c, "email").and_then(|e| Email::new(e).ok());
+        if let (Some(org), Some(email)) = (org, email) {
+            let name = field(c, "name").and_then(|n| Line::new(n).ok());
+            out.push(NewPerson {
+                role: PersonRole::Coordinator,
+                orgs: vec![org],
+                plans: vec![plan.clone()],
+                name,
+                email,
+            });
+        }
+    }
+    out
+}
+
 /// What a change did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -197,6 +229,17 @@ mod tests {
             let e = NewPerson::parse(body).unwrap_err();
             assert!(e.field.starts_with(field), "{}: {e:?}", String::from_utf8_lossy(body));
         }
+    }
+
+    #[test]
+    fn the_people_of_an_old_plan_adopted_are_found() {
+        let plan = PlanId::new("eksjo-2017").unwrap();
+        let data = serde_json::json!({"actors": [{"id": "polisen", "name": "Polisen", "reporters": ["a@p.se", "bad"]}],
+            "coordinators": [{"name": "Kim", "email": "k@k.se", "org": "kommunen"}, {"org": "polisen"}]});
+        let people = in_old_plan_adopted(&plan, &data);
+        assert_eq!(people.len(), 2, "{people:?}");
+        assert_eq!((people[0].role, people[0].email.as_str()), (PersonRole::Reporter, "a@p.se"));
+        assert_eq!(people[1].name.as_ref().map(Line::as_str), Some("Kim"));
     }
 
     #[test]

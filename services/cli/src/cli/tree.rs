@@ -157,6 +157,13 @@ pub enum PeopleCommand {
         #[arg(long)]
         org: Option<String>,
     },
+    /// Move into the directory the people of plans adopted before it existed (their
+    /// plan_adopted events, schema 1, name reporters and coordinators), read from the ledger's log.
+    Import {
+        /// Read an export (lofte audit export) instead of the ledger's log.
+        #[arg(long, value_name = "FILE")]
+        from: Option<std::path::PathBuf>,
+    },
     /// Erase a person's name and address (GDPR art. 17); the log is not touched.
     Remove {
         /// The person's id (lofte people list).

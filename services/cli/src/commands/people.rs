@@ -2,7 +2,10 @@
 //! ledger client. Every value is checked with the ledger's own parser before anything is sent.
 
 use anyhow::anyhow;
-use lofte_proto::people::{NewPerson, Person};
+use lofte_proto::{
+    ids::PlanId,
+    people::{in_old_plan_adopted, NewPerson, Person},
+};
 use serde_json::json;
 
 use crate::{cli::PeopleCommand, client::Ledger, global::Global};
@@ -42,6 +45,26 @@ pub async fn run(g: &Global, cmd: &PeopleCommand) -> anyhow::Result<()> {
             }
             if people.is_empty() {
                 println!("no one in the directory{}", org.as_ref().map_or(String::new(), |o| format!(" for {o}")));
+            }
+        }
+        PeopleCommand::Import { from } => {
+            let (mut named, mut added) = (0, 0);
+            for (seq, bytes) in super::audit::records(g, from).await? {
+                let v: serde_json::Value =
+                    serde_json::from_slice(&bytes).map_err(|e| anyhow!("event {seq} is not JSON: {e}"))?;
+                if v["kind"] != "plan_adopted" || v["schema"].as_u64() != Some(1) {
+                    continue;
+                }
+                let Some(plan) = v["plan"].as_str().and_then(|p| PlanId::new(p).ok()) else { continue };
+                for p in in_old_plan_adopted(&plan, &v["data"]) {
+                    named += 1;
+                    added += usize::from(client.add_person(&p).await.map_err(|e| anyhow!("{}: {e}", p.email))?.1);
+                }
+            }
+            if g.json {
+                println!("{}", json!({"named": named, "added": added}));
+            } else {
+                println!("{named} people named by plans adopted before the directory; {added} added now");
             }
         }
         PeopleCommand::Remove { id } => {
