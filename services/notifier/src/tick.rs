@@ -41,6 +41,9 @@ use crate::{
     store::{Sent, Store},
 };
 
+/// How long a tick waits for a rebuild under way to end before it gives up (`rebuilding`).
+const REBUILD_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Tries per mail within one tick; later ticks try again.
 const TRIES_PER_TICK: u32 = 3;
 
@@ -96,7 +99,8 @@ impl Notifier {
     /// are being rebuilt: with part of the history, a follow-up reported long ago looks due.
     pub async fn tick(&self, today: impl FnOnce() -> Date) -> Result<TickReport, TickError> {
         let _turn = self.turn.lock().await;
-        if self.follow.rebuilding() {
+        // A rebuild of a year's log takes well under a second: wait for it, a little.
+        if !self.follow.rebuilt_within(REBUILD_WAIT).await {
             return Err(TickError::Rebuilding);
         }
         self.tick_in_turn(today()).await

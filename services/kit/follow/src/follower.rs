@@ -80,6 +80,18 @@ impl FollowHandle {
         self.shared.progress.rebuilding()
     }
 
+    /// Waits up to `at_most` for a rebuild under way to end; whether the views are whole.
+    pub async fn rebuilt_within(&self, at_most: Duration) -> bool {
+        let until = tokio::time::Instant::now() + at_most;
+        while self.rebuilding() {
+            if tokio::time::Instant::now() >= until {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
+    }
+
     /// Drops the views and replays the stream from its start. Returns once the views are dropped
     /// (from then on [`rebuilding`](Self::rebuilding) is true until the replay is done).
     pub async fn rebuild(&self) -> Result<(), RebuildError> {
