@@ -53,7 +53,7 @@ impl App {
         let addr = listener.local_addr()?;
         let auth = lofte_service::auth::Auth::new(&settings.auth).map_err(AppError::Auth)?;
         let (follower, follow) = Follower::new(settings.follow(), views.clone());
-        let router = router(AppState { views, follow }, auth);
+        let router = router(AppState { views, follow, cache: Default::default() }, auth);
         Ok(App { listener, addr, router, follower })
     }
 

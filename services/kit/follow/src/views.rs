@@ -11,7 +11,7 @@
 //! |----------------------------------------------|----------------------------------------|
 //! | `p` plan `\0` ledger `\0` first seq (u64 BE) | a segment (see `segments`)             |
 //! | `c` ledger                                   | checkpoint (u64 BE)                    |
-//! | `l` plan                                     | (empty)                                |
+//! | `l` plan                                     | the plan's version (u64 BE): batches applied to it |
 //! | `g` (without a prefix)                       | the current generation (u64 BE)        |
 
 use std::{
@@ -28,6 +28,9 @@ use crate::{
     generations::{self, Sweeper},
     segments::{self, compress, decompress, SegmentError, Segments},
 };
+
+/// How long opening the views waits for a closing process to let go of them.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -70,14 +73,24 @@ fn prefixed(pre: &[u8], p: u8, s: &[u8]) -> Vec<u8> {
 }
 
 impl Views {
-    /// Opens (or creates) the views under `dir`.
+    /// Opens (or creates) the views under `dir`. A process that just closed them may hold sled's
+    /// lock on the files for a moment longer (its flusher thread lets go on its next round): that
+    /// is waited for, up to [`LOCK_WAIT`].
     pub fn open(dir: &Path, cache_bytes: u64) -> Result<Views, ViewError> {
-        let db = sled::Config::new()
-            .path(dir)
-            .cache_capacity(cache_bytes)
-            .mode(sled::Mode::HighThroughput)
-            .open()
-            .map_err(|source| ViewError::Open { path: dir.display().to_string(), source })?;
+        let config = sled::Config::new().path(dir).cache_capacity(cache_bytes).mode(sled::Mode::HighThroughput);
+        let until = std::time::Instant::now() + LOCK_WAIT;
+        let db = loop {
+            match config.open() {
+                Err(sled::Error::Io(e))
+                    if e.to_string().contains("could not acquire lock") && std::time::Instant::now() < until =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                opened => {
+                    break opened.map_err(|source| ViewError::Open { path: dir.display().to_string(), source })?
+                }
+            }
+        };
         let generation = Arc::new(AtomicU64::new(generations::stored(&db)?));
         // Its first sweep removes what older generations left (a sweep cut short by a stop).
         let sweeper = Arc::new(Sweeper::start(&db, &generation));
@@ -107,11 +120,18 @@ impl Views {
         let (runs, last) = segments.into_parts();
         let pre = self.pre();
         let mut b = sled::Batch::default();
+        let mut touched = std::collections::BTreeSet::new();
         for run in runs {
             for (first, bytes) in run.segments {
                 b.insert(event_key(&pre, &run.plan, &run.ledger, first), compress(&bytes));
             }
-            b.insert(prefixed(&pre, b'l', run.plan.as_bytes()), &[][..]);
+            touched.insert(run.plan);
+        }
+        // Batches are applied one at a time, so reading the versions here is safe.
+        for plan in touched {
+            let key = prefixed(&pre, b'l', plan.as_bytes());
+            let next = self.db.get(&key)?.and_then(|v| v.as_ref().try_into().ok()).map_or(0, u64::from_be_bytes) + 1;
+            b.insert(key, &next.to_be_bytes()[..]);
         }
         for (ledger, seq) in last {
             b.insert(prefixed(&pre, b'c', ledger.as_bytes()), &seq.to_be_bytes()[..]);
@@ -119,6 +139,14 @@ impl Views {
         self.db.apply_batch(b)?;
         self.db.flush_async().await?;
         Ok(())
+    }
+
+    /// Where a plan's views stand: the generation, and the plan's version in it — changed by every
+    /// batch that applies something of the plan (0: nothing yet). What a cached read is keyed by.
+    pub fn version(&self, plan: &PlanId) -> Result<(u64, u64), ViewError> {
+        let gen = self.generation.load(SeqCst);
+        let key = prefixed(&generations::prefix(gen), b'l', plan.as_str().as_bytes());
+        Ok((gen, self.db.get(key)?.and_then(|v| v.as_ref().try_into().ok()).map_or(0, u64::from_be_bytes)))
     }
 
     /// Every plan seen.
@@ -165,6 +193,23 @@ impl Views {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_plans_version_moves_with_every_batch_that_touches_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let views = Views::open(dir.path(), 1 << 20).unwrap();
+        let (eksjo, other) = (PlanId::new("eksjo-2017").unwrap(), PlanId::new("other").unwrap());
+        assert_eq!(views.version(&eksjo).unwrap(), (1, 0));
+        for (seq, plan) in [(1, "eksjo-2017"), (2, "eksjo-2017"), (3, "other")] {
+            let mut s = Segments::default();
+            s.push("l", plan, seq, b"{}");
+            views.apply(s).await.unwrap();
+        }
+        assert_eq!((views.version(&eksjo).unwrap(), views.version(&other).unwrap()), ((1, 2), (1, 1)));
+        // A rebuild starts over in the next generation: versions cannot be mistaken across it.
+        views.clear().await.unwrap();
+        assert_eq!(views.version(&eksjo).unwrap(), (2, 0));
+    }
 
     #[tokio::test]
     async fn clearing_drops_every_segment_plan_and_checkpoint() {

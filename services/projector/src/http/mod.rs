@@ -2,6 +2,7 @@
 //! operations routes.
 
 mod access;
+mod cache;
 mod ops;
 mod plans;
 mod routes;

@@ -21,7 +21,7 @@ use lofte_service::{auth::Principal, Problem, ProblemDoc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{access, AppState};
+use super::{access, cache::Stand, AppState};
 
 /// Query parameters the plan routes take.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -84,8 +84,25 @@ fn fold(p: &Parsed, events: &[Envelope]) -> Result<PlanSummary, Problem> {
         .ok_or_else(|| Problem::not_found(format!("no plan {} (as of that moment)", p.plan)))
 }
 
+/// Where the plan's views stand now, for a current read.
+fn stand(st: &AppState, plan: &PlanId) -> Result<Stand, Problem> {
+    let (generation, version) = st.views.version(plan).map_err(Problem::internal)?;
+    Ok(Stand { generation, version, today: local_date(Timestamp::now()) })
+}
+
+/// The plan folded: a current read from the cache when nothing was applied to the plan since
+/// (and it is the same day); a read `as_of` a moment from the log.
 async fn summary_of(st: &AppState, p: &Parsed) -> Result<PlanSummary, Problem> {
-    fold(p, &events_of(st, &p.plan).await?)
+    if p.as_of.is_some() {
+        return fold(p, &events_of(st, &p.plan).await?);
+    }
+    let stand = stand(st, &p.plan)?;
+    if let Some(s) = st.cache.summary(&p.plan, stand) {
+        return Ok((*s).clone());
+    }
+    let s = fold(p, &events_of(st, &p.plan).await?)?;
+    st.cache.keep_summary(&p.plan, stand, std::sync::Arc::new(s.clone()));
+    Ok(s)
 }
 
 /// The plan folded, if `who` may read it.
@@ -141,35 +158,86 @@ pub async fn summary(
 }
 
 /// The published follow-up: per promise a table Aktivitet | Tertial 1 | Tertial 2 | Tertial 3.
-#[utoipa::path(get, path = "/v1/plans/{plan}/report", params(("plan" = String, Path, example = "jonkoping-2022"), PlanQuery), responses(
-    (status = 200, description = "The report, as Markdown, HTML, CSV or JSON"),
+/// Each answer carries an `ETag` (where the plan's views stood, and what was asked); sent back in
+/// `If-None-Match`, an unchanged report is `304` without a body.
+#[utoipa::path(get, path = "/v1/plans/{plan}/report", params(("plan" = String, Path, example = "jonkoping-2022"), PlanQuery,
+        ("If-None-Match" = Option<String>, Header, description = "The ETag of a report already held")), responses(
+    (status = 200, description = "The report, as Markdown, HTML, CSV or JSON", headers(("ETag" = String, description = "This answer's version"))),
+    (status = 304, description = "Not modified since the ETag sent"),
     (status = 404, description = "No such plan", body = ProblemDoc, content_type = "application/problem+json"),
     (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]
 pub async fn report(
     State(st): State<AppState>,
     Extension(who): Extension<Principal>,
     Path(plan): Path<String>,
+    headers: axum::http::HeaderMap,
     q: Result<Query<PlanQuery>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let q = query(q)?;
     let p = parse(&plan, &q)?;
     let format = q.format.as_deref().unwrap_or("md").parse::<Format>().map_err(|e| bad("format", e.to_string()))?;
-    let s = match summary_for(&st, &who, &p).await {
-        Ok(s) => s,
+    let stand = stand(&st, &p.plan)?;
+    // Who reads decides what: a reader of the plan the report as asked; anyone else only an
+    // approved tertial's report, as approved.
+    let now = summary_of(&st, &Parsed { as_of: None, plan: p.plan.clone(), tertial: p.tertial }).await;
+    let asked = match access::member(&who, now.clone()) {
+        Ok(now) => match p.as_of {
+            None => Asked::Current(Box::new(now)),
+            Some(_) => Asked::AsOf(p.as_of),
+        },
         Err(refused) if matches!(refused.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) => {
-            // Not a reader of this plan: only an approved tertial's report, as approved.
-            let now = summary_of(&st, &Parsed { as_of: None, ..p }).await.map_err(|_| refused.clone())?;
-            let at = access::public_report(&who, &now, p.tertial, p.as_of).map_err(|_| refused)?;
-            summary_of(&st, &Parsed { as_of: Some(at), plan: now.plan.clone(), tertial: p.tertial }).await?
+            let now = now.map_err(|_| refused.clone())?;
+            Asked::AsOf(Some(access::public_report(&who, &now, p.tertial, p.as_of).map_err(|_| refused)?))
         }
         Err(e) => return Err(e),
+    };
+    let as_of = match &asked {
+        Asked::Current(_) => None,
+        Asked::AsOf(at) => *at,
+    };
+    let tertial = p.tertial.map_or_else(String::new, |t| t.to_string());
+    let etag = format!(
+        "\"{}.{}.{}.{}.{tertial}.{}\"",
+        stand.generation,
+        stand.version,
+        stand.today,
+        format.content_type().split(';').next().unwrap_or(""),
+        as_of.map_or_else(String::new, |t| t.as_second().to_string())
+    );
+    let tagged = |status: StatusCode, body: Option<std::sync::Arc<[u8]>>| {
+        let h = [(header::CONTENT_TYPE, format.content_type().to_owned()), (header::ETAG, etag.clone())];
+        match body {
+            Some(b) => (status, h, b.to_vec()).into_response(),
+            None => (status, h).into_response(),
+        }
+    };
+    let held = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if held.split(',').any(|t| t.trim() == etag || t.trim() == "*") {
+        return Ok(tagged(StatusCode::NOT_MODIFIED, None));
+    }
+    if let Some(bytes) = st.cache.report(&etag) {
+        return Ok(tagged(StatusCode::OK, Some(bytes)));
+    }
+    let s = match asked {
+        Asked::Current(s) => *s,
+        Asked::AsOf(at) => summary_of(&st, &Parsed { as_of: at, plan: p.plan.clone(), tertial: p.tertial }).await?,
     };
     if let Some(t) = p.tertial {
         if !s.tertials.contains(&t) {
             return Err(bad("tertial", format!("{t} is not a tertial of plan {}", s.plan)));
         }
     }
-    Ok(([(header::CONTENT_TYPE, format.content_type())], render(&s, p.tertial, format)).into_response())
+    let bytes: std::sync::Arc<[u8]> = render(&s, p.tertial, format).into_bytes().into();
+    st.cache.keep_report(etag.clone(), bytes.clone());
+    Ok(tagged(StatusCode::OK, Some(bytes)))
+}
+
+/// What a report read asks for, once access is decided.
+enum Asked {
+    /// The current report (the plan as folded now).
+    Current(Box<PlanSummary>),
+    /// As of a moment: the one asked, or the approval a public reader may see.
+    AsOf(Option<Timestamp>),
 }
 
 /// The events behind each figure of an activity's cells, with their ids and content.

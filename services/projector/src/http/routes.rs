@@ -18,6 +18,8 @@ pub struct AppState {
     pub views: Views,
     /// The follower's readiness, metrics, and rebuilds.
     pub follow: FollowHandle,
+    /// What current reads reuse.
+    pub(crate) cache: super::cache::ReadCache,
 }
 
 /// The OpenAPI document of the projector.

@@ -4,6 +4,7 @@
 
 mod crash;
 mod e2e;
+mod etag;
 mod gap;
 mod nats_auth;
 mod readiness;
