@@ -16,13 +16,14 @@ use std::{
     time::{Duration, Instant},
 };
 
-use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSettings};
 use lofte_projector::{App as Projector, Settings};
-use lofte_proto::{command::new_event, ids::OrgId, planfile};
 use lofte_service::nats::NatsConnection;
 use lofte_test_support::{poll_until, NatsServer};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
+
+#[path = "support/eksjo.rs"]
+mod support;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -81,19 +82,9 @@ fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async move {
         let nats = NatsServer::start().await.expect("nats-server (run deploy/dev/tools.sh)");
-        let (ldir, pdir) = (tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir"));
+        let pdir = tempfile::tempdir().expect("dir");
         let cancel = CancellationToken::new();
-        let ledger = Ledger::build(LedgerSettings {
-            listen: "127.0.0.1:0".parse().expect("addr"),
-            data_dir: ldir.path().to_owned(),
-            ledger_id: "eksjo".parse().expect("id"),
-            nats: NatsSettings { connection: NatsConnection::new(nats.url()), ..NatsSettings::default() },
-            ..LedgerSettings::default()
-        })
-        .await
-        .expect("ledger");
-        let lurl = format!("http://{}", ledger.addr());
-        tokio::spawn(ledger.run(cancel.clone()));
+        let (lurl, _ldir, mut have) = support::ledger_with_eksjo(&nats.url(), &cancel).await;
         let projector = Projector::build(Settings {
             listen: "127.0.0.1:0".parse().expect("addr"),
             data_dir: pdir.path().to_owned(),
@@ -106,19 +97,6 @@ fn main() {
         let purl = format!("http://{}", projector.addr());
         tokio::spawn(projector.run(cancel.clone()));
         let http = reqwest::Client::new();
-        poll_until("the ledger to take appends", Duration::from_secs(20), || async {
-            let r = http.get(format!("{lurl}/readyz")).send().await.map_err(|e| e.to_string())?;
-            Ok::<_, String>(r.status().is_success().then_some(()))
-        })
-        .await
-        .expect("ledger ready");
-        let pf = planfile::parse(include_str!("../../../deploy/plans/eksjo-2017.toml")).expect("plan");
-        let kommunen = OrgId::new("kommunen").expect("org");
-        for e in pf.events() {
-            let r = http.post(format!("{lurl}/v1/events")).json(&new_event(pf.plan_id(), &kommunen, &e)).send().await;
-            r.and_then(|r| r.error_for_status()).expect("plan");
-        }
-        let mut have = pf.events().len();
         println!("reads: {reads} of each kind per size; one plan (Eksjö 2017), measure_counted events");
         println!(
             "{:>8}  {:>19}  {:>19}  {:>19}  {:>19}  {:>8}",

@@ -20,18 +20,15 @@ use std::{
 
 use async_nats::jetstream;
 use lofte_follow::{Follower, Views};
-use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSettings};
 use lofte_projector::Settings;
 use lofte_proto::{
-    command::new_event,
     envelope::Envelope,
     fold::{fold_plan, FoldOptions},
-    ids::{OrgId, PlanId},
-    planfile,
+    ids::PlanId,
     upcast::Upcasters,
 };
 use lofte_service::nats::NatsConnection;
-use lofte_test_support::{poll_until, NatsServer};
+use lofte_test_support::NatsServer;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
@@ -54,6 +51,8 @@ fn event(i: usize) -> Value {
         "count": if i % 3 == 0 { json!(format!("ca {}", i % 40)) } else { json!(i % 40) }, "area": "ostra-kommundelen"}})
 }
 
+#[path = "../support/eksjo.rs"]
+mod eksjo;
 mod phases;
 use phases::{replay, settle, Cpu, Phase, Results, PHASES};
 
@@ -77,36 +76,9 @@ fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async move {
         let nats = NatsServer::start().await.expect("nats-server (run deploy/dev/tools.sh)");
-        let ldir = tempfile::tempdir().expect("dir");
-        let ls = LedgerSettings {
-            listen: "127.0.0.1:0".parse().expect("addr"),
-            data_dir: ldir.path().to_owned(),
-            ledger_id: "eksjo".parse().expect("id"),
-            nats: NatsSettings { connection: NatsConnection::new(nats.url()), ..NatsSettings::default() },
-            ..LedgerSettings::default()
-        };
-        let ledger = Ledger::build(ls).await.expect("ledger");
-        let lurl = format!("http://{}", ledger.addr());
         let cancel = CancellationToken::new();
-        tokio::spawn(ledger.run(cancel.clone()));
+        let (lurl, _ldir, plan_events) = eksjo::ledger_with_eksjo(&nats.url(), &cancel).await;
         let http = reqwest::Client::new();
-        // A ledger that publishes compares its log with the stream before it takes appends.
-        poll_until("the ledger to take appends", Duration::from_secs(20), || async {
-            let r = http.get(format!("{lurl}/readyz")).send().await.map_err(|e| e.to_string())?;
-            Ok::<_, String>(r.status().is_success().then_some(()))
-        })
-        .await
-        .expect("ledger ready");
-        let pf = planfile::parse(include_str!("../../../../deploy/plans/eksjo-2017.toml")).expect("plan");
-        let kommunen = OrgId::new("kommunen").expect("org");
-        for e in pf.events() {
-            http.post(format!("{lurl}/v1/events"))
-                .json(&new_event(pf.plan_id(), &kommunen, &e))
-                .send()
-                .await
-                .and_then(|r| r.error_for_status())
-                .expect("plan");
-        }
         let tasks: Vec<_> = (0..16)
             .map(|c| {
                 let (http, lurl) = (http.clone(), lurl.clone());
@@ -121,7 +93,7 @@ fn main() {
         for t in tasks {
             t.await.expect("task");
         }
-        let total = (events + pf.events().len()) as u64;
+        let total = (events + plan_events) as u64;
 
         // 1. The fold, in process.
         let mut log = vec![];
