@@ -312,7 +312,16 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
     )?;
     let here = Global::at(&lurl, &purl, demo.get("coordinator"))?;
     for f in files {
-        super::plan::import(&here, &ImportArgs { file: f, actor: None, dry_run: false }).await?;
+        super::plan::import(&here, &ImportArgs { file: f, actor: None, dry_run: false }).await.map_err(|e| {
+            // A data directory made before plans kept their people in the directory (ADR 0017)
+            // holds a plan_adopted that the same plan file no longer makes.
+            match e.to_string().contains("with other content") {
+                true => {
+                    anyhow!("{e:#}. If {} was made by an earlier Lofte, move it aside and start again", data.display())
+                }
+                false => e,
+            }
+        })?;
     }
     if u.events.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&u.events)?
