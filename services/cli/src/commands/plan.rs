@@ -20,6 +20,17 @@ use crate::{
     global::Global,
 };
 
+/// The plan is on the ledger already, adopted with other content.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "plan {plan} already exists on {ledger} with other content; change it with amendments \
+     (activity_amended, target_set, plan_extended), see docs/plan-format.md"
+)]
+pub struct PlanExists {
+    pub plan: String,
+    pub ledger: String,
+}
+
 /// The idempotency key of one plan event: the plan and a hash of the event's content.
 fn key_of(plan: &str, event: &NewEvent) -> String {
     let v = serde_json::to_value(event).unwrap_or(Value::Null);
@@ -80,11 +91,7 @@ pub async fn import(global: &Global, args: &ImportArgs) -> anyhow::Result<()> {
                 ev
             }
             Err(r) if r.code == "plan-exists" => {
-                return Err(anyhow!(
-                    "plan {id} already exists on {} with other content; change it with amendments \
-                     (activity_amended, target_set, plan_extended), see docs/plan-format.md",
-                    ledger.url()
-                ))
+                return Err(PlanExists { plan: id.to_string(), ledger: ledger.url().to_owned() }.into())
             }
             Err(r) => {
                 return Err(anyhow!(

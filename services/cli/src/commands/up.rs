@@ -315,11 +315,11 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
         super::plan::import(&here, &ImportArgs { file: f, actor: None, dry_run: false }).await.map_err(|e| {
             // A data directory made before plans kept their people in the directory (ADR 0017)
             // holds a plan_adopted that the same plan file no longer makes.
-            match e.to_string().contains("with other content") {
-                true => {
+            match e.downcast_ref::<super::plan::PlanExists>() {
+                Some(_) => {
                     anyhow!("{e:#}. If {} was made by an earlier Lofte, move it aside and start again", data.display())
                 }
-                false => e,
+                None => e,
             }
         })?;
     }

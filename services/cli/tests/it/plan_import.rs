@@ -123,6 +123,16 @@ async fn bad_input_is_one_line_and_writes_nothing() {
         assert!(err.contains(expect), "{args:?}: {err}");
     }
     assert_eq!(l.head().await, 0, "a refused import wrote something");
+    // The same plan id adopted again with other content: refused, saying how to change a plan.
+    assert!(lofte(&["plan", "import", eksjo.to_str().unwrap(), "--ledger", &l.url]).await.status.success());
+    let head = l.head().await;
+    let other = dir.path().join("other.toml");
+    std::fs::write(&other, original.replacen("title = \"Medborgarlöften Eksjö kommun 2017\"", "title = \"Annat\"", 1))
+        .unwrap();
+    let out = lofte(&["plan", "import", other.to_str().unwrap(), "--ledger", &l.url]).await;
+    let err = text(&out.stderr);
+    assert!(!out.status.success() && err.contains("already exists") && err.contains("amendments"), "{err}");
+    assert_eq!(l.head().await, head);
     l.stop().await;
 }
 
