@@ -10,7 +10,7 @@ use crate::{
     consumer::{Consumer, Rebuild},
     error::RebuildError,
     metrics::Metrics,
-    progress::{self, Progress},
+    progress,
     readiness::{readiness, NotReady, Readiness},
     settings::Settings,
     shared::Shared,
@@ -57,11 +57,6 @@ impl FollowHandle {
     /// The counters.
     pub fn metrics(&self) -> &Metrics {
         &self.shared.metrics
-    }
-
-    /// Where the follower stands.
-    pub fn progress(&self) -> &Progress {
-        &self.shared.progress
     }
 
     /// The Prometheus text of counters and state, every name starting with `prefix`.

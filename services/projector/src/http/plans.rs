@@ -93,10 +93,15 @@ fn stand(st: &AppState, plan: &PlanId) -> Result<Stand, Problem> {
 /// The plan folded: a current read from the cache when nothing was applied to the plan since
 /// (and it is the same day); a read `as_of` a moment from the log.
 async fn summary_of(st: &AppState, p: &Parsed) -> Result<PlanSummary, Problem> {
-    if p.as_of.is_some() {
-        return fold(p, &events_of(st, &p.plan).await?);
+    match p.as_of {
+        Some(_) => fold(p, &events_of(st, &p.plan).await?),
+        None => current(st, p, stand(st, &p.plan)?).await,
     }
-    let stand = stand(st, &p.plan)?;
+}
+
+/// The plan as it stands at `stand` (read before its events, so what is kept under it is never
+/// older than it says).
+async fn current(st: &AppState, p: &Parsed, stand: Stand) -> Result<PlanSummary, Problem> {
     if let Some(s) = st.cache.summary(&p.plan, stand) {
         return Ok((*s).clone());
     }
@@ -179,7 +184,7 @@ pub async fn report(
     let stand = stand(&st, &p.plan)?;
     // Who reads decides what: a reader of the plan the report as asked; anyone else only an
     // approved tertial's report, as approved.
-    let now = summary_of(&st, &Parsed { as_of: None, plan: p.plan.clone(), tertial: p.tertial }).await;
+    let now = current(&st, &Parsed { as_of: None, plan: p.plan.clone(), tertial: p.tertial }, stand).await;
     let asked = match access::member(&who, now.clone()) {
         Ok(now) => match p.as_of {
             None => Asked::Current(Box::new(now)),
