@@ -177,6 +177,11 @@ impl Hours {
         Hours(self.0.saturating_add(o.0))
     }
 
+    /// A sum of hundredths, saturating as [`Hours::saturating_add`] does.
+    pub(crate) fn sum_of(hundredths: u64) -> Hours {
+        Hours(u32::try_from(hundredths).unwrap_or(u32::MAX))
+    }
+
     fn from_f64(x: f64) -> Result<Self, QuantityError> {
         let bad = || QuantityError::Hours { max: Self::MAX, got: x.to_string() };
         if !x.is_finite() || x < 0.0 || x > f64::from(Self::MAX) {

@@ -1,15 +1,18 @@
-//! From the log to what counts: occurrences as last corrected, without the retracted ones; who
-//! submitted what; which tertials are approved, and which events came after their approval.
+//! From the log to what counts, one event at a time: occurrences as last corrected, without the
+//! retracted ones; who submitted what; which tertials are approved, and which events came after
+//! their approval. Counted measures are kept as sums ([`Measures`]); every other occurrence is
+//! kept as it stands, since a cell lists each.
 
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
 use uuid::Uuid;
 
+use super::measures::Measures;
 use crate::{
     envelope::Envelope,
     event::Event,
-    ids::{ActivityId, OrgId},
+    ids::{ActivityId, LedgerId, OrgId},
     tertial::Tertial,
 };
 
@@ -22,61 +25,155 @@ pub(super) struct Effective {
     pub ids: Vec<Uuid>,
 }
 
-/// The log of one plan, resolved.
-#[derive(Debug, Default)]
+/// The events already applied, by where they are stored: a counted measure in force is kept only
+/// as a part of its sums, so its figure is read back from here when it is corrected or retracted.
+pub trait Past {
+    /// The event stored at `(ledger, seq)`, if there is one.
+    fn event(&self, ledger: &LedgerId, seq: u64) -> Option<Event>;
+}
+
+/// An event in force was not where [`Past`] should have found it: the state it was applied to is
+/// unusable (fold again).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the event at {ledger}:{seq} is not in the views")]
+pub struct Missing {
+    pub ledger: LedgerId,
+    pub seq: u64,
+}
+
+/// Where an occurrence in force is: a listed one by the place it was first recorded (its key in
+/// `occurrences`); a counted measure by the event holding its current figure (the original or
+/// its latest correction). Ledgers by their index in `Resolved::ledgers`.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Listed { ledger: u16, seq: u64 },
+    Measure { ledger: u16, seq: u64 },
+}
+
+/// The log of one plan, resolved so far.
+#[derive(Debug, Clone, Default)]
 pub(super) struct Resolved {
-    /// In the order first recorded.
-    pub occurrences: BTreeMap<u64, Effective>,
+    /// Every occurrence but counted measures, in the order first recorded (ledger, seq).
+    pub occurrences: BTreeMap<(LedgerId, u64), Effective>,
+    pub measures: Measures,
     pub submitted: BTreeMap<(ActivityId, Tertial), BTreeMap<OrgId, Uuid>>,
     pub approved: BTreeMap<Tertial, Timestamp>,
     pub late: BTreeMap<(ActivityId, Tertial), Vec<Uuid>>,
-}
-
-/// Resolves `events` (one plan's, in seq order).
-pub(super) fn resolve<'a>(events: impl Iterator<Item = &'a Envelope>) -> Resolved {
-    let mut r = Resolved::default();
-    let mut by_id: HashMap<Uuid, u64> = HashMap::new();
-    for env in events {
-        match &env.event {
-            Event::FollowUpApproved(a) => {
-                r.approved.entry(a.tertial).or_insert(env.recorded_at);
-            }
-            Event::FollowUpSubmitted(s) => {
-                r.submitted.entry((s.activity.clone(), s.tertial)).or_default().insert(env.actor.clone(), env.id);
-                r.flag_late(&env.event, env);
-            }
-            Event::EventCorrected(c) => {
-                if let Some(e) = by_id.get(&c.event).and_then(|seq| r.occurrences.get(seq)) {
-                    // A correction that moves a record to another tertial is late for either.
-                    let before = e.event.clone();
-                    r.flag_late(&before, env);
-                }
-                if let Some(e) = by_id.get(&c.event).and_then(|seq| r.occurrences.get_mut(seq)) {
-                    e.event = (*c.replacement).clone();
-                    e.ids.push(env.id);
-                }
-                r.flag_late(&c.replacement, env);
-            }
-            Event::EventRetracted(x) => {
-                if let Some(seq) = by_id.remove(&x.event) {
-                    if let Some(e) = r.occurrences.remove(&seq) {
-                        r.flag_late(&e.event, env);
-                    }
-                }
-            }
-            e if e.kind().is_occurrence() => {
-                r.flag_late(e, env);
-                by_id.insert(env.id, env.seq);
-                r.occurrences
-                    .insert(env.seq, Effective { event: e.clone(), actor: env.actor.clone(), ids: vec![env.id] });
-            }
-            _ => {}
-        }
-    }
-    r
+    by_id: HashMap<Uuid, Slot>,
+    ledgers: Vec<LedgerId>,
 }
 
 impl Resolved {
+    /// Applies the plan's next event (each ledger's events in seq order).
+    pub fn apply(&mut self, env: &Envelope, past: &dyn Past) -> Result<(), Missing> {
+        match &env.event {
+            Event::FollowUpApproved(a) => {
+                self.approved.entry(a.tertial).or_insert(env.recorded_at);
+            }
+            Event::FollowUpSubmitted(s) => {
+                self.submitted.entry((s.activity.clone(), s.tertial)).or_default().insert(env.actor.clone(), env.id);
+                self.flag_late(&env.event, env);
+            }
+            Event::EventCorrected(c) => {
+                if let Some(slot) = self.by_id.get(&c.event).copied() {
+                    // A correction that moves a record to another tertial is late for either.
+                    let before = self.in_force(slot, past)?;
+                    self.flag_late(&before, env);
+                    self.correct(c.event, slot, &before, &c.replacement, env);
+                }
+                self.flag_late(&c.replacement, env);
+            }
+            Event::EventRetracted(x) => {
+                if let Some(slot) = self.by_id.get(&x.event).copied() {
+                    let gone = self.in_force(slot, past)?;
+                    self.by_id.remove(&x.event);
+                    match slot {
+                        Slot::Listed { ledger, seq } => {
+                            self.occurrences.remove(&(self.ledgers[usize::from(ledger)].clone(), seq));
+                        }
+                        Slot::Measure { .. } => {
+                            self.measures.count(&gone, -1);
+                        }
+                    }
+                    self.flag_late(&gone, env);
+                }
+            }
+            e if e.kind().is_occurrence() => {
+                self.flag_late(e, env);
+                let (ledger, seq) = (self.ledger(&env.ledger), env.seq);
+                if self.measures.count(e, 1) {
+                    self.by_id.insert(env.id, Slot::Measure { ledger, seq });
+                } else {
+                    self.by_id.insert(env.id, Slot::Listed { ledger, seq });
+                    let effective = Effective { event: e.clone(), actor: env.actor.clone(), ids: vec![env.id] };
+                    self.occurrences.insert((env.ledger.clone(), seq), effective);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// How many occurrences are in force (listed or counted).
+    pub fn in_force_count(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// The occurrence at `slot`, as it stands.
+    fn in_force(&self, slot: Slot, past: &dyn Past) -> Result<Event, Missing> {
+        let (ledger, seq) = match slot {
+            Slot::Listed { ledger, seq } => (&self.ledgers[usize::from(ledger)], seq),
+            Slot::Measure { ledger, seq } => (&self.ledgers[usize::from(ledger)], seq),
+        };
+        let missing = || Missing { ledger: ledger.clone(), seq };
+        match slot {
+            Slot::Listed { .. } => {
+                self.occurrences.get(&(ledger.clone(), seq)).map(|e| e.event.clone()).ok_or_else(missing)
+            }
+            Slot::Measure { .. } => match past.event(ledger, seq).ok_or_else(missing)? {
+                Event::EventCorrected(c) => Ok(*c.replacement),
+                e => Ok(e),
+            },
+        }
+    }
+
+    /// Puts `replacement` in the place of the occurrence `id` (at `slot`, now `before`). The
+    /// ledger refuses a correction that changes an occurrence's kind; were one stored, the
+    /// replacement is kept as its own kind is.
+    fn correct(&mut self, id: Uuid, slot: Slot, before: &Event, replacement: &Event, env: &Envelope) {
+        let (ledger, seq) = (self.ledger(&env.ledger), env.seq);
+        let mut kept = match slot {
+            Slot::Listed { ledger, seq } => self.occurrences.remove(&(self.ledgers[usize::from(ledger)].clone(), seq)),
+            Slot::Measure { .. } => {
+                self.measures.count(before, -1);
+                None
+            }
+        };
+        if self.measures.count(replacement, 1) {
+            self.by_id.insert(id, Slot::Measure { ledger, seq });
+            return;
+        }
+        let (key, slot) = match slot {
+            Slot::Listed { ledger, seq } => ((self.ledgers[usize::from(ledger)].clone(), seq), slot),
+            Slot::Measure { .. } => ((env.ledger.clone(), env.seq), Slot::Listed { ledger, seq }),
+        };
+        let mut e =
+            kept.take().unwrap_or_else(|| Effective { event: before.clone(), actor: env.actor.clone(), ids: vec![id] });
+        e.event = replacement.clone();
+        e.ids.push(env.id);
+        self.occurrences.insert(key, e);
+        self.by_id.insert(id, slot);
+    }
+
+    /// The index of `ledger` in `ledgers`.
+    fn ledger(&mut self, ledger: &LedgerId) -> u16 {
+        let i = self.ledgers.iter().position(|l| l == ledger).unwrap_or_else(|| {
+            self.ledgers.push(ledger.clone());
+            self.ledgers.len() - 1
+        });
+        u16::try_from(i).unwrap_or(u16::MAX)
+    }
+
     /// Notes `env` as a late amendment if the tertial `about` speaks of was approved before it.
     fn flag_late(&mut self, about: &Event, env: &Envelope) {
         let (Some(t), Some(a)) = (about.tertial(), about.activity()) else { return };

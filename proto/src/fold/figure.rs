@@ -45,6 +45,11 @@ impl Figure {
         };
     }
 
+    /// A sum as a [`super::tally::Tally`] gives it.
+    pub(super) fn from_parts(value: u64, precision: Option<Precision>, said: Option<String>) -> Self {
+        Figure { value, precision, said }
+    }
+
     /// Whether anything was added.
     pub fn is_empty(&self) -> bool {
         self.precision.is_none()

@@ -84,7 +84,6 @@ pub struct MeasureSum {
     pub sub: BTreeMap<Metric, u64>,
     /// The same, per area (`null`: reported without an area).
     pub by_area: BTreeMap<String, AreaSum>,
-    pub events: Vec<Uuid>,
 }
 
 /// A measure's sums in one area.
@@ -137,8 +136,9 @@ pub struct Cell {
 
 impl Cell {
     /// Each figure of the cell and the ids of the events behind it (originals and corrections),
-    /// e.g. `("measure:fotpatrullering", [..])`; figures without events are left out.
-    pub fn provenance(&self) -> Vec<(String, Vec<Uuid>)> {
+    /// e.g. `("measure:fotpatrullering", [..])`; figures without events are left out. The events
+    /// behind measures are not kept in a cell: `measures` gives them (see [`super::measure_events`]).
+    pub fn provenance(&self, measures: Option<&BTreeMap<Metric, Vec<Uuid>>>) -> Vec<(String, Vec<Uuid>)> {
         let occ = |v: &Vec<Occurrence>| v.iter().flat_map(|o| o.events.iter().copied()).collect::<Vec<_>>();
         let mut out = vec![
             ("meetings".to_owned(), occ(&self.meetings)),
@@ -150,8 +150,8 @@ impl Cell {
         for (area, pics) in &self.situation_pictures {
             out.push((format!("situation_pictures:{area}"), occ(pics)));
         }
-        for (metric, m) in &self.measures {
-            out.push((format!("measure:{metric}"), m.events.clone()));
+        for (metric, ids) in measures.into_iter().flatten() {
+            out.push((format!("measure:{metric}"), ids.clone()));
         }
         out.push(("status".to_owned(), self.status.iter().map(|s| s.event).collect()));
         out.push(("notes".to_owned(), self.notes.iter().map(|n| n.event).collect()));

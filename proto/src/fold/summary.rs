@@ -5,12 +5,17 @@ use std::collections::BTreeMap;
 
 use jiff::{civil::Date, Timestamp};
 
-use super::{apply, model::*, targets};
+use super::{
+    apply,
+    kept::{PlanFold, Slice},
+    model::*,
+    targets,
+};
 use crate::{
     envelope::Envelope,
-    event::{Event, Kind},
+    event::Event,
     ids::{ActivityId, PlanId},
-    plan::{PlanBook, PlanState},
+    plan::PlanState,
     tertial::Tertial,
 };
 
@@ -29,14 +34,24 @@ pub struct FoldOptions {
 pub fn fold_plan(plan: &PlanId, events: &[Envelope], opts: &FoldOptions) -> Option<PlanSummary> {
     let mine: Vec<&Envelope> =
         events.iter().filter(|e| &e.plan == plan && opts.as_of.is_none_or(|t| e.recorded_at <= t)).collect();
-    let mut book = PlanBook::default();
+    let past = Slice::new(&mine);
+    let mut fold = PlanFold::new(plan.clone());
     for e in &mine {
-        if e.kind().is_plan_change() || e.kind() == Kind::FollowUpApproved {
-            book.apply(&e.plan, &e.event, e.recorded_at);
-        }
+        // Every event in force is in `mine`: nothing can be missing.
+        fold.apply(e, &past).ok()?;
     }
-    let state = book.plans.get(plan)?;
-    let resolved = apply::resolve(mine.iter().copied());
+    let mut s = fold.summary(opts.today)?;
+    s.as_of = opts.as_of;
+    Some(s)
+}
+
+/// The summary of a plan in `state`, from its log as resolved so far.
+pub(super) fn summarize(
+    state: &PlanState,
+    resolved: &apply::Resolved,
+    today: Option<Date>,
+    last_seq: u64,
+) -> Option<PlanSummary> {
     let tertials = plan_tertials(state);
     let mut per_activity: BTreeMap<&ActivityId, Vec<&apply::Effective>> = BTreeMap::new();
     for o in resolved.occurrences.values() {
@@ -56,13 +71,13 @@ pub fn fold_plan(plan: &PlanId, events: &[Envelope], opts: &FoldOptions) -> Opti
                 .filter(|a| a.activity.promise == p.id)
                 .map(|a| {
                     let occ = per_activity.get(&a.activity.id).cloned().unwrap_or_default();
-                    activity_summary(state, &resolved, &a.activity, &occ, &tertials, opts.today)
+                    activity_summary(state, resolved, &a.activity, &occ, &tertials, today)
                 })
                 .collect(),
         })
         .collect();
     Some(PlanSummary {
-        plan: plan.clone(),
+        plan: state.id.clone(),
         title: state.adopted.title.to_string(),
         municipality: state.adopted.municipality.to_string(),
         police_area: state.adopted.police_area.to_string(),
@@ -73,8 +88,8 @@ pub fn fold_plan(plan: &PlanId, events: &[Envelope], opts: &FoldOptions) -> Opti
         areas: state.areas.iter().map(|(k, v)| (k.clone(), v.name.to_string())).collect(),
         measures: state.adopted.measures.iter().map(|m| (m.id.to_string(), m.clone())).collect(),
         organisations: state.actors.iter().map(|(k, v)| (k.clone(), v.name.to_string())).collect(),
-        last_seq: mine.last().map_or(0, |e| e.seq),
-        as_of: opts.as_of,
+        last_seq,
+        as_of: None,
     })
 }
 
@@ -104,6 +119,9 @@ fn activity_summary(
         let Some(t) = o.event.tertial() else { continue };
         add(cells.entry(t).or_default(), o);
     }
+    for t in resolved.measures.tertials(id) {
+        cells.entry(t).or_default().measures = resolved.measures.cell(id, t);
+    }
     for (t, cell) in cells.iter_mut() {
         let submitted = resolved.submitted.get(&(id.clone(), *t)).cloned().unwrap_or_default();
         cell.pending =
@@ -116,7 +134,7 @@ fn activity_summary(
         title: a.title.to_string(),
         lead: a.lead.clone(),
         participants: a.participants.clone(),
-        targets: targets::progress(state, id, occ, tertials, today),
+        targets: targets::progress(state, id, occ, &resolved.measures, tertials, today),
         cells,
     }
 }
@@ -168,19 +186,6 @@ fn add(cell: &mut Cell, o: &apply::Effective) {
             .entry(m.area.to_string())
             .or_default()
             .push(occurrence(o, m.period.clone(), vec![], Some(m.area.clone()), None)),
-        Event::MeasureCounted(m) => {
-            let sum = cell.measures.entry(m.metric.clone()).or_default();
-            sum.count.add(&m.count);
-            sum.hours = sum.hours.saturating_add(m.hours.unwrap_or_default());
-            let area = sum.by_area.entry(m.area.as_ref().map_or_else(String::new, |a| a.to_string())).or_default();
-            area.count.add(&m.count);
-            area.hours = area.hours.saturating_add(m.hours.unwrap_or_default());
-            for (k, v) in &m.sub {
-                *sum.sub.entry(k.clone()).or_default() += v;
-                *area.sub.entry(k.clone()).or_default() += v;
-            }
-            sum.events.extend(o.ids.iter().copied());
-        }
         Event::StatusChanged(s) => {
             cell.status = Some(StatusFact {
                 status: s.status,

@@ -8,7 +8,9 @@ use jiff::civil::Date;
 use super::{
     apply::Effective,
     figure::Figure,
+    measures::{DayKey, DaySums, Measures},
     model::{Progress, TargetProgress, TargetStatus},
+    tally::Tally,
 };
 use crate::{
     event::Event,
@@ -22,6 +24,7 @@ pub(super) fn progress(
     state: &PlanState,
     activity: &ActivityId,
     occurrences: &[&Effective],
+    measures: &Measures,
     tertials: &[Tertial],
     today: Option<Date>,
 ) -> Vec<TargetProgress> {
@@ -39,7 +42,7 @@ pub(super) fn progress(
                 .filter(|tt| today.is_none_or(|d| tt.first_day() <= d))
                 .map(|tt| {
                     let through = today.map_or(tt.last_day(), |d| d.min(tt.last_day()));
-                    (*tt, at(state, t, occurrences, through))
+                    (*tt, at(state, t, occurrences, measures.days(activity), through))
                 })
                 .collect(),
         })
@@ -50,7 +53,7 @@ fn matches_area(t: &Target, area: Option<&AreaId>) -> bool {
     t.areas.is_empty() || area.is_some_and(|a| t.areas.contains(a))
 }
 
-/// The metric an occurrence counts towards, its area, and (for measures) its figure and sub-counts.
+/// The metric an occurrence listed counts towards, and its area.
 fn counted(e: &Event) -> Option<(&str, Option<&AreaId>)> {
     Some(match e {
         Event::MeetingHeld(m) => (TargetId::MEETINGS, m.area.as_ref()),
@@ -58,38 +61,48 @@ fn counted(e: &Event) -> Option<(&str, Option<&AreaId>)> {
         Event::WorkshopHeld(m) => (TargetId::WORKSHOPS, m.area.as_ref()),
         Event::TrainingGiven(m) => (TargetId::TRAININGS, m.area.as_ref()),
         Event::SituationPictureMade(m) => (TargetId::SITUATION_PICTURES, Some(&m.area)),
-        Event::MeasureCounted(m) => (m.metric.as_str(), m.area.as_ref()),
         _ => return None,
     })
 }
 
-fn at(state: &PlanState, t: &Target, occurrences: &[&Effective], through: Date) -> Progress {
+fn at<'a>(
+    state: &PlanState,
+    t: &Target,
+    occurrences: &[&Effective],
+    days: impl Iterator<Item = (&'a DayKey, &'a DaySums)>,
+    through: Date,
+) -> Progress {
     let (start, end) = (state.starts(), state.ends());
-    let relevant = occurrences.iter().filter(|o| {
-        let Some((metric, area)) = counted(&o.event) else { return false };
-        let day = o.event.business_date().map(|d| d.deciding_day());
-        metric == t.metric.as_str() && matches_area(t, area) && day.is_some_and(|d| d >= start && d <= through)
-    });
+    let counts = |metric: &str, area: Option<&AreaId>, day: Date| {
+        metric == t.metric.as_str() && matches_area(t, area) && day >= start && day <= through
+    };
+    // Each occurrence listed counts as one, each measure as its figure: by the day that decides.
+    let listed: Vec<(Option<&AreaId>, Date)> = occurrences
+        .iter()
+        .filter_map(|o| {
+            let (metric, area) = counted(&o.event)?;
+            let day = o.event.business_date()?.deciding_day();
+            counts(metric, area, day).then_some((area, day))
+        })
+        .collect();
+    let measured: Vec<(&DayKey, &DaySums)> =
+        days.filter(|((metric, area, day), _)| counts(metric.as_str(), area.as_ref(), *day)).collect();
     let elapsed = ((through - start).get_days() + 1).max(0) as u64;
     let total = ((end - start).get_days() + 1).max(1) as u64;
     match &t.goal {
         Goal::Count { comparator, value, ratio } => {
-            let mut actual = Figure::default();
+            let mut tally = Tally::default();
             let mut sub = 0u64;
-            for o in relevant {
-                match &o.event {
-                    Event::MeasureCounted(m) => {
-                        actual.add(&m.count);
-                        if let Some(r) = ratio {
-                            sub += m.sub.get(&r.sub).copied().unwrap_or(0);
-                        }
-                    }
-                    _ => actual.add_figure(Figure::exact(1)),
+            for _ in &listed {
+                tally.one(1);
+            }
+            for (_, d) in &measured {
+                tally.merge(&d.count);
+                if let Some(r) = ratio {
+                    sub = sub.wrapping_add(d.sub.get(&r.sub));
                 }
             }
-            if actual.is_empty() {
-                actual = Figure::exact(0);
-            }
+            let actual = if tally.len() == 0 { Figure::exact(0) } else { tally.figure() };
             let expected = value * elapsed.min(total) / total;
             let status = status(Some(*comparator), actual.value, *value, expected);
             let ratio = ratio.as_ref().map(|_| (sub, (sub * 100).checked_div(actual.value).unwrap_or(0)));
@@ -106,12 +119,10 @@ fn at(state: &PlanState, t: &Target, occurrences: &[&Effective], through: Date) 
         }
         Goal::Cadence { every } => {
             let areas = t.areas.len().max(1) as u64;
-            let covered: BTreeSet<(Option<&AreaId>, (i16, i8))> = relevant
-                .filter_map(|o| {
-                    let (_, area) = counted(&o.event)?;
-                    let d = o.event.business_date()?.deciding_day();
-                    Some((area, period(*every, d)))
-                })
+            let covered: BTreeSet<(Option<&AreaId>, (i16, i8))> = listed
+                .iter()
+                .map(|(area, d)| (*area, period(*every, *d)))
+                .chain(measured.iter().map(|((_, area, d), _)| (area.as_ref(), period(*every, *d))))
                 .collect();
             let periods_total = periods(*every, start, end) * areas;
             let periods_elapsed = periods(*every, start, through.min(end)) * areas;

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use lofte_proto::{
     date::local_date,
     envelope::Envelope,
-    fold::{fold_plan, FoldOptions, PlanSummary},
+    fold::{fold_plan, measure_events, FoldOptions, PlanSummary},
     ids::PlanId,
     report::cells,
     upcast::Upcasters,
@@ -86,8 +86,9 @@ pub async fn trace(g: &Global, t: &Trace) -> anyhow::Result<()> {
         .ok_or_else(|| anyhow!("--activity: no activity {} in plan {plan}", t.activity))?;
     let cell = a.cells.get(&tertial).ok_or_else(|| anyhow!("--tertial: {tertial} is not a tertial of plan {plan}"))?;
     let by_id: BTreeMap<_, _> = evs.iter().map(|e| (e.id, e)).collect();
+    let measures = measure_events(&plan, &evs, moment(&t.as_of, "--as-of")?);
     let figures: Vec<(String, Vec<&Envelope>)> = cell
-        .provenance()
+        .provenance(measures.get(&(a.id.clone(), tertial)))
         .into_iter()
         .map(|(what, ids)| (what, ids.iter().filter_map(|id| by_id.get(id).copied()).collect()))
         .collect();

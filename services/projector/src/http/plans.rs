@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use lofte_proto::{
     date::local_date,
     envelope::Envelope,
-    fold::{fold_plan, ActivitySummary, FoldOptions, PlanSummary},
+    fold::{fold_plan, measure_events, ActivitySummary, FoldOptions, PlanSummary},
     ids::{ActivityId, PlanId},
     report::{render, Format},
     tertial::Tertial,
@@ -269,10 +269,11 @@ pub async fn provenance(
         .flat_map(|p| &p.activities)
         .find(|a| a.id == activity)
         .ok_or_else(|| Problem::not_found(format!("no activity {activity} in plan {}", s.plan)))?;
+    let measures = measure_events(&p.plan, &events, p.as_of);
     let mut tertials = vec![];
     for (t, cell) in &a.cells {
         let mut figures = vec![];
-        for (what, ids) in cell.provenance() {
+        for (what, ids) in cell.provenance(measures.get(&(a.id.clone(), *t))) {
             let events: Vec<Value> = ids
                 .iter()
                 .filter_map(|id| by_id.get(id))
