@@ -6,7 +6,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
-use lofte_follow::{Follower, ViewError, Views};
+use lofte_follow::{Follower, KeptFolds, ViewError, Views};
 
 use crate::{
     http::{router, AppState},
@@ -53,7 +53,8 @@ impl App {
         let addr = listener.local_addr()?;
         let auth = lofte_service::auth::Auth::new(&settings.auth).map_err(AppError::Auth)?;
         let (follower, follow) = Follower::new(settings.follow(), views.clone());
-        let router = router(AppState { views, follow, cache: Default::default() }, auth);
+        let router =
+            router(AppState { kept: KeptFolds::new(views.clone()), views, follow, cache: Default::default() }, auth);
         Ok(App { listener, addr, router, follower })
     }
 

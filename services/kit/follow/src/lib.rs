@@ -9,6 +9,7 @@
 //!   (`backfill`, through the one ledger client), written and flushed, then acknowledged.
 //! - [`views`]: every plan's events in sled, as LZ4-compressed segments (`segments`), under a
 //!   generation (`generations`) so that a rebuild drops them at once.
+//! - [`kept`]: each plan's fold kept in memory, brought forward from the views when read.
 //! - [`progress`]: where the follower stands (state); [`metrics`]: what it counted.
 
 mod backfill;
@@ -17,6 +18,7 @@ mod consumer;
 pub mod error;
 mod follower;
 mod generations;
+pub mod kept;
 pub mod metrics;
 pub mod progress;
 pub mod readiness;
@@ -27,6 +29,7 @@ pub mod views;
 
 pub use error::{BackfillError, FollowError, RebuildError};
 pub use follower::{FollowHandle, Follower};
+pub use kept::KeptFolds;
 pub use readiness::{NotReady, Readiness};
 pub use segments::SegmentError;
 pub use settings::Settings;

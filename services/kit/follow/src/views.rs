@@ -22,7 +22,13 @@ use std::{
     },
 };
 
-use lofte_proto::{envelope::Envelope, ids::PlanId, upcast::Upcasters};
+use std::collections::BTreeMap;
+
+use lofte_proto::{
+    envelope::Envelope,
+    ids::{LedgerId, PlanId},
+    upcast::Upcasters,
+};
 
 use crate::{
     generations::{self, Sweeper},
@@ -41,6 +47,8 @@ pub enum ViewError {
     Sled(#[from] sled::Error),
     #[error(transparent)]
     Segment(#[from] SegmentError),
+    #[error("the views are incomplete: {0}")]
+    Missing(#[from] lofte_proto::fold::Missing),
     #[error("a stored event does not decode: {0}")]
     Decode(#[from] lofte_proto::envelope::DecodeError),
 }
@@ -176,6 +184,53 @@ impl Views {
             }
         }
         Ok(out)
+    }
+
+    /// A plan's events after `applied` (the last seq taken per ledger; a ledger not named: from
+    /// its first), in (ledger, seq) order. Seeks to each ledger's next segment, so what it costs
+    /// grows with what is new, not with the plan's history.
+    pub fn events_since(&self, plan: &PlanId, applied: &BTreeMap<LedgerId, u64>) -> Result<Vec<Envelope>, ViewError> {
+        let mut base = prefixed(&self.pre(), b'p', plan.as_str().as_bytes());
+        base.push(0);
+        let up = Upcasters::standard();
+        let mut out = vec![];
+        let mut from = base.clone();
+        // One round per ledger holding the plan's events: its key space is `base ledger \0 …`.
+        while let Some(first) = self.db.range(from.as_slice()..).keys().next() {
+            let first = first?;
+            let Some(rest) = first.strip_prefix(base.as_slice()) else { break };
+            let Some(end) = rest.iter().position(|b| *b == 0) else { break };
+            let ledger = String::from_utf8_lossy(&rest[..end]).into_owned();
+            let after = LedgerId::new(ledger.as_str()).ok().and_then(|l| applied.get(&l).copied()).unwrap_or(0);
+            let start = event_key(&self.pre(), plan.as_str(), &ledger, after.saturating_add(1));
+            let mut next = first[..base.len() + end].to_vec();
+            next.push(1);
+            for r in self.db.range(start.as_slice()..next.as_slice()).values() {
+                for bytes in segments::events(&decompress(&r?)?) {
+                    let e = Envelope::decode(bytes?, &up)?;
+                    if e.seq > after {
+                        out.push(e);
+                    }
+                }
+            }
+            from = next;
+        }
+        Ok(out)
+    }
+
+    /// The event of `plan` stored at `(ledger, seq)`, if there is one.
+    pub fn event_at(&self, plan: &PlanId, ledger: &LedgerId, seq: u64) -> Result<Option<Envelope>, ViewError> {
+        let (pre, plan, ledger) = (self.pre(), plan.as_str(), ledger.as_str());
+        let range = event_key(&pre, plan, ledger, 0)..=event_key(&pre, plan, ledger, seq);
+        let Some(seg) = self.db.range(range).values().next_back() else { return Ok(None) };
+        let up = Upcasters::standard();
+        for bytes in segments::events(&decompress(&seg?)?) {
+            let e = Envelope::decode(bytes?, &up)?;
+            if e.seq == seq {
+                return Ok(Some(e));
+            }
+        }
+        Ok(None)
     }
 
     /// Drops every view and checkpoint (before a rebuild), atomically and at once: starts the

@@ -1,6 +1,7 @@
-//! `GET /v1/plans`, and per plan: `summary`, `report`, `provenance`, `pending`. Each folds the
-//! plan's events with the shared fold (as of a moment if asked), so what is served is exactly what
-//! an auditor's replay computes.
+//! `GET /v1/plans`, and per plan: `summary`, `report`, `provenance`, `pending`. A current read
+//! takes the plan's kept fold (brought forward from the views, ADR 0018); a read as of a moment
+//! folds the plan's events; both are the shared fold, so what is served is exactly what an
+//! auditor's replay computes.
 
 use axum::{
     extract::{rejection::QueryRejection, Path, Query, State},
@@ -100,12 +101,18 @@ async fn summary_of(st: &AppState, p: &Parsed) -> Result<PlanSummary, Problem> {
 }
 
 /// The plan as it stands at `stand` (read before its events, so what is kept under it is never
-/// older than it says).
+/// older than it says): the summary kept for it, or one from the plan's kept fold, brought
+/// forward from the views first (ADR 0018).
 async fn current(st: &AppState, p: &Parsed, stand: Stand) -> Result<PlanSummary, Problem> {
     if let Some(s) = st.cache.summary(&p.plan, stand) {
         return Ok((*s).clone());
     }
-    let s = fold(p, &events_of(st, &p.plan).await?)?;
+    let (kept, plan) = (st.kept.clone(), p.plan.clone());
+    let s = tokio::task::spawn_blocking(move || kept.with(&plan, |f| f.summary(Some(stand.today))))
+        .await
+        .map_err(Problem::internal)?
+        .map_err(Problem::internal)?
+        .ok_or_else(|| Problem::not_found(format!("no plan {}", p.plan)))?;
     st.cache.keep_summary(&p.plan, stand, std::sync::Arc::new(s.clone()));
     Ok(s)
 }

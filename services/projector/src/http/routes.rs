@@ -18,6 +18,8 @@ pub struct AppState {
     pub views: Views,
     /// The follower's readiness, metrics, and rebuilds.
     pub follow: FollowHandle,
+    /// Each plan's fold, kept and brought forward as current reads come (ADR 0018).
+    pub kept: lofte_follow::KeptFolds,
     /// What current reads reuse.
     pub(crate) cache: super::cache::ReadCache,
 }
