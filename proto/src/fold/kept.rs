@@ -6,11 +6,12 @@
 //! [`fold_plan`]: super::fold_plan
 
 use std::{
-    collections::{BTreeMap, HashMap},
+    collections::{BTreeMap, BTreeSet, HashMap},
     ops::Bound::{Excluded, Unbounded},
 };
 
 use jiff::civil::Date;
+use uuid::Uuid;
 
 use super::{
     apply::{Missing, Past, Resolved},
@@ -21,6 +22,7 @@ use crate::{
     event::{Event, Kind},
     ids::{LedgerId, PlanId},
     plan::{PlanBook, PlanState},
+    tertial::Tertial,
 };
 
 /// One plan's fold so far.
@@ -33,6 +35,8 @@ pub struct PlanFold {
     applied: BTreeMap<LedgerId, u64>,
     last_seq: u64,
     events: u64,
+    /// The reminders recorded as sent: tertial, occasion, person.
+    reminded: BTreeSet<(Tertial, String, Uuid)>,
 }
 
 impl PlanFold {
@@ -45,6 +49,7 @@ impl PlanFold {
             applied: BTreeMap::new(),
             last_seq: 0,
             events: 0,
+            reminded: BTreeSet::new(),
         }
     }
 
@@ -58,6 +63,9 @@ impl PlanFold {
         }
         if env.kind().is_plan_change() || env.kind() == Kind::FollowUpApproved {
             self.book.apply(&env.plan, &env.event, env.recorded_at);
+        }
+        if let Event::ReminderSent(r) = &env.event {
+            self.reminded.insert((r.tertial, r.occasion.to_string(), r.person));
         }
         self.resolved.apply(env, past)?;
         self.applied.insert(env.ledger.clone(), env.seq);
@@ -97,6 +105,11 @@ impl PlanFold {
     /// How many occurrences are in force (a measure of what this fold keeps).
     pub fn occurrences(&self) -> usize {
         self.resolved.in_force_count()
+    }
+
+    /// The reminders recorded as sent: tertial, occasion (e.g. `due-3`), person.
+    pub fn reminded(&self) -> &BTreeSet<(Tertial, String, Uuid)> {
+        &self.reminded
     }
 
     /// The plan as adopted and amended, approvals included; `None` before it was adopted.

@@ -1,9 +1,10 @@
-//! Which mails are due today, from the log: for every plan and tertial not yet approved, the
-//! organisations that still owe follow-ups (from the shared fold), the due date and occasions (from
-//! the calendar), and what was already sent (`reminder_sent` events). Pure, so a simulated clock
-//! can walk a whole year.
+//! Which mails are due today, from each plan's fold ([`PlanNow`]): for every plan and tertial not
+//! yet approved, the organisations that still owe follow-ups, the due date and occasions (from the
+//! calendar), and what was already sent (`reminder_sent` events). Pure, so a simulated clock can
+//! walk a whole year.
 //!
-//! The plans are folded once per tick ([`plan_book`]) and shared with whoever needs them.
+//! The notifier reads each plan's kept fold once per tick (ADR 0018); [`plans_of`] folds a whole
+//! log from scratch.
 //!
 //! Only the latest occasion on or before today is due, if not yet sent: a reminder missed while
 //! SMTP was down goes out once it is back, an older one it replaced does not. Nothing is due once
@@ -16,9 +17,9 @@ use lofte_proto::{
     calendar::{due_date, occasions, Occasion, ReminderPolicy},
     envelope::Envelope,
     event::Event,
-    fold::{fold_plan, FoldOptions},
-    ids::ActivityId,
-    plan::PlanBook,
+    fold::{Past, PlanFold, PlanSummary},
+    ids::{ActivityId, LedgerId, PlanId},
+    plan::{PlanBook, PlanState},
 };
 
 use crate::{
@@ -68,51 +69,78 @@ impl Due {
     }
 }
 
-/// The sends recorded in the log.
-pub fn sent(events: &[Envelope]) -> BTreeSet<SentKey> {
-    events
+/// What the schedule reads of one plan: the plan as amended, its follow-up today, and the
+/// reminders recorded as sent.
+#[derive(Debug, Clone)]
+pub struct PlanNow {
+    pub state: PlanState,
+    pub summary: PlanSummary,
+    pub sent: BTreeSet<SentKey>,
+}
+
+/// Every plan, as the schedule reads it.
+pub type Plans = BTreeMap<PlanId, PlanNow>;
+
+/// `plan`'s fold, as the schedule reads it on `today`; `None` before the plan is adopted.
+pub fn plan_now(fold: &PlanFold, today: Date) -> Option<PlanNow> {
+    let state = fold.state()?.clone();
+    let sent = fold
+        .reminded()
         .iter()
-        .filter_map(|e| match &e.event {
-            Event::ReminderSent(r) => Some(SentKey {
-                plan: e.plan.clone(),
-                tertial: r.tertial,
-                occasion: r.occasion.to_string(),
-                person: r.person,
-            }),
-            _ => None,
+        .map(|(tertial, occasion, person)| SentKey {
+            plan: state.id.clone(),
+            tertial: *tertial,
+            occasion: occasion.clone(),
+            person: *person,
+        })
+        .collect();
+    Some(PlanNow { summary: fold.summary(Some(today))?, state, sent })
+}
+
+/// The plans of `events` (a whole log), folded from scratch.
+pub fn plans_of(events: &[Envelope], today: Date) -> Plans {
+    let ids: BTreeSet<&PlanId> = events.iter().map(|e| &e.plan).collect();
+    ids.into_iter()
+        .filter_map(|plan| {
+            let mine: Vec<Envelope> = events.iter().filter(|e| &e.plan == plan).cloned().collect();
+            let all: Vec<&Envelope> = mine.iter().collect();
+            let past = Log(&all);
+            let mut fold = PlanFold::new(plan.clone());
+            fold.catch_up(all.iter().copied(), &past).ok()?;
+            Some((plan.clone(), plan_now(&fold, today)?))
         })
         .collect()
 }
 
-/// The plans of `events` as the schedule reads them: adopted, amended, and which tertials are
-/// approved.
-pub fn plan_book(events: &[Envelope]) -> PlanBook {
-    let mut book = PlanBook::default();
-    for e in events {
-        if e.kind().is_plan_change() || matches!(e.event, Event::FollowUpApproved(_)) {
-            book.apply(&e.plan, &e.event, e.recorded_at);
-        }
+/// [`Past`] over a whole log.
+struct Log<'a>(&'a [&'a Envelope]);
+
+impl Past for Log<'_> {
+    fn event(&self, ledger: &LedgerId, seq: u64) -> Option<Event> {
+        self.0.iter().find(|e| &e.ledger == ledger && e.seq == seq).map(|e| e.event.clone())
     }
-    book
 }
 
-/// The mails due on `today` to the people of the directory; `book` is [`plan_book`] of
-/// `events`, `also_sent` what was sent but may not be in `events` yet.
+/// The plans as a [`PlanBook`], for what reads the plans' states.
+pub fn plan_book(plans: &Plans) -> PlanBook {
+    PlanBook { plans: plans.iter().map(|(id, p)| (id.clone(), p.state.clone())).collect() }
+}
+
+/// The mails due on `today` to the people of the directory; `also_sent` what was sent but may
+/// not be recorded in `plans` yet.
 pub fn due_today(
-    events: &[Envelope],
-    book: &PlanBook,
+    plans: &Plans,
     people: &People,
     today: Date,
     policy: &ReminderPolicy,
     also_sent: &BTreeSet<SentKey>,
 ) -> Vec<Due> {
-    let mut already = sent(events);
+    let mut already: BTreeSet<SentKey> = plans.values().flat_map(|p| p.sent.iter().cloned()).collect();
     already.extend(also_sent.iter().cloned());
     // Reporters' digests gather across plans: (recipient, occasion) → items.
     let mut digests: BTreeMap<(Recipient, Occasion), Vec<Owed>> = BTreeMap::new();
     let mut escalations: Vec<Due> = vec![];
-    for (plan, state) in &book.plans {
-        let Some(summary) = fold_plan(plan, events, &FoldOptions { as_of: None, today: Some(today) }) else { continue };
+    for (plan, PlanNow { state, summary, .. }) in plans {
         for tertial in lofte_proto::fold::plan_tertials(state) {
             if state.approved.contains_key(&tertial) {
                 continue;

@@ -54,7 +54,8 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the state in `dir`.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
-        let db = sled::open(dir).map_err(|source| StoreError::Open { path: dir.display().to_string(), source })?;
+        let db = lofte_follow::views::open_waiting(&sled::Config::new().path(dir))
+            .map_err(|source| StoreError::Open { path: dir.display().to_string(), source })?;
         Ok(Store { sent: db.open_tree("sends")?, attempts: db.open_tree("attempts")?, notes: db.open_tree("notes")? })
     }
 

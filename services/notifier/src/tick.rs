@@ -1,5 +1,5 @@
-//! One tick of the notifier, which only orchestrates: read the log from the views and fold the
-//! plans once ([`schedule::plan_book`]); record what was kept but is not in the ledger yet
+//! One tick of the notifier, which only orchestrates: bring each plan's kept fold forward from the
+//! views ([`schedule::plan_now`]); record what was kept but is not in the ledger yet
 //! ([`record`]); for each mail due today ([`schedule`]), compose it ([`compose`]), send it with a
 //! few quick retries ([`mailer`]), keep it ([`store`]) and record it; count what failed
 //! ([`failures`]).
@@ -16,7 +16,7 @@
 //! such window: a mail's file is named by its Message-ID and never written twice.
 //!
 //! [`schedule`]: crate::schedule
-//! [`schedule::plan_book`]: crate::schedule::plan_book
+//! [`schedule::plan_now`]: crate::schedule::plan_now
 //! [`record`]: crate::record
 //! [`compose`]: crate::compose
 //! [`mailer`]: crate::mailer
@@ -24,8 +24,8 @@
 //! [`failures`]: crate::failures
 
 use jiff::civil::Date;
-use lofte_follow::{FollowHandle, RebuildError, Views};
-use lofte_proto::{envelope::Envelope, plan::PlanBook};
+use lofte_follow::{FollowHandle, KeptFolds, RebuildError, Views};
+use lofte_proto::plan::PlanBook;
 
 use crate::{
     compose::{escalation, reminder, Links},
@@ -36,7 +36,7 @@ use crate::{
     message::build,
     people::People,
     record::{actor_for, Recorder},
-    schedule::{due_today, plan_book, Due},
+    schedule::{due_today, plan_book, plan_now, Due, Plans},
     settings::Settings,
     store::{Sent, Store},
 };
@@ -62,6 +62,8 @@ pub struct TickReport {
 pub struct Notifier {
     settings: Settings,
     views: Views,
+    /// Each plan's fold, brought forward from the views at every tick (ADR 0018).
+    kept: KeptFolds,
     store: Store,
     mailer: Mailer,
     recorder: Recorder,
@@ -84,6 +86,7 @@ impl Notifier {
     ) -> Self {
         Notifier {
             settings,
+            kept: KeptFolds::new(views.clone()),
             views,
             store,
             mailer,
@@ -116,14 +119,14 @@ impl Notifier {
     /// Sends and records what is due on `today`; only while holding the turn.
     async fn tick_in_turn(&self, today: Date) -> Result<TickReport, TickError> {
         let mut report = TickReport { today, ..TickReport::default() };
-        let events = self.events()?;
-        let book = plan_book(&events);
+        let plans = self.plans(today)?;
+        let book = plan_book(&plans);
         let people = self.people().await?;
         for (key, sent) in self.store.unrecorded()? {
             report.recorded += usize::from(self.record(&book, &key, sent).await?);
         }
         let kept = self.store.sent_keys()?;
-        for due in due_today(&events, &book, &people, today, &self.settings.reminders, &kept) {
+        for due in due_today(&plans, &people, today, &self.settings.reminders, &kept) {
             let Some(first) = due.items.first() else { continue };
             let links = Links::for_plan(&first.plan, book.get(&first.plan), &people, &self.settings.projector_url);
             let composed = if due.occasion.is_escalation() {
@@ -170,13 +173,16 @@ impl Notifier {
         }
     }
 
-    /// Every event of every plan in the views.
-    fn events(&self) -> Result<Vec<Envelope>, TickError> {
-        let mut all = vec![];
+    /// Every plan in the views, from its kept fold (brought forward from what the views took
+    /// since the last tick: a tick costs what the plans' sizes cost, not their history).
+    fn plans(&self, today: Date) -> Result<Plans, TickError> {
+        let mut plans = Plans::new();
         for plan in self.views.plans()? {
-            all.extend(self.views.events(&plan)?);
+            if let Some(now) = self.kept.with(&plan, |f| plan_now(f, today))? {
+                plans.insert(plan, now);
+            }
         }
-        Ok(all)
+        Ok(plans)
     }
 
     /// Keeps the mail `message_id` sent for each of `keys` — durably first, so a crash from here

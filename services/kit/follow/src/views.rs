@@ -80,25 +80,29 @@ fn prefixed(pre: &[u8], p: u8, s: &[u8]) -> Vec<u8> {
     k
 }
 
+/// Opens a sled database, waiting up to [`LOCK_WAIT`] for a process that just closed it to let go
+/// of its lock (sled's flusher thread lets go on its next round).
+pub fn open_waiting(config: &sled::Config) -> sled::Result<sled::Db> {
+    let until = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match config.open() {
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock") && std::time::Instant::now() < until =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            opened => return opened,
+        }
+    }
+}
+
 impl Views {
     /// Opens (or creates) the views under `dir`. A process that just closed them may hold sled's
     /// lock on the files for a moment longer (its flusher thread lets go on its next round): that
     /// is waited for, up to [`LOCK_WAIT`].
     pub fn open(dir: &Path, cache_bytes: u64) -> Result<Views, ViewError> {
         let config = sled::Config::new().path(dir).cache_capacity(cache_bytes).mode(sled::Mode::HighThroughput);
-        let until = std::time::Instant::now() + LOCK_WAIT;
-        let db = loop {
-            match config.open() {
-                Err(sled::Error::Io(e))
-                    if e.to_string().contains("could not acquire lock") && std::time::Instant::now() < until =>
-                {
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                opened => {
-                    break opened.map_err(|source| ViewError::Open { path: dir.display().to_string(), source })?
-                }
-            }
-        };
+        let db = open_waiting(&config).map_err(|source| ViewError::Open { path: dir.display().to_string(), source })?;
         let generation = Arc::new(AtomicU64::new(generations::stored(&db)?));
         // Its first sweep removes what older generations left (a sweep cut short by a stop).
         let sweeper = Arc::new(Sweeper::start(&db, &generation));

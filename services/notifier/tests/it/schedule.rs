@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use jiff::civil::date;
 use lofte_notifier::{
     people::People,
-    schedule::{due_today, plan_book},
+    schedule::{due_today, plans_of},
 };
 use lofte_proto::{
     calendar::{Occasion, ReminderPolicy},
@@ -87,7 +87,7 @@ fn reminders_escalations_and_at_most_once() {
 
     // 2 May: 14 days before. Every organisation owes something: every reporter gets one digest.
     let people = directory(&[&pf]);
-    let due = due_today(&events, &plan_book(&events), &people, date(2022, 5, 2), &policy, &none);
+    let due = due_today(&plans_of(&events, date(2022, 5, 2)), &people, date(2022, 5, 2), &policy, &none);
     assert!(due.iter().all(|d| d.occasion == Occasion::Before(14)));
     let to: BTreeSet<String> = due.iter().map(|d| d.to.email.to_string()).collect();
     assert_eq!(to, reporters(&pf, &["polisen", "kommunen", "vatterhem"]));
@@ -119,15 +119,15 @@ fn reminders_escalations_and_at_most_once() {
         push(&mut events, &pf, "kommunen", e, "2022-05-02T08:00:00Z");
     }
     // 10 May: the latest occasion (14 days before) was sent: nothing is due.
-    assert!(due_today(&events, &plan_book(&events), &people, date(2022, 5, 10), &policy, &none).is_empty());
+    assert!(due_today(&plans_of(&events, date(2022, 5, 10)), &people, date(2022, 5, 10), &policy, &none).is_empty());
     // 13 May: 3 days before — to the organisations that still owe, not Vätterhem.
-    let due = due_today(&events, &plan_book(&events), &people, date(2022, 5, 13), &policy, &none);
+    let due = due_today(&plans_of(&events, date(2022, 5, 13)), &people, date(2022, 5, 13), &policy, &none);
     let to: BTreeSet<String> = due.iter().map(|d| d.to.email.to_string()).collect();
     assert_eq!(to, reporters(&pf, &["polisen", "kommunen"]));
     assert!(due.iter().all(|d| d.occasion == Occasion::Before(3)));
 
     // 18 May: two days after the due date, the coordinators are told who still owes what.
-    let due = due_today(&events, &plan_book(&events), &people, date(2022, 5, 18), &policy, &none);
+    let due = due_today(&plans_of(&events, date(2022, 5, 18)), &people, date(2022, 5, 18), &policy, &none);
     let escalations: Vec<_> = due.iter().filter(|d| d.occasion == Occasion::Escalation(1)).collect();
     let coordinators: BTreeSet<String> =
         pf.people().iter().filter(|p| p.role == PersonRole::Coordinator).map(|p| p.email.to_string()).collect();
@@ -142,7 +142,7 @@ fn reminders_escalations_and_at_most_once() {
         parse_event("follow_up_approved", json!({"tertial": "2022-T1"})).unwrap(),
         "2022-05-20T08:00:00Z",
     );
-    assert!(due_today(&events, &plan_book(&events), &people, date(2022, 5, 25), &policy, &none)
+    assert!(due_today(&plans_of(&events, date(2022, 5, 25)), &people, date(2022, 5, 25), &policy, &none)
         .iter()
         .all(|d| d.items.iter().all(|i| i.tertial != t1)));
 }
@@ -159,8 +159,7 @@ fn one_digest_per_recipient_across_plans() {
     }
     let people = directory(&[&pf, &other]);
     let due = due_today(
-        &events,
-        &plan_book(&events),
+        &plans_of(&events, date(2022, 5, 2)),
         &people,
         date(2022, 5, 2),
         &ReminderPolicy::default(),
