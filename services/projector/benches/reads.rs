@@ -2,11 +2,12 @@
 //! with 200, 2,000, 20,000 and 100,000 events, against a real ledger, nats-server and projector
 //! (in this process, release build). For each size, `--reads` requests (default 20) of each kind:
 //!
-//! - `folded`: the report `as_of` a moment after everything, a different moment each time (a read
-//!   `as_of` folds the log: what a current read cost before reads were cached, and what the first
-//!   read after a write costs);
-//! - `current`: the current report, read again (served from the projector's cache);
-//! - `summary`: the current summary (the plan folded at its version, kept);
+//! - `as of`: the report `as_of` a moment after everything, a different moment each time (a read
+//!   `as_of` folds the log, as an auditor's replay does);
+//! - `report after a write`, `summary after a write`: one event appended, the projector waited
+//!   for until it applied it, then the current report (or summary) read — the plan's kept fold
+//!   brought forward by one event (ADR 0018);
+//! - `report again`: the current report, read again (served from the projector's cache);
 //! - `304`: the current report with its `ETag` in `If-None-Match`.
 //!
 //! cargo bench -p lofte-projector --bench reads [-- --sizes 200,2000,20000,100000 --reads 20]
@@ -51,6 +52,38 @@ fn rss_mb() -> f64 {
     let kb =
         status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.split_whitespace().next()?.parse().ok());
     kb.unwrap_or(0.0) / 1024.0
+}
+
+/// Appends `event(i)` and waits until the projector at `purl` has applied it.
+async fn write(http: &reqwest::Client, lurl: &str, purl: &str, i: usize) {
+    let r = http.post(format!("{lurl}/v1/events")).json(&event(i)).send().await;
+    let env: Value = r.and_then(|r| r.error_for_status()).expect("append").json().await.expect("envelope");
+    let seq = env["seq"].as_u64().expect("seq");
+    loop {
+        let v: Value = http.get(format!("{purl}/readyz")).send().await.expect("readyz").json().await.expect("json");
+        if v["applied_through_seq"].as_u64().unwrap_or(0) >= seq {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// `reads` reads of `url`, each after a write applied (the write not timed).
+async fn after_writes(
+    http: &reqwest::Client,
+    lurl: &str,
+    purl: &str,
+    url: &str,
+    reads: usize,
+    next: &mut usize,
+) -> Vec<Duration> {
+    let mut times = vec![];
+    for _ in 0..reads {
+        write(http, lurl, purl, *next).await;
+        *next += 1;
+        times.extend(timed(http, url, None, 1).await.0);
+    }
+    times
 }
 
 async fn timed(http: &reqwest::Client, url: &str, etag: Option<&str>, reads: usize) -> (Vec<Duration>, Option<String>) {
@@ -99,8 +132,14 @@ fn main() {
         let http = reqwest::Client::new();
         println!("reads: {reads} of each kind per size; one plan (Eksjö 2017), measure_counted events");
         println!(
-            "{:>8}  {:>19}  {:>19}  {:>19}  {:>19}  {:>8}",
-            "events", "folded p50/p95 ms", "current p50/p95 ms", "summary p50/p95 ms", "304 p50/p95 ms", "RSS MB"
+            "{:>8}  {:>19}  {:>19}  {:>19}  {:>19}  {:>19}  {:>8}",
+            "events",
+            "as of p50/p95 ms",
+            "report after write",
+            "summary after write",
+            "report again",
+            "304 p50/p95 ms",
+            "RSS MB"
         );
         for size in sizes {
             let (from, to) = (have, size.max(have));
@@ -140,19 +179,22 @@ fn main() {
                 let url = format!("{report}&as_of=2100-01-01T00:{:02}:{:02}Z", (size / 1000) % 60, i % 60);
                 folded.extend(timed(&http, &url, None, 1).await.0);
             }
+            let summary_url = format!("{purl}/v1/plans/eksjo-2017/summary");
+            let report_written = after_writes(&http, &lurl, &purl, &report, reads, &mut have).await;
+            let summary_written = after_writes(&http, &lurl, &purl, &summary_url, reads, &mut have).await;
             let (_, tag) = timed(&http, &report, None, 1).await;
             let (current, _) = timed(&http, &report, None, reads).await;
-            let (summary, _) = timed(&http, &format!("{purl}/v1/plans/eksjo-2017/summary"), None, reads).await;
             let (not_modified, _) = timed(&http, &report, tag.as_deref(), reads).await;
             let f = |d| {
                 let (a, b) = percentiles(d);
                 format!("{a:8.2} / {b:8.2}")
             };
             println!(
-                "{have:>8}  {}  {}  {}  {}  {:>8.0}",
+                "{have:>8}  {}  {}  {}  {}  {}  {:>8.0}",
                 f(folded),
+                f(report_written),
+                f(summary_written),
                 f(current),
-                f(summary),
                 f(not_modified),
                 rss_mb()
             );
