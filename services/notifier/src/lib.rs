@@ -8,7 +8,8 @@
 //!   [`key::SentKey`] already sent.
 //! - [`compose`] (pure): the mails in Swedish, plain text and HTML, with a Message-ID derived from
 //!   the occasion ([`swedish`]: dates as Swedes write them); [`message`] builds them for lettre.
-//! - [`mailer`]: sending over SMTP, or as files written exactly once ([`mail_files`]).
+//! - [`mailer`]: sending over SMTP, or as files written exactly once ([`mail_files`]) — the
+//!   `lofte-mail` kit, shared with the web application.
 //! - [`store`]: what the notifier keeps of its own in sled — sends, attempts, notes owed.
 //! - [`record`]: `reminder_sent` and `reminder_failed` through the ledger, as typed events.
 //! - [`failures`]: attempts counted, and the coordinators told after `max_attempts`.
@@ -25,8 +26,6 @@ pub mod error;
 pub mod failures;
 pub mod http;
 pub mod key;
-pub mod mail_files;
-pub mod mailer;
 pub mod message;
 pub mod people;
 pub mod record;
@@ -38,3 +37,5 @@ pub mod tick;
 
 pub use app::App;
 pub use error::{AppError, TickError};
+/// Sending (shared with the web application): the `lofte-mail` kit.
+pub use lofte_mail::{files as mail_files, mailer};

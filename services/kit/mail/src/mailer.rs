@@ -1,6 +1,6 @@
 //! Sending with lettre: SMTP (STARTTLS required, TLS from the start, or plain for a local relay)
 //! with credentials, a timeout and optionally a private CA to trust, or, when no SMTP host is
-//! configured, `.eml` files written exactly once ([`crate::mail_files`]). A failed send is tried
+//! configured, `.eml` files written exactly once ([`crate::files`]). A failed send is tried
 //! again a few times at once ([`Mailer::send_with_retries`]); later ticks try again after that.
 
 use std::{path::PathBuf, time::Duration};
@@ -14,7 +14,7 @@ use lettre::{
 };
 
 use crate::{
-    mail_files::{FileMailError, MailFiles},
+    files::{FileMailError, MailFiles},
     settings::{Smtp, Tls},
 };
 
