@@ -102,6 +102,10 @@ pub struct TokenEntry {
     pub name: Option<String>,
     /// When it was created (RFC 3339).
     pub created: String,
+    /// A service token that may record on behalf of a person of the directory (header
+    /// `Lofte-On-Behalf-Of`), as that person's role allows: the web application's (ADR 0019).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub delegate: bool,
 }
 
 impl TokenEntry {
@@ -176,7 +180,7 @@ pub fn new_token(
 ) -> (String, TokenEntry) {
     let token = format!("lofte_{}", hex::encode(random));
     let sha256 = hash_token(&token);
-    let entry = TokenEntry { id: sha256[..12].to_owned(), sha256, role, org, name, created };
+    let entry = TokenEntry { id: sha256[..12].to_owned(), sha256, role, org, name, created, delegate: false };
     (token, entry)
 }
 

@@ -62,6 +62,15 @@ fn if_match(h: &HeaderMap) -> Result<Option<u64>, Problem> {
     })
 }
 
+/// The person a delegate records for (`Lofte-On-Behalf-Of: <person id>`), if named.
+fn on_behalf_of(headers: &HeaderMap) -> Result<Option<uuid::Uuid>, Problem> {
+    let Some(v) = header_str(headers, principal::ON_BEHALF_OF)? else { return Ok(None) };
+    v.trim().parse().map(Some).map_err(|_| {
+        Problem::new(StatusCode::BAD_REQUEST, "bad-header", "Lofte-On-Behalf-Of: a person's id (a UUID)")
+            .field(principal::ON_BEHALF_OF)
+    })
+}
+
 fn event_response(status: StatusCode, rec: &Record) -> Response {
     Response::builder()
         .status(status)
@@ -78,6 +87,7 @@ fn event_response(status: StatusCode, rec: &Record) -> Response {
     params(
         ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body return the original event."),
         ("If-Match" = Option<String>, Header, description = "The stream version the client expects (0 for a new stream)."),
+        ("Lofte-On-Behalf-Of" = Option<String>, Header, description = "A delegate token only (the web application's): the id of the person of the directory this is recorded for; their role and organisations decide (ADR 0019)."),
     ),
     responses(
         (status = 201, description = "Recorded and on disk", body = lofte_proto::Envelope),
@@ -134,7 +144,13 @@ pub async fn post_event(
             Some((k, Hash::of(&canonical(&v))))
         }
     };
-    let author = principal::author(&who, &cmd)?;
+    let author = match on_behalf_of(&headers)? {
+        None => principal::author(&who, &cmd)?,
+        Some(id) => {
+            let person = st.people.get(&id).map_err(Problem::internal)?;
+            principal::author_for_person(&who, person.as_ref(), &cmd)?
+        }
+    };
     if let Some(p) = st.gate.borrow().problem() {
         st.metrics.unavailable.fetch_add(1, Ordering::Relaxed);
         return Err(p);

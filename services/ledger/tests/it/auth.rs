@@ -13,6 +13,8 @@ pub struct Tokens {
     pub service: String,
     pub polisen: String,
     pub vatterhem: String,
+    /// A service token that may record on behalf of people (the web application's).
+    pub web: String,
 }
 
 pub fn tokens(file: &std::path::Path) -> Tokens {
@@ -29,7 +31,11 @@ pub fn tokens(file: &std::path::Path) -> Tokens {
         service: make(3, Role::Service, None),
         polisen: make(4, Role::Reporter, Some("polisen")),
         vatterhem: make(5, Role::Reporter, Some("vatterhem")),
+        web: make(6, Role::Service, None),
     };
+    if let Some(web) = f.tokens.last_mut() {
+        web.delegate = true;
+    }
     std::fs::write(file, f.render()).unwrap();
     t
 }

@@ -12,6 +12,7 @@ mod common;
 mod crash;
 mod damaged;
 mod decide;
+mod delegation;
 mod disk_full;
 mod group_commit;
 mod nats_auth;
