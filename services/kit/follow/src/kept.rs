@@ -12,7 +12,7 @@ use std::{
 
 use lofte_proto::{
     event::Event,
-    fold::{Past, PlanFold},
+    fold::{Missing, Past, PlanFold},
     ids::{LedgerId, PlanId},
 };
 
@@ -72,19 +72,40 @@ impl KeptFolds {
             *entry = self.fresh(plan, generation);
         }
         let past = PlanViews { views: &self.views, plan };
-        let news = self.views.events_since(plan, entry.fold.applied())?;
-        if !matches!(entry.fold.catch_up(&news, &past), Ok(true)) {
+        if self.bring_forward(plan, &mut entry.fold, &past)?.is_err() {
             // Events of an earlier ledger arrived, or one in force was not found: fold it all.
             tracing::info!(%plan, "folding the plan again from its whole history");
             *entry = self.fresh(plan, generation);
-            let all = self.views.events(plan)?;
-            if let Err(e) = entry.fold.catch_up(&all, &past) {
+            if let Err(missing) = self.bring_forward(plan, &mut entry.fold, &past)? {
                 // The views lack an event they hold the correction of: start over next time.
                 entry.generation = 0;
-                return Err(e.into());
+                return Err(missing.map_or(ViewError::Unordered, ViewError::Missing));
             }
         }
         Ok(f(&entry.fold))
+    }
+
+    /// Applies to `fold` what the views took since, one event at a time (a whole history is
+    /// never read into memory at once). `Err`: the fold cannot take it — an event in force was
+    /// not found (`Some`), or events of a ledger came after a later ledger's (`None`; see
+    /// `PlanFold::catch_up`).
+    fn bring_forward(
+        &self,
+        plan: &PlanId,
+        fold: &mut PlanFold,
+        past: &PlanViews<'_>,
+    ) -> Result<Result<(), Option<Missing>>, ViewError> {
+        let applied = fold.applied().clone();
+        let mut outcome = Ok(());
+        self.views.each_since(plan, &applied, |env| {
+            outcome = match fold.catch_up(std::iter::once(&env), past) {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(None),
+                Err(m) => Err(Some(m)),
+            };
+            outcome.is_ok()
+        })?;
+        Ok(outcome)
     }
 
     fn fresh(&self, plan: &PlanId, generation: u64) -> Entry {

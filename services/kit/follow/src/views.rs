@@ -49,6 +49,8 @@ pub enum ViewError {
     Segment(#[from] SegmentError),
     #[error("the views are incomplete: {0}")]
     Missing(#[from] lofte_proto::fold::Missing),
+    #[error("the views hold a ledger's events out of order")]
+    Unordered,
     #[error("a stored event does not decode: {0}")]
     Decode(#[from] lofte_proto::envelope::DecodeError),
 }
@@ -190,14 +192,19 @@ impl Views {
         Ok(out)
     }
 
-    /// A plan's events after `applied` (the last seq taken per ledger; a ledger not named: from
-    /// its first), in (ledger, seq) order. Seeks to each ledger's next segment, so what it costs
-    /// grows with what is new, not with the plan's history.
-    pub fn events_since(&self, plan: &PlanId, applied: &BTreeMap<LedgerId, u64>) -> Result<Vec<Envelope>, ViewError> {
+    /// Gives `f` each of a plan's events after `applied` (the last seq taken per ledger; a
+    /// ledger not named: from its first), in (ledger, seq) order, one segment decoded at a time, until `f` says stop (`false`); whether it went through them
+    /// all. It seeks to each ledger's next segment, so what it costs grows with what is new, not
+    /// with the plan's history — and a whole history is never held in memory at once.
+    pub fn each_since(
+        &self,
+        plan: &PlanId,
+        applied: &BTreeMap<LedgerId, u64>,
+        mut f: impl FnMut(Envelope) -> bool,
+    ) -> Result<bool, ViewError> {
         let mut base = prefixed(&self.pre(), b'p', plan.as_str().as_bytes());
         base.push(0);
         let up = Upcasters::standard();
-        let mut out = vec![];
         let mut from = base.clone();
         // One round per ledger holding the plan's events: its key space is `base ledger \0 …`.
         while let Some(first) = self.db.range(from.as_slice()..).keys().next() {
@@ -212,14 +219,14 @@ impl Views {
             for r in self.db.range(start.as_slice()..next.as_slice()).values() {
                 for bytes in segments::events(&decompress(&r?)?) {
                     let e = Envelope::decode(bytes?, &up)?;
-                    if e.seq > after {
-                        out.push(e);
+                    if e.seq > after && !f(e) {
+                        return Ok(false);
                     }
                 }
             }
             from = next;
         }
-        Ok(out)
+        Ok(true)
     }
 
     /// The event of `plan` stored at `(ledger, seq)`, if there is one.

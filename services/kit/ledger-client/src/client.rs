@@ -68,10 +68,28 @@ impl LedgerClient {
     /// Records `event` under the idempotency `key` (the same key and body again return the
     /// original event).
     pub async fn append(&self, event: &NewEvent, key: &str) -> Result<Appended, ClientError> {
+        self.append_as(event, key, None).await
+    }
+
+    /// Records `event` on behalf of `person` of the people directory (a delegate token only: the
+    /// web application's; the ledger checks what the person may record, ADR 0019).
+    pub async fn append_for(&self, person: uuid::Uuid, event: &NewEvent, key: &str) -> Result<Appended, ClientError> {
+        self.append_as(event, key, Some(person)).await
+    }
+
+    async fn append_as(
+        &self,
+        event: &NewEvent,
+        key: &str,
+        person: Option<uuid::Uuid>,
+    ) -> Result<Appended, ClientError> {
         let deadline = Instant::now() + self.retry_for;
         let mut backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(2));
         loop {
-            let req = self.http.post(format!("{}/v1/events", self.base)).header("Idempotency-Key", key).json(event);
+            let mut req = self.http.post(format!("{}/v1/events", self.base)).header("Idempotency-Key", key).json(event);
+            if let Some(p) = person {
+                req = req.header("Lofte-On-Behalf-Of", p.to_string());
+            }
             let resp = req.send().await.map_err(|e| self.unreachable(&e))?;
             let status = resp.status();
             let retry_after =
