@@ -31,6 +31,9 @@ pub struct PlanSummary {
     /// Approved (locked) tertials, and when.
     #[serde(serialize_with = "ser_ts_map")]
     pub approved: BTreeMap<Tertial, Timestamp>,
+    /// The due dates the plan sets (`deadline_set`); a tertial without one is due by the
+    /// reminder policy's default (see `calendar::due_date`).
+    pub deadlines: BTreeMap<Tertial, Date>,
     pub promises: Vec<PromiseSummary>,
     /// Display names of the plan's areas and organisations.
     pub areas: BTreeMap<AreaId, String>,

@@ -1,0 +1,79 @@
+//! What the web application asks of the other services, with its own token: the people
+//! directory and recording (the ledger, through the one typed client), and the plans' follow-up
+//! (the projector's summaries, as JSON). It never opens their stores.
+
+use std::time::Duration;
+
+use lofte_ledger_client::{ClientError, LedgerClient};
+use lofte_proto::people::Person;
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::settings::Settings;
+
+/// Why a read of another service failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    #[error(transparent)]
+    Ledger(#[from] ClientError),
+    #[error("the projector at {url}: {why}")]
+    Projector { url: String, why: String },
+}
+
+/// The ledger and the projector, as the web application reaches them.
+#[derive(Debug, Clone)]
+pub struct Backend {
+    pub ledger: LedgerClient,
+    http: reqwest::Client,
+    projector: String,
+}
+
+impl Backend {
+    pub fn new(s: &Settings) -> Result<Backend, reqwest::Error> {
+        let mut headers = HeaderMap::new();
+        if let Some(t) = &s.token {
+            if let Ok(mut v) = HeaderValue::from_str(&format!("Bearer {}", t.expose())) {
+                v.set_sensitive(true);
+                headers.insert(AUTHORIZATION, v);
+            }
+        }
+        let http = reqwest::Client::builder().default_headers(headers).timeout(Duration::from_secs(10)).build()?;
+        Ok(Backend {
+            ledger: LedgerClient::new(&s.ledger_url, http.clone()).retry_for(Duration::from_secs(5)),
+            http,
+            projector: s.projector_url.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// Everyone in the directory.
+    pub async fn people(&self) -> Result<Vec<Person>, BackendError> {
+        Ok(self.ledger.people().await?)
+    }
+
+    /// The person with `id`, unless erased or gone.
+    pub async fn person(&self, id: Uuid) -> Result<Option<Person>, BackendError> {
+        Ok(self.people().await?.into_iter().find(|p| p.id == id && p.erased_at.is_none()))
+    }
+
+    /// The ids of the plans the projector knows.
+    pub async fn plans(&self) -> Result<Vec<String>, BackendError> {
+        let v = self.get("/v1/plans").await?;
+        Ok(v["plans"].as_array().into_iter().flatten().filter_map(|p| p["plan"].as_str().map(str::to_owned)).collect())
+    }
+
+    /// A plan's current summary.
+    pub async fn summary(&self, plan: &str) -> Result<Value, BackendError> {
+        self.get(&format!("/v1/plans/{plan}/summary")).await
+    }
+
+    async fn get(&self, path: &str) -> Result<Value, BackendError> {
+        let url = format!("{}{path}", self.projector);
+        let fail = |why: String| BackendError::Projector { url: url.clone(), why };
+        let r = self.http.get(&url).send().await.map_err(|e| fail(e.to_string()))?;
+        if !r.status().is_success() {
+            return Err(fail(format!("answered {}", r.status())));
+        }
+        r.json().await.map_err(|e| fail(e.to_string()))
+    }
+}

@@ -1,0 +1,69 @@
+//! The shell of every page: `lang="sv"`, a unique title ("Fel: …" when a form has errors), a skip
+//! link to the content, the header with who is signed in and "Logga ut", the main content, and
+//! a GOV.UK-style error summary when a form has errors.
+
+use maud::{html, Markup, DOCTYPE};
+
+/// Who is signed in, as the header shows them.
+#[derive(Debug, Clone)]
+pub struct Who {
+    /// Their name, or what they are ("rapportör för polisen").
+    pub name: String,
+    /// The session's form token.
+    pub csrf: String,
+}
+
+/// What a page needs besides its content.
+#[derive(Debug, Clone, Default)]
+pub struct Shell<'a> {
+    pub title: &'a str,
+    pub who: Option<&'a Who>,
+    /// Field errors of the form on the page: (the field's id, the message).
+    pub errors: &'a [(String, String)],
+}
+
+/// A whole page.
+pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
+    let title = if shell.errors.is_empty() { shell.title.to_owned() } else { format!("Fel: {}", shell.title) };
+    html! {
+        (DOCTYPE)
+        html lang="sv" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – Lofte" }
+                link rel="stylesheet" href="/static/lofte.css";
+            }
+            body {
+                a.skip href="#innehall" { "Hoppa till innehållet" }
+                header.site {
+                    a.brand href="/" { "Lofte" }
+                    span.tagline { "Uppföljning av medborgarlöften" }
+                    @if let Some(who) = shell.who {
+                        div.who {
+                            span { (who.name) }
+                            form method="post" action="/logga-ut" {
+                                input type="hidden" name="_csrf" value=(who.csrf);
+                                button.link type="submit" { "Logga ut" }
+                            }
+                        }
+                    }
+                }
+                main id="innehall" tabindex="-1" {
+                    @if !shell.errors.is_empty() {
+                        div.error-summary role="alert" aria-labelledby="fel-rubrik" tabindex="-1" {
+                            h2 id="fel-rubrik" { "Det finns fel i formuläret" }
+                            ul {
+                                @for (field, message) in shell.errors {
+                                    li { a href={ "#" (field) } { (message) } }
+                                }
+                            }
+                        }
+                    }
+                    (content)
+                }
+                footer.site { p { "Lofte – medborgarlöften följs upp här, av dem som gör arbetet." } }
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The pages, server-rendered in Swedish with maud (every value escaped): the shell every page
+//! shares ([`layout`]), sign-in ([`signin`]) and "Att göra" ([`todo`]). No inline script or style:
+//! the stylesheet is served by `lofte-web` itself (`/static/lofte.css`), so the Content-Security-
+//! Policy needs no `unsafe-inline`.
+
+pub mod layout;
+pub mod signin;
+pub mod todo;
+
+pub use layout::{page, Shell, Who};

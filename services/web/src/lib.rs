@@ -1,0 +1,25 @@
+//! # lofte-web
+//!
+//! Lofte's web application, in Swedish, for the people who do the work: sign in with a link
+//! mailed to the address the people directory knows, see what you owe ("Att göra"), log what
+//! happened. Server-rendered HTML that works without JavaScript; it records through the ledger
+//! on behalf of the person signed in (ADR 0019) and reads the projector, never their stores.
+//!
+//! - [`settings`]: what it is told (`[web]`); [`app`]: building and running it.
+//! - [`store`]: sign-in links and sessions in sled, stored hashed; [`limits`]: how often links
+//!   may be asked for.
+//! - [`backend`]: the ledger (the one typed client) and the projector.
+//! - [`todo`] (pure): "Att göra" from the plans' summaries; [`html`]: the pages;
+//!   [`http`]: the routes, cookies, CSRF and security headers.
+
+pub mod app;
+pub mod backend;
+pub mod html;
+pub mod http;
+pub mod limits;
+pub mod settings;
+pub mod store;
+pub mod todo;
+
+pub use app::{App, AppError};
+pub use settings::Settings;

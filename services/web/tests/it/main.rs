@@ -1,0 +1,7 @@
+//! `lofte-web` against the real parts: nats-server, a ledger and a projector holding Jönköping
+//! 2022 with its people in the directory, a real SMTP server receiving the sign-in mail.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod signin;
+mod stack;

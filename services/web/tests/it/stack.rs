@@ -1,0 +1,161 @@
+//! The stack a web test runs against, and a browser-less client that keeps its cookies.
+
+use std::{collections::BTreeMap, time::Duration};
+
+use lofte_ledger::{settings::NatsSettings, App as Ledger, Settings as LedgerSettings};
+use lofte_mail::Tls;
+use lofte_proto::{command::new_event, ids::OrgId, planfile};
+use lofte_service::nats::NatsConnection;
+use lofte_test_support::{poll_until, NatsServer, SmtpServer};
+use lofte_web::{App, Settings};
+use reqwest::{header, redirect::Policy, StatusCode};
+use tokio_util::sync::CancellationToken;
+
+const JONKOPING: &str = include_str!("../../../../deploy/plans/jonkoping-2022.toml");
+
+pub struct Stack {
+    pub web: String,
+    pub ledger: String,
+    pub smtp: SmtpServer,
+    pub plan: planfile::PlanFile,
+    _nats: NatsServer,
+    _dirs: Vec<tempfile::TempDir>,
+    cancel: CancellationToken,
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+pub async fn stack() -> Stack {
+    let nats = NatsServer::start().await.unwrap();
+    let smtp = SmtpServer::start().await.unwrap();
+    let cancel = CancellationToken::new();
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let ledger = Ledger::build(LedgerSettings {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dirs[0].path().to_owned(),
+        nats: NatsSettings { connection: NatsConnection::new(nats.url()), ..NatsSettings::default() },
+        ..LedgerSettings::default()
+    })
+    .await
+    .unwrap();
+    let lurl = format!("http://{}", ledger.addr());
+    tokio::spawn(ledger.run(cancel.clone()));
+    let projector = lofte_projector::App::build(lofte_projector::Settings {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dirs[1].path().to_owned(),
+        nats: NatsConnection::new(nats.url()),
+        ledgers: BTreeMap::from([("local".to_owned(), lurl.clone())]),
+        ..lofte_projector::Settings::default()
+    })
+    .await
+    .unwrap();
+    let purl = format!("http://{}", projector.addr());
+    tokio::spawn(projector.run(cancel.clone()));
+    let plan = planfile::parse(JONKOPING).unwrap();
+    let kommunen = OrgId::new("kommunen").unwrap();
+    let http = reqwest::Client::new();
+    for e in plan.events() {
+        let body = new_event(plan.plan_id(), &kommunen, &e);
+        poll_until("the ledger to take appends", Duration::from_secs(20), || async {
+            let r = http.post(format!("{lurl}/v1/events")).json(&body).send().await.unwrap();
+            match r.status() {
+                StatusCode::SERVICE_UNAVAILABLE => Err(r.text().await.unwrap()),
+                s if s.is_success() => Ok(Some(())),
+                s => panic!("{s}: {}", r.text().await.unwrap()),
+            }
+        })
+        .await
+        .unwrap();
+    }
+    for p in plan.people() {
+        let r = http.post(format!("{lurl}/v1/people")).json(p).send().await.unwrap();
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    }
+    poll_until("the projector to hold the plan", Duration::from_secs(20), || async {
+        let r = http.get(format!("{purl}/v1/plans/jonkoping-2022/summary")).send().await.unwrap();
+        Ok::<_, String>(r.status().is_success().then_some(()))
+    })
+    .await
+    .unwrap();
+    // The links in mails point at the public URL: a port known before the web application binds.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut settings = Settings {
+        listen: format!("127.0.0.1:{port}").parse().unwrap(),
+        public_url: format!("http://127.0.0.1:{port}"),
+        data_dir: dirs[2].path().join("web"),
+        ledger_url: lurl.clone(),
+        projector_url: purl,
+        mail_dir: dirs[2].path().join("mail"),
+        ..Settings::default()
+    };
+    settings.smtp.host = Some("127.0.0.1".into());
+    settings.smtp.port = smtp.port();
+    settings.smtp.tls = Tls::None;
+    let app = App::build(settings).await.unwrap();
+    let web = format!("http://{}", app.addr());
+    tokio::spawn(app.run(cancel.clone()));
+    Stack { web, ledger: lurl, smtp, plan, _nats: nats, _dirs: dirs, cancel }
+}
+
+/// A client that keeps cookies as a browser would and does not follow redirects.
+#[derive(Debug, Default)]
+pub struct Browser {
+    http: reqwest::Client,
+    pub cookies: BTreeMap<String, String>,
+}
+
+/// An answer: status, headers, body.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// The value of the hidden `_csrf` input.
+    pub fn csrf(&self) -> String {
+        let at = self.body.find("name=\"_csrf\" value=\"").expect("a form token") + 20;
+        self.body[at..].split('"').next().unwrap().to_owned()
+    }
+
+    pub fn title(&self) -> String {
+        let at = self.body.find("<title>").unwrap() + 7;
+        self.body[at..].split("</title>").next().unwrap().to_owned()
+    }
+}
+
+impl Browser {
+    pub fn new() -> Browser {
+        Browser { http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(), cookies: BTreeMap::new() }
+    }
+
+    async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
+        let cookie: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let resp = req.header(header::COOKIE, cookie.join("; ")).send().await.unwrap();
+        for c in resp.headers().get_all(header::SET_COOKIE) {
+            let (kv, _) = c.to_str().unwrap().split_once(';').unwrap();
+            let (k, v) = kv.split_once('=').unwrap();
+            if v.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        Page { status: resp.status(), headers: resp.headers().clone(), body: resp.text().await.unwrap() }
+    }
+
+    pub async fn get(&mut self, url: &str) -> Page {
+        let req = self.http.get(url);
+        self.send(req).await
+    }
+
+    pub async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Page {
+        let req = self.http.post(url).form(form);
+        self.send(req).await
+    }
+}
