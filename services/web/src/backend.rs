@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use lofte_ledger_client::{ClientError, LedgerClient};
-use lofte_proto::people::Person;
+use lofte_proto::people::{Person, PersonRole};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use serde_json::Value;
 use uuid::Uuid;
@@ -54,6 +54,20 @@ impl Backend {
     /// The person with `id`, unless erased or gone.
     pub async fn person(&self, id: Uuid) -> Result<Option<Person>, BackendError> {
         Ok(self.people().await?.into_iter().find(|p| p.id == id && p.erased_at.is_none()))
+    }
+
+    /// Who the person with `id` reports as: the directory's reporter entry with their address
+    /// (one address may be a reporter and a coordinator: two entries, ADR 0017). `None`: erased,
+    /// gone, or no reporter.
+    pub async fn reporter(&self, id: Uuid) -> Result<Option<Person>, BackendError> {
+        let people = self.people().await?;
+        let Some(email) = people.iter().find(|p| p.id == id && p.erased_at.is_none()).and_then(|p| p.email.clone())
+        else {
+            return Ok(None);
+        };
+        Ok(people
+            .into_iter()
+            .find(|p| p.erased_at.is_none() && p.role == PersonRole::Reporter && p.email.as_ref() == Some(&email)))
     }
 
     /// The ids of the plans the projector knows.

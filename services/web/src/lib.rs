@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod backend;
+pub mod forms;
 pub mod html;
 pub mod http;
 pub mod limits;

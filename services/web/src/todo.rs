@@ -107,7 +107,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// What a cell holds, in words.
-fn logged(cell: &Value) -> Vec<String> {
+pub fn logged(cell: &Value) -> Vec<String> {
     let n = |k: &str| cell[k].as_array().map_or(0, Vec::len);
     let mut out = vec![];
     for (k, one, many) in [

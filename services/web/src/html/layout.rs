@@ -13,6 +13,18 @@ pub struct Who {
     pub csrf: String,
 }
 
+impl Who {
+    /// The person's name, or their address when the directory has no name.
+    pub fn of(person: &lofte_proto::people::Person, csrf: String) -> Who {
+        let name = match (&person.name, &person.email) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(e)) => e.to_string(),
+            (None, None) => person.described(),
+        };
+        Who { name, csrf }
+    }
+}
+
 /// What a page needs besides its content.
 #[derive(Debug, Clone, Default)]
 pub struct Shell<'a> {

@@ -4,6 +4,7 @@
 //! Policy needs no `unsafe-inline`.
 
 pub mod layout;
+pub mod log;
 pub mod signin;
 pub mod todo;
 

@@ -29,7 +29,7 @@ pub fn page_for(who: &Who, plans: &[PlanTodo]) -> Markup {
                 ul.items {
                     @for i in &p.items {
                         li.item.late[i.late()] {
-                            h3 { (i.title) }
+                            h3 { a href={ "/plan/" (p.plan) "/aktivitet/" (i.activity) } { (i.title) } }
                             p.meta {
                                 span { "Tertial " (i.tertial.to_string()) }
                                 " · "

@@ -33,7 +33,7 @@ pub fn session(st: &AppState, headers: &HeaderMap) -> Option<(String, Session)> 
 /// `GET /`.
 pub async fn todo(State(st): State<AppState>, headers: HeaderMap) -> Response {
     let Some((_, session)) = session(&st, &headers) else { return Redirect::to("/logga-in").into_response() };
-    let person = match st.backend.person(session.person).await {
+    let person = match st.backend.reporter(session.person).await {
         Ok(Some(p)) => p,
         // Erased since they signed in: nothing more for them.
         Ok(None) => return Redirect::to("/logga-in").into_response(),
@@ -54,6 +54,6 @@ pub async fn todo(State(st): State<AppState>, headers: HeaderMap) -> Response {
             plans.push(todo::plan_todo(&person, &summary, today, st.settings.default_due_after_days));
         }
     }
-    let who = Who { name: person.described(), csrf: session.csrf };
+    let who = Who::of(&person, session.csrf);
     html::todo::page_for(&who, &plans).into_response()
 }

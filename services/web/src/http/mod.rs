@@ -8,6 +8,7 @@
 //! another's, is `403` and does nothing.
 
 mod home;
+mod log;
 mod signin;
 
 use std::sync::Arc;
@@ -47,6 +48,9 @@ pub fn router(state: AppState) -> Router {
         .route("/logga-in", get(signin::form).post(signin::request))
         .route("/logga-in/{secret}", get(signin::confirm).post(signin::sign_in))
         .route("/logga-ut", post(signin::sign_out))
+        .route("/plan/{plan}/aktivitet/{activity}", get(log::activity))
+        .route("/plan/{plan}/aktivitet/{activity}/logga/{kind}", get(log::form).post(log::record))
+        .route("/plan/{plan}/aktivitet/{activity}/registrerat/{id}", get(log::recorded))
         .route("/static/lofte.css", get(stylesheet))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)

@@ -119,7 +119,13 @@ pub struct Page {
 impl Page {
     /// The value of the hidden `_csrf` input.
     pub fn csrf(&self) -> String {
-        let at = self.body.find("name=\"_csrf\" value=\"").expect("a form token") + 20;
+        self.hidden("_csrf")
+    }
+
+    /// The value of the hidden input `name`.
+    pub fn hidden(&self, name: &str) -> String {
+        let pat = format!("name=\"{name}\" value=\"");
+        let at = self.body.find(&pat).unwrap_or_else(|| panic!("no {name} in {}", self.body)) + pat.len();
         self.body[at..].split('"').next().unwrap().to_owned()
     }
 
@@ -158,4 +164,32 @@ impl Browser {
         let req = self.http.post(url).form(form);
         self.send(req).await
     }
+}
+
+/// A browser signed in as the person with `email`, through the mailed link.
+pub async fn signed_in(s: &Stack, email: &str) -> Browser {
+    let mut b = Browser::new();
+    let form = b.get(&format!("{}/logga-in", s.web)).await;
+    let csrf = form.csrf();
+    let sent = b.post(&format!("{}/logga-in", s.web), &[("_csrf", &csrf), ("epost", email)]).await;
+    assert_eq!(sent.status, StatusCode::OK);
+    let mail = poll_until("the sign-in mail", Duration::from_secs(20), || async {
+        Ok::<_, String>(s.smtp.messages().into_iter().find(|m| m.header("To").as_deref() == Some(email)))
+    })
+    .await
+    .unwrap();
+    let body = mail.raw.replace("=\r\n", "").replace("=\n", "");
+    let at = body.find(&format!("{}/logga-in/", s.web)).unwrap();
+    let link: String = body[at..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let confirm = b.get(&link).await;
+    let token = confirm.csrf();
+    assert_eq!(b.post(&link, &[("_csrf", &token)]).await.status, StatusCode::SEE_OTHER);
+    b
+}
+
+/// The ledger's whole log.
+pub async fn log(s: &Stack) -> Vec<serde_json::Value> {
+    let v: serde_json::Value =
+        reqwest::get(format!("{}/v1/events?after=0&limit=1000", s.ledger)).await.unwrap().json().await.unwrap();
+    v["events"].as_array().unwrap().clone()
 }
