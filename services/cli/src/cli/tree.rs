@@ -111,6 +111,10 @@ pub enum TokenCommand {
         /// Who holds it (kept in the file for people reading it).
         #[arg(long)]
         name: Option<String>,
+        /// A service token that may record on behalf of people of the directory, as their role
+        /// allows (the web application's, ADR 0019). Service tokens only.
+        #[arg(long)]
+        delegate: bool,
         /// The services' tokens file.
         #[arg(long, env = "LOFTE_TOKENS_FILE", default_value = "var/tokens.toml")]
         tokens_file: PathBuf,

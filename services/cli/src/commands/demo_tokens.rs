@@ -83,13 +83,26 @@ pub fn add_reporters(
     Ok(added)
 }
 
+/// Adds the web application's token (a delegate service token, ADR 0019) if there is none yet
+/// (a data directory from before the web application); keeps it in `DATA/demo-tokens.toml`.
+pub fn add_web(data: &Path, demo: &mut DemoTokens) -> anyhow::Result<()> {
+    if demo.tokens.contains_key("web") {
+        return Ok(());
+    }
+    let file = data.join("tokens.toml");
+    let (t, _) = super::token::create_with(&file, "service", None, Some("lofte up: the web application".into()), true)?;
+    demo.tokens.insert("web".into(), t);
+    write_private(&data.join("demo-tokens.toml"), &toml::to_string(&demo.tokens)?)?;
+    Ok(())
+}
+
 /// Writes `DATA/cli.toml`: a profile per demo token, `coordinator` by default.
 pub fn write_profiles(data: &Path, ledger: &str, projector: &str, demo: &DemoTokens) -> anyhow::Result<String> {
     let path = std::path::absolute(data.join("cli.toml")).context("cannot name the data directory")?;
     let mut file = ConfigFile { default: Some("coordinator".into()), profiles: BTreeMap::new() };
     let at = |token: Option<String>| Profile { ledger: Some(ledger.into()), projector: Some(projector.into()), token };
     file.profiles.insert("public".into(), at(None));
-    for (name, token) in &demo.tokens {
+    for (name, token) in demo.tokens.iter().filter(|(n, _)| *n != "web") {
         file.profiles.insert(name.clone(), at(Some(token.clone())));
     }
     let text = format!(

@@ -20,7 +20,7 @@ use crate::{
 pub fn run(cmd: &TokenCommand, global: &GlobalArgs) -> anyhow::Result<()> {
     let as_json = global.json;
     match cmd {
-        TokenCommand::Create { role, org, name, tokens_file } => {
+        TokenCommand::Create { role, org, name, delegate, tokens_file } => {
             // The profile is checked before the token is made: a refusal writes nothing.
             let saved = match &global.profile {
                 Some(p) => Some((p, profile_file(global)?)),
@@ -29,7 +29,7 @@ pub fn run(cmd: &TokenCommand, global: &GlobalArgs) -> anyhow::Result<()> {
             if let Some((p, path)) = &saved {
                 crate::profile::check_free(path, p)?;
             }
-            let token = create(tokens_file, role, org.as_deref(), name.clone())?;
+            let token = create_with(tokens_file, role, org.as_deref(), name.clone(), *delegate)?;
             if let Some((p, path)) = &saved {
                 let profile = Profile {
                     ledger: global.ledger.clone(),
@@ -87,7 +87,21 @@ pub fn run(cmd: &TokenCommand, global: &GlobalArgs) -> anyhow::Result<()> {
 
 /// Adds a new token to `file` (created if missing); returns the token and its id.
 pub fn create(file: &Path, role: &str, org: Option<&str>, name: Option<String>) -> anyhow::Result<(String, String)> {
+    create_with(file, role, org, name, false)
+}
+
+/// As [`create`]; `delegate`: a service token that records on behalf of people (ADR 0019).
+pub fn create_with(
+    file: &Path,
+    role: &str,
+    org: Option<&str>,
+    name: Option<String>,
+    delegate: bool,
+) -> anyhow::Result<(String, String)> {
     let role: Role = role.parse().map_err(|e: lofte_proto::auth::UnknownRole| anyhow!("--role: {e}"))?;
+    if delegate && role != Role::Service {
+        return Err(anyhow!("--delegate: only a service token records on behalf of people"));
+    }
     let org = org.map(|o| OrgId::new(o).map_err(|e| anyhow!("--org {o:?}: {e}"))).transpose()?;
     if (role == Role::Reporter) != org.is_some() {
         return Err(anyhow!("--org: a reporter token needs --org ORG, and only a reporter token takes one"));
@@ -96,7 +110,8 @@ pub fn create(file: &Path, role: &str, org: Option<&str>, name: Option<String>) 
     let mut random = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut random);
     let created = jiff::Timestamp::now().to_string();
-    let (token, entry) = new_token(random, role, org, name, created);
+    let (token, mut entry) = new_token(random, role, org, name, created);
+    entry.delegate = delegate;
     let id = entry.id.clone();
     f.tokens.push(entry);
     write(file, &f)?;

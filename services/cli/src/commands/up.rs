@@ -211,7 +211,7 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
     }
     let data = &u.data_dir;
     let logs = data.join("logs");
-    for d in ["nats", "ledger", "projector", "notifier", "mail", "logs"] {
+    for d in ["nats", "ledger", "projector", "notifier", "web", "mail", "logs"] {
         std::fs::create_dir_all(data.join(d)).with_context(|| format!("cannot create {}", data.join(d).display()))?;
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(&plans_dir)?
@@ -220,6 +220,7 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
         .collect();
     files.sort();
     let mut demo = super::demo_tokens::ensure(data, &files)?;
+    super::demo_tokens::add_web(data, &mut demo)?;
     let tokens_file = data.join("tokens.toml").display().to_string();
     let service_token = demo.get("service").unwrap_or_default().to_owned();
     let (np, mp) = (port(4222)?, port(8222)?);
@@ -310,6 +311,28 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
         ],
         &logs,
     )?;
+    let wp = port(7440)?;
+    let wurl_public = format!("http://127.0.0.1:{wp}");
+    std::env::set_var("LOFTE__WEB__TOKEN", demo.get("web").unwrap_or_default());
+    let (web, wurl) = start(
+        "web",
+        &sibling("lofte-web")?,
+        &[
+            "--listen".into(),
+            listen(wp),
+            "--data-dir".into(),
+            s(&data.join("web")),
+            "--public-url".into(),
+            wurl_public,
+            "--ledger-url".into(),
+            lurl.clone(),
+            "--projector-url".into(),
+            purl.clone(),
+            "--mail-dir".into(),
+            s(&data.join("mail")),
+        ],
+        &logs,
+    )?;
     let here = Global::at(&lurl, &purl, demo.get("coordinator"))?;
     for f in files {
         super::plan::import(&here, &ImportArgs { file: f, actor: None, dry_run: false }).await.map_err(|e| {
@@ -339,6 +362,10 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
         println!("reporter tokens and profiles for {}", added.join(", "));
     }
     println!(
+        "\nWeb: {wurl}  — sign in as a demo reporter with kommunpolis.jonkoping@polisen.example (Polisen) or\n     trygghet@jonkoping.example (Kommunen); the sign-in link is mailed as a file into {} (open the newest\n     .eml there and follow the link).",
+        s(&data.join("mail"))
+    );
+    println!(
         "\nledger    {lurl}        (log in {})\nprojector {purl}        (views in {})\nnotifier  {ourl}        (mails in {})\nnats      {nats_url}   (logs in {})\n",
         s(&data.join("ledger")),
         s(&data.join("projector")),
@@ -355,7 +382,7 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
     let _ = g;
     tokio::select! { _ = int.recv() => {}, _ = term.recv() => {} }
     // Stop in reverse order: the writers first, NATS last.
-    for mut svc in [notifier, projector, ledger, nats] {
+    for mut svc in [web, notifier, projector, ledger, nats] {
         svc.stop();
         eprintln!("stopped {}", svc.name);
     }

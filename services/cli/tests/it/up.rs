@@ -115,6 +115,39 @@ async fn the_whole_stack_comes_up_stops_and_resumes() {
     .unwrap();
     assert!(reqwest::get(format!("{projector}/healthz")).await.unwrap().status().is_success());
     assert!(reqwest::get(format!("{notifier}/healthz")).await.unwrap().status().is_success());
+    // The web application, whose URL comes first, says how to sign in; a demo reporter asking for
+    // a link gets it as a mail file in the data directory (ADR 0019: through the web's own token).
+    let web = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("Web: "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    assert!(lines.iter().position(|l| l.starts_with("Web: ")) < lines.iter().position(|l| l.starts_with("ledger")));
+    let form = reqwest::get(format!("{web}/logga-in")).await.unwrap();
+    assert!(form.status().is_success());
+    let pre = form.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let csrf = pre.split('=').nth(1).unwrap().to_owned();
+    let r = reqwest::Client::new()
+        .post(format!("{web}/logga-in"))
+        .header("cookie", &pre)
+        .form(&[("_csrf", csrf.as_str()), ("epost", "kommunpolis.jonkoping@polisen.example")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let link = lofte_test_support::poll_until("the sign-in mail file", Duration::from_secs(20), || async {
+        let found = std::fs::read_dir(data.path().join("mail")).unwrap().filter_map(Result::ok).find_map(|e| {
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            let text = text.replace("=\r\n", "").replace("=\n", "");
+            let at = text.find(&format!("{web}/logga-in/"))?;
+            Some(text[at..].split_whitespace().next()?.to_owned())
+        });
+        Ok::<_, String>(found)
+    })
+    .await
+    .unwrap();
+    assert_eq!(reqwest::get(&link).await.unwrap().status(), reqwest::StatusCode::OK, "{link}");
     // A coordinator imports a plan naming an organisation the sample plans do not: Brottsofferjouren.
     let eksjo = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/plans/eksjo-2017.toml"))
         .unwrap()
