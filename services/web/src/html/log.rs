@@ -31,15 +31,19 @@ impl Context {
 }
 
 /// The activity: what is logged in the open tertials, and what can be logged.
-pub fn activity(who: &Who, c: &Context) -> Markup {
+pub fn activity(who: &Who, c: &Context, submitted: Option<&str>) -> Markup {
     let content = html! {
         p.crumbs { a href="/" { "Att göra" } " › " (c.plan_title) }
+        @if let Some(t) = submitted {
+            div.notice role="status" { p { "Uppföljningen för tertial " (t) " är lämnad." } }
+        }
         h1 { (c.title) }
         @for (t, logged) in &c.logged {
             h2 { "Tertial " (t) }
             @if logged.is_empty() { p { "Inget loggat ännu." } } @else {
                 ul { @for l in logged { li { (l) } } }
             }
+            p { a href={ (c.base()) "/lamna/" (t) } { "Lämna uppföljningen för tertial " (t) } }
         }
         h2 { "Logga" }
         ul.actions {

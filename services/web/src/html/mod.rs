@@ -6,6 +6,7 @@
 pub mod layout;
 pub mod log;
 pub mod signin;
+pub mod submit;
 pub mod todo;
 
 pub use layout::{page, Shell, Who};

@@ -43,6 +43,9 @@ pub fn page_for(who: &Who, plans: &[PlanTodo]) -> Markup {
                                     span { (days(i.days_left)) }
                                 }
                             }
+                            @if !i.submitted {
+                                p { a href={ "/plan/" (p.plan) "/aktivitet/" (i.activity) "/lamna/" (i.tertial.to_string()) } { "Lämna uppföljningen" } }
+                            }
                             p {
                                 "Loggat: "
                                 @if i.logged.is_empty() { "inget ännu" } @else { (i.logged.join(", ")) }

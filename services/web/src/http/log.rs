@@ -29,7 +29,7 @@ use crate::{
     store, todo,
 };
 
-fn not_found() -> Response {
+pub(super) fn not_found() -> Response {
     let body = crate::html::page(
         &crate::html::Shell { title: "Sidan finns inte", ..Default::default() },
         maud::html! { h1 { "Sidan finns inte" } p { a href="/" { "Till Att göra" } } },
@@ -38,7 +38,7 @@ fn not_found() -> Response {
 }
 
 /// Who is asking and the activity's context, or the answer to give instead.
-async fn context(
+pub(super) async fn context(
     st: &AppState,
     headers: &HeaderMap,
     plan: &str,
@@ -110,10 +110,14 @@ async fn context(
 pub async fn activity(
     State(st): State<AppState>,
     Path((plan, activity)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<BTreeMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
     match context(&st, &headers, &plan, &activity).await {
-        Ok((who, _, c, _)) => log::activity(&who, &c).into_response(),
+        Ok((who, _, c, _)) => {
+            let submitted = q.get("lamnad").filter(|t| c.tertials.contains(t));
+            log::activity(&who, &c, submitted.map(String::as_str)).into_response()
+        }
         Err(r) => r,
     }
 }

@@ -10,6 +10,7 @@
 mod home;
 mod log;
 mod signin;
+mod submit;
 
 use std::sync::Arc;
 
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plan/{plan}/aktivitet/{activity}", get(log::activity))
         .route("/plan/{plan}/aktivitet/{activity}/logga/{kind}", get(log::form).post(log::record))
         .route("/plan/{plan}/aktivitet/{activity}/registrerat/{id}", get(log::recorded))
+        .route("/plan/{plan}/aktivitet/{activity}/lamna/{tertial}", get(submit::page).post(submit::submit))
         .route("/static/lofte.css", get(stylesheet))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)

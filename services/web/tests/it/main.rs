@@ -6,3 +6,4 @@
 mod log;
 mod signin;
 mod stack;
+mod submit;
