@@ -20,6 +20,8 @@ pub struct Context {
     pub areas: Vec<(String, String)>,
     /// The tertials not approved yet.
     pub tertials: Vec<String>,
+    /// The tertials approved: what is recorded for them is a late amendment.
+    pub approved: Vec<String>,
     /// What is logged per open tertial, in words.
     pub logged: Vec<(String, Vec<String>)>,
 }
@@ -94,15 +96,23 @@ pub fn form(
     once: &str,
     values: &BTreeMap<String, String>,
     errors: &[(String, String)],
+    late: Option<&str>,
 ) -> Markup {
     let error_of = |id: &str| errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str());
     let content = html! {
         p.crumbs { a href="/" { "Att göra" } " › " a href=(c.base()) { (c.title) } }
         h1 { (kind.title()) }
         p.lead { (c.title) }
+        @if let Some(t) = late {
+            div.warning role="alert" {
+                h2 { "Tertial " (t) " är redan godkänd" }
+                p { "Det du registrerar nu blir ett sent tillägg: det syns i uppföljningen som tillkommet efter godkännandet. Kontrollera uppgifterna och spara igen om det ska registreras." }
+            }
+        }
         form method="post" action={ (c.base()) "/logga/" (kind.slug()) } novalidate {
             input type="hidden" name="_csrf" value=(who.csrf);
             input type="hidden" name="_once" value=(once);
+            @if late.is_some() { input type="hidden" name="_sent" value="ja"; }
             @if c.orgs.len() > 1 {
                 div.field {
                     label for="organisation" { "För organisation" }
@@ -116,7 +126,7 @@ pub fn form(
             @for f in kind.fields() {
                 (field(c, &f, values.get(f.id).map_or("", String::as_str), error_of(f.id)))
             }
-            button type="submit" { "Spara" }
+            button type="submit" { @if late.is_some() { "Spara som sent tillägg" } @else { "Spara" } }
         }
     };
     page(&Shell { title: kind.title(), who: Some(who), errors }, content)

@@ -99,6 +99,7 @@ pub(super) async fn context(
             .flatten()
             .map(|(k, v)| (k.clone(), v.as_str().unwrap_or(k).to_owned()))
             .collect(),
+        approved: summary["approved"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default(),
         tertials,
         logged,
     };
@@ -130,7 +131,7 @@ pub async fn form(
 ) -> Response {
     let Some(kind) = Kind::from_slug(&kind) else { return not_found() };
     match context(&st, &headers, &plan, &activity).await {
-        Ok((who, _, c, _)) => log::form(&who, &c, kind, &store::secret(), &BTreeMap::new(), &[]).into_response(),
+        Ok((who, _, c, _)) => log::form(&who, &c, kind, &store::secret(), &BTreeMap::new(), &[], None).into_response(),
         Err(r) => r,
     }
 }
@@ -153,7 +154,7 @@ pub async fn record(
     let once = values.get("_once").filter(|o| o.len() == 64 && o.bytes().all(|b| b.is_ascii_hexdigit()));
     let Some(once) = once.cloned() else { return super::forbidden() };
     let show = |errors: &[(String, String)]| {
-        (StatusCode::UNPROCESSABLE_ENTITY, log::form(&who, &c, kind, &once, &values, errors)).into_response()
+        (StatusCode::UNPROCESSABLE_ENTITY, log::form(&who, &c, kind, &once, &values, errors, None)).into_response()
     };
     let actor = match values.get("organisation") {
         Some(o) if c.orgs.iter().any(|(id, _)| id == o) => o.clone(),
@@ -167,6 +168,12 @@ pub async fn record(
         Ok(d) => d,
         Err(errors) => return show(&errors),
     };
+    // Into an approved tertial: said first, recorded once confirmed (a late amendment).
+    if let Some(t) = tertial_of(&data).filter(|t| c.approved.contains(t)) {
+        if values.get("_sent").map(String::as_str) != Some("ja") {
+            return log::form(&who, &c, kind, &once, &values, &[], Some(&t)).into_response();
+        }
+    }
     let new: NewEvent =
         match serde_json::from_value(json!({"plan": plan, "actor": actor, "kind": kind.event_kind(), "data": data})) {
             Ok(n) => n,
@@ -225,6 +232,15 @@ pub async fn recorded(
     let org = c.orgs.iter().find(|(o, _)| event["actor"] == o.as_str()).map(|(_, n)| n.clone()).unwrap_or_default();
     lines.push(("För".to_owned(), org));
     log::recorded(&who, &c, kind, &lines, q.contains_key("igen")).into_response()
+}
+
+/// The tertial an event's data speaks of: its own, or its date's.
+fn tertial_of(data: &Value) -> Option<String> {
+    if let Some(t) = data["tertial"].as_str() {
+        return Some(t.to_owned());
+    }
+    let d: lofte_proto::date::BusinessDate = data["date"].as_str()?.parse().ok()?;
+    Some(lofte_proto::tertial::Tertial::of(d.deciding_day()).to_string())
 }
 
 /// The value an event's data holds for a form field, as text.

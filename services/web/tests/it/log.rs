@@ -88,3 +88,37 @@ async fn a_reporter_logs_a_dialogue_once_with_errors_said_at_their_fields() {
     assert_eq!(b.post(&format!("{base}/logga/dialog"), &no_token).await.status, StatusCode::FORBIDDEN);
     assert_eq!(log(&s).await.len(), before + 1, "nothing more written");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logging_into_an_approved_tertial_warns_first_that_it_is_a_late_amendment() {
+    let s = stack().await;
+    let approve = serde_json::json!({"plan": "jonkoping-2022", "actor": "kommunen", "kind": "follow_up_approved",
+        "data": {"tertial": "2022-T1"}});
+    let r = reqwest::Client::new().post(format!("{}/v1/events", s.ledger)).json(&approve).send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let mut b = signed_in(&s, POLIS).await;
+    let url = format!("{}/plan/jonkoping-2022/aktivitet/samverkansmoten/logga/dialog", s.web);
+    // Once the projector has the approval, Att göra no longer lists T1.
+    for _ in 0..200 {
+        if !b.get(&format!("{}/", s.web)).await.body.contains("Tertial 2022-T1") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let form = b.get(&url).await;
+    let sent =
+        [("_csrf", form.csrf()), ("_once", form.hidden("_once")), ("datum", "13/1".into()), ("amne", "Sent".into())];
+    let sent: Vec<(String, String)> = sent.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let before = log(&s).await.len();
+    let refs: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let page = b.post(&url, &refs).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("redan godkänd") && page.body.contains("name=\"_sent\" value=\"ja\""), "{}", page.body);
+    assert_eq!(log(&s).await.len(), before, "warned first: nothing written");
+    let after_warning = before;
+    // Confirmed: recorded, once.
+    let mut confirmed: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    confirmed.push(("_sent", "ja"));
+    assert_eq!(b.post(&url, &confirmed).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(log(&s).await.len(), after_warning + 1);
+}
