@@ -81,6 +81,11 @@ impl Backend {
         self.get(&format!("/v1/plans/{plan}/summary")).await
     }
 
+    /// The events behind each figure of an activity's cells (`…/provenance?activity=`).
+    pub async fn provenance(&self, plan: &str, activity: &str) -> Result<Value, BackendError> {
+        self.get(&format!("/v1/plans/{plan}/provenance?activity={activity}")).await
+    }
+
     async fn get(&self, path: &str) -> Result<Value, BackendError> {
         let url = format!("{}{path}", self.projector);
         let fail = |why: String| BackendError::Projector { url: url.clone(), why };

@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod backend;
+pub mod entries;
 pub mod forms;
 pub mod html;
 pub mod http;

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use maud::{html, Markup};
 
 use super::{page, Shell, Who};
-use crate::forms::{Field, Input, Kind, STATUSES};
+use crate::{
+    entries::Entry,
+    forms::{Field, Input, Kind, STATUSES},
+};
 
 /// What the form pages need to know about the activity and the plan.
 #[derive(Debug, Clone)]
@@ -33,17 +36,37 @@ impl Context {
 }
 
 /// The activity: what is logged in the open tertials, and what can be logged.
-pub fn activity(who: &Who, c: &Context, submitted: Option<&str>) -> Markup {
+pub fn activity(who: &Who, c: &Context, notice: Option<&str>, entries: &[(String, Vec<Entry>)]) -> Markup {
+    let ours = |e: &Entry| c.orgs.iter().any(|(o, _)| *o == e.actor);
+    let name = |e: &Entry| c.orgs.iter().find(|(o, _)| *o == e.actor).map_or(e.actor.clone(), |(_, n)| n.clone());
     let content = html! {
         p.crumbs { a href="/" { "Att göra" } " › " (c.plan_title) }
-        @if let Some(t) = submitted {
-            div.notice role="status" { p { "Uppföljningen för tertial " (t) " är lämnad." } }
+        @if let Some(n) = notice {
+            div.notice role="status" { p { (n) } }
         }
         h1 { (c.title) }
         @for (t, logged) in &c.logged {
             h2 { "Tertial " (t) }
             @if logged.is_empty() { p { "Inget loggat ännu." } } @else {
                 ul { @for l in logged { li { (l) } } }
+            }
+            @if let Some((_, list)) = entries.iter().find(|(et, _)| et == t) {
+                @if !list.is_empty() {
+                    h3 { "Registrerat" }
+                    ul.entries {
+                        @for e in list {
+                            li {
+                                (e.text)
+                                @if e.corrected { " " em { "(rättad)" } }
+                                " – " (name(e))
+                                @if ours(e) {
+                                    " · " a href={ (c.base()) "/andra/" (e.id) } { "Rätta" span.visually-hidden { ": " (e.text) } }
+                                    " · " a href={ (c.base()) "/ta-bort/" (e.id) } { "Ta bort" span.visually-hidden { ": " (e.text) } }
+                                }
+                            }
+                        }
+                    }
+                }
             }
             p { a href={ (c.base()) "/lamna/" (t) } { "Lämna uppföljningen för tertial " (t) } }
         }
@@ -88,20 +111,38 @@ fn field(c: &Context, f: &Field, value: &str, error: Option<&str>) -> Markup {
     }
 }
 
-/// The form for `kind`, with what was typed and the errors, if any.
-pub fn form(
-    who: &Who,
-    c: &Context,
-    kind: Kind,
-    once: &str,
-    values: &BTreeMap<String, String>,
-    errors: &[(String, String)],
-    late: Option<&str>,
-) -> Markup {
-    let error_of = |id: &str| errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str());
+/// A form as shown: its kind, its nonce, what was typed, the errors; whether it records into an
+/// approved tertial (`late`, the tertial), and whether it corrects an earlier entry (`amend`, the
+/// entry's id: a reason is then asked for too).
+#[derive(Debug, Clone, Copy)]
+pub struct Draft<'a> {
+    pub kind: Kind,
+    pub once: &'a str,
+    pub values: &'a BTreeMap<String, String>,
+    pub errors: &'a [(String, String)],
+    pub late: Option<&'a str>,
+    pub amend: Option<&'a str>,
+}
+
+/// The form for a draft.
+pub fn form(who: &Who, c: &Context, d: &Draft<'_>) -> Markup {
+    let (kind, values, late) = (d.kind, d.values, d.late);
+    let error_of = |id: &str| d.errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str());
+    let title = if d.amend.is_some() { "Rätta uppgiften" } else { kind.title() };
+    let action = match d.amend {
+        Some(id) => format!("{}/andra/{id}", c.base()),
+        None => format!("{}/logga/{}", c.base(), kind.slug()),
+    };
+    let reason = crate::forms::Field {
+        id: "anledning",
+        label: "Anledning till rättelsen",
+        hint: "Visas för revisorer, till exempel Fel datum.",
+        input: crate::forms::Input::Text,
+        required: true,
+    };
     let content = html! {
         p.crumbs { a href="/" { "Att göra" } " › " a href=(c.base()) { (c.title) } }
-        h1 { (kind.title()) }
+        h1 { (title) }
         p.lead { (c.title) }
         @if let Some(t) = late {
             div.warning role="alert" {
@@ -109,11 +150,11 @@ pub fn form(
                 p { "Det du registrerar nu blir ett sent tillägg: det syns i uppföljningen som tillkommet efter godkännandet. Kontrollera uppgifterna och spara igen om det ska registreras." }
             }
         }
-        form method="post" action={ (c.base()) "/logga/" (kind.slug()) } novalidate {
+        form method="post" action=(action) novalidate {
             input type="hidden" name="_csrf" value=(who.csrf);
-            input type="hidden" name="_once" value=(once);
+            input type="hidden" name="_once" value=(d.once);
             @if late.is_some() { input type="hidden" name="_sent" value="ja"; }
-            @if c.orgs.len() > 1 {
+            @if c.orgs.len() > 1 && d.amend.is_none() {
                 div.field {
                     label for="organisation" { "För organisation" }
                     select id="organisation" name="organisation" {
@@ -126,10 +167,36 @@ pub fn form(
             @for f in kind.fields() {
                 (field(c, &f, values.get(f.id).map_or("", String::as_str), error_of(f.id)))
             }
+            @if d.amend.is_some() {
+                (field(c, &reason, values.get("anledning").map_or("", String::as_str), error_of("anledning")))
+            }
             button type="submit" { @if late.is_some() { "Spara som sent tillägg" } @else { "Spara" } }
         }
     };
-    page(&Shell { title: kind.title(), who: Some(who), errors }, content)
+    page(&Shell { title, who: Some(who), errors: d.errors }, content)
+}
+
+/// Asks to confirm a retraction, with its reason.
+pub fn retract(who: &Who, c: &Context, id: &str, text: &str, once: &str, error: Option<&str>) -> Markup {
+    let errors: Vec<(String, String)> = error.map(|e| ("anledning".to_owned(), e.to_owned())).into_iter().collect();
+    let content = html! {
+        p.crumbs { a href="/" { "Att göra" } " › " a href=(c.base()) { (c.title) } }
+        h1 { "Ta bort uppgiften" }
+        p { "Det här tas bort ur uppföljningen: " strong { (text) } ". Det finns kvar i historiken, markerat som borttaget." }
+        form method="post" action={ (c.base()) "/ta-bort/" (id) } novalidate {
+            input type="hidden" name="_csrf" value=(who.csrf);
+            input type="hidden" name="_once" value=(once);
+            div.field.error[error.is_some()] {
+                label for="anledning" { "Anledning" }
+                p.hint id="anledning-tips" { "Till exempel Dubbelregistrerat." }
+                @if let Some(e) = error { p.field-error id="anledning-fel" { span.visually-hidden { "Fel: " } (e) } }
+                input id="anledning" name="anledning" type="text" autocomplete="off"
+                    aria-describedby={ "anledning-tips" @if error.is_some() { " anledning-fel" } };
+            }
+            button type="submit" { "Ta bort" }
+        }
+    };
+    page(&Shell { title: "Ta bort uppgiften", who: Some(who), errors: &errors }, content)
 }
 
 /// After recording: what was recorded, and where to go next.

@@ -23,7 +23,7 @@ use crate::{
     backend::BackendError,
     forms::{self, Kind},
     html::{
-        log::{self, Context},
+        log::{self, Context, Draft},
         Who,
     },
     store, todo,
@@ -116,8 +116,22 @@ pub async fn activity(
 ) -> Response {
     match context(&st, &headers, &plan, &activity).await {
         Ok((who, _, c, _)) => {
-            let submitted = q.get("lamnad").filter(|t| c.tertials.contains(t));
-            log::activity(&who, &c, submitted.map(String::as_str)).into_response()
+            let entries: Vec<(String, Vec<crate::entries::Entry>)> = match st.backend.provenance(&plan, &activity).await
+            {
+                Ok(p) => c.logged.iter().map(|(t, _)| (t.clone(), crate::entries::of_tertial(&p, t))).collect(),
+                Err(e) => return unavailable(e),
+            };
+            let notice = match (
+                q.get("lamnad").filter(|t| c.tertials.contains(t)),
+                q.contains_key("rattad"),
+                q.contains_key("borttagen"),
+            ) {
+                (Some(t), _, _) => Some(format!("Uppföljningen för tertial {t} är lämnad.")),
+                (_, true, _) => Some("Rättelsen är sparad.".to_owned()),
+                (_, _, true) => Some("Uppgiften är borttagen ur uppföljningen.".to_owned()),
+                _ => None,
+            };
+            log::activity(&who, &c, notice.as_deref(), &entries).into_response()
         }
         Err(r) => r,
     }
@@ -131,7 +145,11 @@ pub async fn form(
 ) -> Response {
     let Some(kind) = Kind::from_slug(&kind) else { return not_found() };
     match context(&st, &headers, &plan, &activity).await {
-        Ok((who, _, c, _)) => log::form(&who, &c, kind, &store::secret(), &BTreeMap::new(), &[], None).into_response(),
+        Ok((who, _, c, _)) => {
+            let (once, values) = (store::secret(), BTreeMap::new());
+            let d = Draft { kind, once: &once, values: &values, errors: &[], late: None, amend: None };
+            log::form(&who, &c, &d).into_response()
+        }
         Err(r) => r,
     }
 }
@@ -154,7 +172,8 @@ pub async fn record(
     let once = values.get("_once").filter(|o| o.len() == 64 && o.bytes().all(|b| b.is_ascii_hexdigit()));
     let Some(once) = once.cloned() else { return super::forbidden() };
     let show = |errors: &[(String, String)]| {
-        (StatusCode::UNPROCESSABLE_ENTITY, log::form(&who, &c, kind, &once, &values, errors, None)).into_response()
+        let d = Draft { kind, once: &once, values: &values, errors, late: None, amend: None };
+        (StatusCode::UNPROCESSABLE_ENTITY, log::form(&who, &c, &d)).into_response()
     };
     let actor = match values.get("organisation") {
         Some(o) if c.orgs.iter().any(|(id, _)| id == o) => o.clone(),
@@ -171,7 +190,8 @@ pub async fn record(
     // Into an approved tertial: said first, recorded once confirmed (a late amendment).
     if let Some(t) = tertial_of(&data).filter(|t| c.approved.contains(t)) {
         if values.get("_sent").map(String::as_str) != Some("ja") {
-            return log::form(&who, &c, kind, &once, &values, &[], Some(&t)).into_response();
+            let d = Draft { kind, once: &once, values: &values, errors: &[], late: Some(&t), amend: None };
+            return log::form(&who, &c, &d).into_response();
         }
     }
     let new: NewEvent =
@@ -244,7 +264,7 @@ fn tertial_of(data: &Value) -> Option<String> {
 }
 
 /// The value an event's data holds for a form field, as text.
-fn data_value(data: &Value, field: &str) -> Option<String> {
+pub(super) fn data_value(data: &Value, field: &str) -> Option<String> {
     let key = match field {
         "datum" => "date",
         "amne" => "topic",

@@ -7,6 +7,7 @@
 //! a random one also set as the `lofte_pre` cookie (double submit). A POST without it, or with
 //! another's, is `403` and does nothing.
 
+mod amend;
 mod home;
 mod log;
 mod signin;
@@ -53,6 +54,8 @@ pub fn router(state: AppState) -> Router {
         .route("/plan/{plan}/aktivitet/{activity}/logga/{kind}", get(log::form).post(log::record))
         .route("/plan/{plan}/aktivitet/{activity}/registrerat/{id}", get(log::recorded))
         .route("/plan/{plan}/aktivitet/{activity}/lamna/{tertial}", get(submit::page).post(submit::submit))
+        .route("/plan/{plan}/aktivitet/{activity}/andra/{id}", get(amend::correct_form).post(amend::correct))
+        .route("/plan/{plan}/aktivitet/{activity}/ta-bort/{id}", get(amend::retract_form).post(amend::retract))
         .route("/static/lofte.css", get(stylesheet))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)

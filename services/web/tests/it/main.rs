@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod amend;
 mod log;
 mod signin;
 mod stack;
