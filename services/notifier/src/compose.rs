@@ -41,13 +41,21 @@ pub struct Links {
     pub projector: String,
     /// Who answers questions (a plan's coordinator), as `Name <address>`.
     pub contact: String,
+    /// The web application's base URL: a reporter's "Att göra" is there.
+    pub web: Option<String>,
 }
 
 impl Links {
     /// The links in mails about `plan`: its first coordinator in the directory answers questions.
-    pub fn for_plan(plan: &PlanId, state: Option<&PlanState>, people: &People, projector: &str) -> Links {
+    pub fn for_plan(
+        plan: &PlanId,
+        state: Option<&PlanState>,
+        people: &People,
+        projector: &str,
+        web: Option<&str>,
+    ) -> Links {
         let contact = state.and_then(|s| people.contact(plan, s)).unwrap_or_else(|| "samordnaren".to_owned());
-        Links { projector: projector.to_owned(), contact }
+        Links { projector: projector.to_owned(), contact, web: web.map(|w| w.trim_end_matches('/').to_owned()) }
     }
 }
 
@@ -114,6 +122,14 @@ pub fn reminder(to: &Recipient, occasion: Occasion, items: &[Owed], links: &Link
             html.push_str(&format!("<li>{}</li>\n", esc(&i.activity_title)));
         }
         html.push_str("</ul>\n");
+    }
+    if let Some(web) = &links.web {
+        let url = format!("{web}/");
+        text.push_str(&format!("\nLogga in och lämna uppföljningen under Att göra: {url}\n"));
+        html.push_str(&format!(
+            "<p>Logga in och lämna uppföljningen under <a href=\"{0}\">Att göra</a>: {0}</p>\n",
+            esc(&url)
+        ));
     }
     text.push_str("\nSå här lämnar du uppföljningen när er del är klar, en aktivitet i taget:\n");
     html.push_str("<p>Så här lämnar du uppföljningen när er del är klar, en aktivitet i taget:</p>\n<pre>");

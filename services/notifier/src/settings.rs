@@ -36,6 +36,9 @@ pub struct Settings {
     pub ledger_url: String,
     /// The projector's public URL, for links in the mails.
     pub projector_url: String,
+    /// The web application's public URL: reminders link to the reporter's "Att göra" there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_url: Option<String>,
     /// The sender, e.g. `Lofte <lofte@kommunen.example>`.
     pub from: String,
     pub smtp: Smtp,
@@ -68,6 +71,7 @@ impl Default for Settings {
             ledgers: BTreeMap::from([("local".to_owned(), "http://127.0.0.1:7410".to_owned())]),
             ledger_url: "http://127.0.0.1:7410".into(),
             projector_url: "http://127.0.0.1:7420".into(),
+            web_url: None,
             from: "Lofte <lofte@localhost>".into(),
             smtp: Smtp::default(),
             mail_dir: PathBuf::from("var/mail"),

@@ -128,7 +128,13 @@ impl Notifier {
         let kept = self.store.sent_keys()?;
         for due in due_today(&plans, &people, today, &self.settings.reminders, &kept) {
             let Some(first) = due.items.first() else { continue };
-            let links = Links::for_plan(&first.plan, book.get(&first.plan), &people, &self.settings.projector_url);
+            let links = Links::for_plan(
+                &first.plan,
+                book.get(&first.plan),
+                &people,
+                &self.settings.projector_url,
+                self.settings.web_url.as_deref(),
+            );
             let composed = if due.occasion.is_escalation() {
                 escalation(&due.to, due.occasion, &due.items, &links)
             } else {

@@ -72,3 +72,22 @@ impl Settings {
         self.public_url.starts_with("https://")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn the_documented_defaults_are_the_defaults() {
+        let file = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/config/lofte.toml"));
+        assert_eq!(Settings::load(Some(file)).unwrap(), Settings::default());
+    }
+
+    #[test]
+    fn the_token_is_not_printed() {
+        let s = Settings { token: Some(Secret("lofte_hemlig".into())), ..Settings::default() };
+        assert!(!format!("{s:?}").contains("hemlig"));
+    }
+}

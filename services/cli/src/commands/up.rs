@@ -291,6 +291,9 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
         ],
         &logs,
     )?;
+    let wp = port(7440)?;
+    let wurl_public = format!("http://127.0.0.1:{wp}");
+    std::env::set_var("LOFTE__NOTIFIER__WEB_URL", &wurl_public);
     std::env::set_var("LOFTE__NOTIFIER__MAIL_DIR", data.join("mail"));
     std::env::set_var("LOFTE__NOTIFIER__PROJECTOR_URL", &purl);
     std::env::set_var("LOFTE__NOTIFIER__LEDGER_TOKEN", &service_token);
@@ -311,8 +314,6 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
         ],
         &logs,
     )?;
-    let wp = port(7440)?;
-    let wurl_public = format!("http://127.0.0.1:{wp}");
     std::env::set_var("LOFTE__WEB__TOKEN", demo.get("web").unwrap_or_default());
     let (web, wurl) = start(
         "web",

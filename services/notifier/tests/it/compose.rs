@@ -26,6 +26,7 @@ fn links() -> Links {
     Links {
         projector: "http://127.0.0.1:7420/".into(),
         contact: "Brottsförebyggande samordnare <trygghet@jonkoping.example>".into(),
+        web: Some("https://lofte.jonkoping.example".into()),
     }
 }
 
@@ -55,6 +56,9 @@ fn a_reporters_digest_lists_every_owed_activity_across_plans() {
     assert!(m.text.contains("lofte submit --plan jonkoping-2022 --activity est --actor vatterhem --tertial 2022-T1"));
     assert!(m.text.contains("http://127.0.0.1:7420/v1/plans/jonkoping-2022/pending?tertial=2022-T1"));
     assert!(m.text.contains("Frågor besvaras av Brottsförebyggande samordnare <trygghet@jonkoping.example>."));
+    // The reporter's "Att göra" in the web application.
+    assert!(m.text.contains("lämna uppföljningen under Att göra: https://lofte.jonkoping.example/"), "{}", m.text);
+    assert!(m.html.contains("<a href=\"https://lofte.jonkoping.example/\">Att göra</a>"), "{}", m.html);
     assert!(m.html.contains("Implementera EST &lt;gemensam lägesbild&gt;") && !m.html.contains("<gemensam"));
     // The Message-ID is the occasion's: the same for the same mail, another for another occasion.
     assert_eq!(m.message_id, reminder(&to, Occasion::Before(3), &items(), &links()).message_id);

@@ -27,7 +27,7 @@ pub(super) fn mail() -> lettre::Message {
         org: "vatterhem".parse().unwrap(),
         org_name: "Vätterhem".into(),
     };
-    let links = Links { projector: "http://127.0.0.1:7420".into(), contact: "samordnaren".into() };
+    let links = Links { projector: "http://127.0.0.1:7420".into(), contact: "samordnaren".into(), web: None };
     build(&reminder(&to, Occasion::Due, &[owed], &links), "Lofte <lofte@jonkoping.example>").unwrap()
 }
 
