@@ -5,8 +5,10 @@
 //! instead of sleeping; [`NatsServer`] runs a real nats-server with JetStream (one node or a
 //! cluster, with credentials or TLS); [`SmtpServer`] runs a real SMTP server delivering into a
 //! Maildir; [`Gate`] puts a service behind a gate that can be closed; [`TestPki`] makes throwaway TLS certificates; [`cpu_seconds`] reads a process's CPU
-//! time for benchmarks.
+//! time for benchmarks; [`Browser`] drives a real headless Chromium over WebDriver and runs
+//! axe-core in its pages.
 
+mod browser;
 mod cpu;
 mod files;
 mod gate;
@@ -16,6 +18,7 @@ mod process;
 mod smtp;
 mod tls;
 
+pub use browser::{screenshot_dir, Browser, BrowserError, Element, Key, Violation, Widths, WCAG_TAGS};
 pub use cpu::cpu_seconds;
 pub use files::copy_dir;
 pub use gate::Gate;

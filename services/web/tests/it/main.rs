@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod amend;
+mod browser;
 mod log;
 mod signin;
 mod stack;

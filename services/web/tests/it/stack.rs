@@ -16,6 +16,7 @@ const JONKOPING: &str = include_str!("../../../../deploy/plans/jonkoping-2022.to
 pub struct Stack {
     pub web: String,
     pub ledger: String,
+    pub projector: String,
     pub smtp: SmtpServer,
     pub plan: planfile::PlanFile,
     _nats: NatsServer,
@@ -88,7 +89,7 @@ pub async fn stack() -> Stack {
         public_url: format!("http://127.0.0.1:{port}"),
         data_dir: dirs[2].path().join("web"),
         ledger_url: lurl.clone(),
-        projector_url: purl,
+        projector_url: purl.clone(),
         mail_dir: dirs[2].path().join("mail"),
         ..Settings::default()
     };
@@ -98,7 +99,7 @@ pub async fn stack() -> Stack {
     let app = App::build(settings).await.unwrap();
     let web = format!("http://{}", app.addr());
     tokio::spawn(app.run(cancel.clone()));
-    Stack { web, ledger: lurl, smtp, plan, _nats: nats, _dirs: dirs, cancel }
+    Stack { web, ledger: lurl, projector: purl, smtp, plan, _nats: nats, _dirs: dirs, cancel }
 }
 
 /// A client that keeps cookies as a browser would and does not follow redirects.

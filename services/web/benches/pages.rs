@@ -1,0 +1,106 @@
+//! Server time per page of `lofte-web` (issue 19: p95 ≤ 50 ms with a plan of 20,000 events) and
+//! page weight (HTML + CSS ≤ 60 KB), against the real parts in this process (release build):
+//! nats-server, a ledger and a projector holding Jönköping 2022 and `--events` foot-patrol counts
+//! by Polisen, a real SMTP server for the sign-in mail. Timed, `--reads` each (default 50):
+//!
+//! - `Att göra`: `GET /` for a signed-in reporter (the directory, the plans and their summaries);
+//! - `activity`: the activity page of the activity with every count (its entries, from provenance);
+//! - `form POST → redirect`: a dialogue logged through the form, until the `303` (the ledger's
+//!   append included: it is what the reporter waits for).
+//!
+//! cargo bench -p lofte-web --bench pages [-- --events 20000 --reads 50]
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[path = "../tests/it/stack.rs"]
+#[allow(dead_code)]
+mod stack;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+fn percentiles(mut d: Vec<Duration>) -> (f64, f64) {
+    d.sort();
+    let at = |p: f64| d[((d.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3;
+    (at(0.5), at(0.95))
+}
+
+fn main() {
+    let events: usize = arg("--events").and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    let reads: usize = arg("--reads").and_then(|v| v.parse().ok()).unwrap_or(50).max(2);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    rt.block_on(async move {
+        let s = stack::stack().await;
+        let http = reqwest::Client::new();
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..16)
+            .map(|c| {
+                let (http, ledger) = (http.clone(), s.ledger.clone());
+                tokio::spawn(async move {
+                    for i in (c..events).step_by(16) {
+                        let body = json!({"plan": "jonkoping-2022", "actor": "polisen", "kind": "measure_counted", "data": {
+                            "activity": "fotpatrullering", "date": format!("2022-{:02}-{:02}", i % 12 + 1, i % 28 + 1),
+                            "metric": "fotpatrullering", "count": if i % 3 == 0 { json!(format!("ca {}", i % 9 + 1)) } else { json!(i % 9 + 1) },
+                            "area": "raslatt"}});
+                        let r = http.post(format!("{ledger}/v1/events")).json(&body).send().await.expect("append");
+                        assert!(r.status().is_success(), "{}", r.text().await.unwrap_or_default());
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.expect("appends");
+        }
+        let head: serde_json::Value = http.get(format!("{}/readyz", s.ledger)).send().await.unwrap().json().await.unwrap();
+        let head = head["head_seq"].as_u64().unwrap();
+        loop {
+            let v: serde_json::Value = http.get(format!("{}/readyz", s.projector)).send().await.unwrap().json().await.unwrap();
+            if v["applied_through_seq"].as_u64().unwrap_or(0) >= head {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        println!("{events} events appended and applied in {:.1} s; {reads} requests of each kind", start.elapsed().as_secs_f64());
+        let mut b = stack::signed_in(&s, "kommunpolis.jonkoping@polisen.example").await;
+        let home = format!("{}/", s.web);
+        let activity = format!("{}/plan/jonkoping-2022/aktivitet/fotpatrullering", s.web);
+        let form = format!("{}/plan/jonkoping-2022/aktivitet/samverkansmoten/logga/dialog", s.web);
+        let timed = |label: &'static str| (label, Vec::<Duration>::new());
+        let (mut todo, mut act, mut post) = (timed("Att göra"), timed("activity"), timed("form POST → redirect"));
+        let mut weight = 0;
+        for i in 0..reads {
+            let t = Instant::now();
+            let p = b.get(&home).await;
+            todo.1.push(t.elapsed());
+            assert_eq!(p.status, StatusCode::OK);
+            weight = p.body.len();
+            let t = Instant::now();
+            assert_eq!(b.get(&activity).await.status, StatusCode::OK);
+            act.1.push(t.elapsed());
+            let f = b.get(&form).await;
+            let sent = [("_csrf", f.csrf()), ("_once", f.hidden("_once")), ("datum", format!("{}/5", i % 28 + 1)), ("amne", "Trygghet".to_owned())];
+            let sent: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let t = Instant::now();
+            let r = b.post(&form, &sent).await;
+            post.1.push(t.elapsed());
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        }
+        let css = http.get(format!("{}/static/lofte.css", s.web)).send().await.unwrap().bytes().await.unwrap().len();
+        println!("{:<22}  {:>8}  {:>8}", "page", "p50 ms", "p95 ms");
+        for (label, d) in [todo, act, post] {
+            let (p50, p95) = percentiles(d);
+            println!("{label:<22}  {p50:>8.2}  {p95:>8.2}");
+        }
+        println!("page weight: Att göra {weight} B HTML + {css} B CSS = {:.1} KB (no script)", (weight + css) as f64 / 1024.0);
+    });
+}

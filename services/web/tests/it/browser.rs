@@ -1,0 +1,193 @@
+//! In a real browser (headless Chromium over WebDriver), with the keyboard only: signing in with
+//! the mailed link, then logging a dialogue with an impossible date, put right. Every page and
+//! state on the way is checked with axe-core for WCAG 2.1 A and AA (no violation allowed), must
+//! not scroll sideways, and is saved as a screenshot in `target/web-screenshots/` — on a desktop
+//! window (1280×900) and a phone's (375×800, `*-mobile.png`). Finally the projector's tertial
+//! report shows what was logged.
+//!
+//! Needs Debian's chromium and chromedriver and axe-core in `.tools/axe`: `deploy/dev/tools.sh`.
+
+use std::{path::PathBuf, time::Duration};
+
+use lofte_test_support::{poll_until, screenshot_dir, Browser, Key};
+use serde_json::Value;
+
+use super::stack::{stack, Stack};
+
+const POLIS: &str = "kommunpolis.jonkoping@polisen.example";
+const WAIT: Duration = Duration::from_secs(20);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_only_sign_in_and_a_dialogue_logged_on_a_desktop() {
+    walk(1280, 900, "").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_only_sign_in_and_a_dialogue_logged_on_a_phone_without_sideways_scrolling() {
+    walk(375, 800, "-mobile").await;
+}
+
+/// A browser on a stack, and where its screenshots go.
+struct Visit {
+    b: Browser,
+    suffix: &'static str,
+    dir: PathBuf,
+}
+
+impl Visit {
+    /// What every page and state gets: axe-core finds nothing, nothing scrolls sideways, and a
+    /// screenshot named `name`.
+    async fn check(&self, name: &str) {
+        let url = self.b.current_url().await.unwrap();
+        let violations = self.b.axe().await.unwrap_or_else(|e| panic!("{e}"));
+        let listed: String = violations.iter().map(ToString::to_string).collect();
+        assert!(violations.is_empty(), "{name} ({url}{}): axe-core found\n{listed}", self.suffix);
+        let w = self.b.widths().await.unwrap();
+        let sideways = w.scroll_width > w.inner_width || w.scroll_width > w.client_width;
+        assert!(!sideways, "{name} ({url}) scrolls sideways: {w:?}");
+        self.b.screenshot(&self.dir.join(format!("{name}{}.png", self.suffix))).await.unwrap();
+    }
+
+    /// Waits for the page's title to begin with `prefix` (a form sent, a page opened).
+    async fn title(&self, prefix: &str) -> String {
+        poll_until(&format!("a page titled {prefix}…"), WAIT, || async {
+            let t = self.b.title().await.map_err(|e| e.to_string())?;
+            Ok::<_, String>(t.starts_with(prefix).then_some(t))
+        })
+        .await
+        .unwrap()
+    }
+
+    /// The focused element's property `name`, as text.
+    async fn focused(&self, name: &str) -> String {
+        let e = self.b.focused().await.unwrap();
+        prop_text(self.b.prop(&e, name).await.unwrap())
+    }
+
+    /// The value of the input with this id.
+    async fn value(&self, id: &str) -> String {
+        let e = self.b.find(&format!("#{id}")).await.unwrap();
+        prop_text(self.b.prop(&e, "value").await.unwrap())
+    }
+
+    /// Presses Tab until the element matching `css` has focus.
+    async fn tab_to(&self, css: &str) {
+        let target = self.b.find(css).await.unwrap();
+        for _ in 0..40 {
+            self.b.press(&[Key::Tab]).await.unwrap();
+            if self.b.focused().await.unwrap() == target {
+                return;
+            }
+        }
+        panic!("Tab never reached {css} on {}", self.b.current_url().await.unwrap());
+    }
+
+    /// Tabs to the field `id` and types `text` into it.
+    async fn fill(&self, id: &str, text: &str) {
+        self.tab_to(&format!("#{id}")).await;
+        self.b.type_text(text).await.unwrap();
+    }
+}
+
+fn prop_text(v: Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+}
+
+async fn walk(width: u32, height: u32, suffix: &'static str) {
+    let s = stack().await;
+    let b = Browser::start(width, height).await.unwrap_or_else(|e| panic!("{e}"));
+    let viewport = b.eval("return [innerWidth, innerHeight];", serde_json::json!([])).await.unwrap();
+    assert_eq!(viewport, serde_json::json!([width, height]), "the viewport asked for");
+    let v = Visit { b, suffix, dir: screenshot_dir().unwrap() };
+    sign_in(&s, &v).await;
+    log_a_dialogue(&s, &v).await;
+    v.b.close().await.unwrap();
+}
+
+/// `/logga-in` to "Att göra", keyboard only.
+async fn sign_in(s: &Stack, v: &Visit) {
+    v.b.goto(&format!("{}/logga-in", s.web)).await.unwrap();
+    assert_eq!(v.title("Logga in").await, "Logga in – Lofte");
+    v.check("1-logga-in").await;
+    // The first Tab reaches the skip link; it takes focus to the content, the next Tab to the field.
+    v.b.press(&[Key::Tab]).await.unwrap();
+    assert_eq!(v.focused("textContent").await, "Hoppa till innehållet");
+    v.b.press(&[Key::Enter]).await.unwrap();
+    assert_eq!(v.focused("id").await, "innehall", "the skip link moves focus to the main content");
+    v.b.press(&[Key::Tab]).await.unwrap();
+    assert_eq!(v.focused("id").await, "epost");
+    v.b.type_text(POLIS).await.unwrap();
+    v.b.press(&[Key::Enter]).await.unwrap();
+    assert_eq!(v.title("Kolla din e-post").await, "Kolla din e-post – Lofte");
+    v.check("2-kolla-din-e-post").await;
+
+    let mail = poll_until("the sign-in mail", WAIT, || async {
+        Ok::<_, String>(s.smtp.messages().into_iter().find(|m| m.header("To").as_deref() == Some(POLIS)))
+    })
+    .await
+    .unwrap();
+    let body = mail.raw.replace("=\r\n", "").replace("=\n", "");
+    let at = body.find(&format!("{}/logga-in/", s.web)).unwrap_or_else(|| panic!("no link in the mail: {body}"));
+    let link: String = body[at..].chars().take_while(|c| !c.is_whitespace()).collect();
+    v.b.goto(&link).await.unwrap();
+    v.title("Bekräfta inloggning").await;
+    v.check("3-bekrafta-inloggning").await;
+    v.tab_to("main button[type=submit]").await;
+    assert_eq!(v.focused("textContent").await, "Logga in");
+    v.b.press(&[Key::Enter]).await.unwrap();
+    assert_eq!(v.title("Att göra").await, "Att göra – Lofte");
+    assert_eq!(v.b.current_url().await.unwrap(), format!("{}/", s.web));
+    v.check("4-att-gora").await;
+}
+
+/// The activity, its dialogue form, an impossible date said at its field, put right, recorded,
+/// and in the projector's report.
+async fn log_a_dialogue(s: &Stack, v: &Visit) {
+    let activity = format!("{}/plan/jonkoping-2022/aktivitet/samverkansmoten", s.web);
+    v.b.goto(&activity).await.unwrap();
+    v.title("").await;
+    v.check("5-aktivitet").await;
+    v.tab_to("a[href$='/logga/dialog']").await;
+    v.b.press(&[Key::Enter]).await.unwrap();
+    assert_eq!(v.title("Logga en dialog").await, "Logga en dialog – Lofte");
+    v.check("6-logga-en-dialog").await;
+
+    v.fill("datum", "31/2").await;
+    v.fill("amne", "Gängsnacket").await;
+    v.fill("deltagare", "ca 35").await;
+    v.b.press(&[Key::Enter]).await.unwrap();
+    assert_eq!(v.title("Fel:").await, "Fel: Logga en dialog – Lofte");
+    let summary = v.b.find(".error-summary").await.unwrap();
+    assert!(v.b.text(&summary).await.unwrap().contains("Det finns fel i formuläret"));
+    let links = v.b.find_all(".error-summary a").await.unwrap();
+    assert_eq!(links.len(), 1, "one error: the date");
+    let href = prop_text(v.b.prop(&links[0], "href").await.unwrap());
+    assert!(href.ends_with("#datum"), "{href}");
+    assert!(v.b.find("#datum-fel").await.is_ok(), "the error at the field too");
+    let kept = (v.value("datum").await, v.value("amne").await, v.value("deltagare").await);
+    assert_eq!(kept, ("31/2".into(), "Gängsnacket".into(), "ca 35".into()), "what was typed is kept");
+    v.check("7-fel-datum").await;
+
+    // The summary's link takes focus to the field; put the date right and send again.
+    v.tab_to(".error-summary a").await;
+    v.b.press(&[Key::Enter]).await.unwrap();
+    assert_eq!(v.focused("id").await, "datum", "the error link focuses its field");
+    v.b.chord(Key::Control, 'a').await.unwrap();
+    v.b.type_text("13/1").await.unwrap();
+    v.b.press(&[Key::Enter]).await.unwrap();
+    assert_eq!(v.title("Registrerat").await, "Registrerat – Lofte");
+    let main = v.b.find("main").await.unwrap();
+    let shown = v.b.text(&main).await.unwrap();
+    assert!(shown.contains("ca 35") && shown.contains("Gängsnacket") && shown.contains("13/1"), "{shown}");
+    v.check("8-registrerat").await;
+
+    // Through the ledger, NATS and the projector, into the tertial report.
+    let url = format!("{}/v1/plans/jonkoping-2022/report?tertial=2022-T1", s.projector);
+    poll_until("the dialogue in the T1 report", WAIT, || async {
+        let r = reqwest::get(&url).await.map_err(|e| e.to_string())?;
+        let text = r.text().await.map_err(|e| e.to_string())?;
+        Ok::<_, String>(text.contains("Gängsnacket").then_some(()))
+    })
+    .await
+    .unwrap();
+}
