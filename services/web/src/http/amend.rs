@@ -15,8 +15,8 @@ use lofte_proto::{text::Line, NewEvent};
 use serde_json::{json, Value};
 
 use super::{
-    log::{context, data_value, not_found},
-    same, unavailable, AppState,
+    log::{context, data_value, not_found, posted, Posted},
+    unavailable, AppState,
 };
 use crate::{
     entries::{self, Entry},
@@ -78,11 +78,6 @@ fn reason(values: &BTreeMap<String, String>) -> Result<String, String> {
     Line::new(r).map(|_| r.to_owned()).map_err(|_| "Skriv anledningen på en rad, utan dolda tecken".to_owned())
 }
 
-fn checked_once<'a>(values: &'a BTreeMap<String, String>, csrf: &str) -> Option<&'a String> {
-    let once = values.get("_once").filter(|o| o.len() == 64 && o.bytes().all(|b| b.is_ascii_hexdigit()))?;
-    values.get("_csrf").is_some_and(|t| same(t, csrf)).then_some(once)
-}
-
 /// `POST …/andra/{id}`.
 pub async fn correct(
     State(st): State<AppState>,
@@ -90,11 +85,11 @@ pub async fn correct(
     headers: HeaderMap,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let (who, person, c, a) = match context(&st, &headers, &plan, &activity).await {
-        Ok(x) => x,
+    let Posted { who, person, c, activity: a, once } = match posted(&st, &headers, &plan, &activity, &values).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let Some(once) = checked_once(&values, &who.csrf) else { return super::forbidden() };
+    let once = once.as_str();
     let e = match entry(&st, &c, &id).await {
         Ok(e) => e,
         Err(r) => return r,
@@ -142,11 +137,11 @@ pub async fn retract(
     headers: HeaderMap,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let (who, person, c, _) = match context(&st, &headers, &plan, &activity).await {
-        Ok(x) => x,
+    let Posted { who, person, c, once, .. } = match posted(&st, &headers, &plan, &activity, &values).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let Some(once) = checked_once(&values, &who.csrf) else { return super::forbidden() };
+    let once = once.as_str();
     let e = match entry(&st, &c, &id).await {
         Ok(e) => e,
         Err(r) => return r,

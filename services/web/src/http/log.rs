@@ -107,6 +107,32 @@ pub(super) async fn context(
     Ok((who, person, c, a))
 }
 
+/// A form posted for an activity: who sent it, the context, and its nonce — once its token is
+/// the session's and its nonce well-formed (`403` otherwise, nothing done).
+pub(super) struct Posted {
+    pub who: Who,
+    pub person: Person,
+    pub c: Context,
+    /// The activity, as the summary has it.
+    pub activity: Value,
+    pub once: String,
+}
+
+pub(super) async fn posted(
+    st: &AppState,
+    headers: &HeaderMap,
+    plan: &str,
+    activity: &str,
+    values: &BTreeMap<String, String>,
+) -> Result<Posted, Response> {
+    let (who, person, c, a) = context(st, headers, plan, activity).await?;
+    let once = values.get("_once").filter(|o| o.len() == 64 && o.bytes().all(|b| b.is_ascii_hexdigit()));
+    match (values.get("_csrf").is_some_and(|t| same(t, &who.csrf)), once) {
+        (true, Some(once)) => Ok(Posted { once: once.clone(), who, person, c, activity: a }),
+        _ => Err(super::forbidden()),
+    }
+}
+
 /// `GET /plan/{plan}/aktivitet/{activity}`.
 pub async fn activity(
     State(st): State<AppState>,
@@ -162,15 +188,10 @@ pub async fn record(
     Form(values): Form<BTreeMap<String, String>>,
 ) -> Response {
     let Some(kind) = Kind::from_slug(&kind) else { return not_found() };
-    let (who, person, c, a) = match context(&st, &headers, &plan, &activity).await {
-        Ok(x) => x,
+    let Posted { who, person, c, activity: a, once } = match posted(&st, &headers, &plan, &activity, &values).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    if !values.get("_csrf").is_some_and(|t| same(t, &who.csrf)) {
-        return super::forbidden();
-    }
-    let once = values.get("_once").filter(|o| o.len() == 64 && o.bytes().all(|b| b.is_ascii_hexdigit()));
-    let Some(once) = once.cloned() else { return super::forbidden() };
     let show = |errors: &[(String, String)]| {
         let d = Draft { kind, once: &once, values: &values, errors, late: None, amend: None };
         (StatusCode::UNPROCESSABLE_ENTITY, log::form(&who, &c, &d)).into_response()

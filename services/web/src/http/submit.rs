@@ -14,8 +14,8 @@ use lofte_proto::NewEvent;
 use serde_json::json;
 
 use super::{
-    log::{context, not_found},
-    same, unavailable, AppState,
+    log::{context, not_found, posted, Posted},
+    unavailable, AppState,
 };
 use crate::{html, store, todo};
 
@@ -45,13 +45,9 @@ pub async fn submit(
     headers: HeaderMap,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let (who, person, c, _) = match context(&st, &headers, &plan, &activity).await {
-        Ok(x) => x,
+    let Posted { person, c, once, .. } = match posted(&st, &headers, &plan, &activity, &values).await {
+        Ok(p) => p,
         Err(r) => return r,
-    };
-    let once = values.get("_once").filter(|o| o.len() == 64 && o.bytes().all(|b| b.is_ascii_hexdigit()));
-    let (true, Some(once)) = (values.get("_csrf").is_some_and(|t| same(t, &who.csrf)), once) else {
-        return super::forbidden();
     };
     if !c.tertials.contains(&tertial) {
         return not_found();
