@@ -21,6 +21,7 @@ pub enum Kind {
     Workshop,
     Utbildning,
     Antal,
+    Lagesbild,
     Milstolpe,
     Status,
     Notering,
@@ -65,12 +66,13 @@ const DELTAGARE: Field =
 const TERTIAL: Field = f("tertial", "Tertial", "", Input::Tertial, true);
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Dialog,
         Kind::Mote,
         Kind::Workshop,
         Kind::Utbildning,
         Kind::Antal,
+        Kind::Lagesbild,
         Kind::Milstolpe,
         Kind::Status,
         Kind::Notering,
@@ -84,6 +86,7 @@ impl Kind {
             Kind::Workshop => "workshop",
             Kind::Utbildning => "utbildning",
             Kind::Antal => "antal",
+            Kind::Lagesbild => "lagesbild",
             Kind::Milstolpe => "milstolpe",
             Kind::Status => "status",
             Kind::Notering => "notering",
@@ -102,6 +105,7 @@ impl Kind {
             Kind::Workshop => "Logga en workshop",
             Kind::Utbildning => "Logga en utbildning",
             Kind::Antal => "Logga ett antal",
+            Kind::Lagesbild => "Logga en lägesbild",
             Kind::Milstolpe => "Logga en milstolpe",
             Kind::Status => "Ange status",
             Kind::Notering => "Skriv en notering",
@@ -116,6 +120,7 @@ impl Kind {
             Kind::Workshop => "workshop_held",
             Kind::Utbildning => "training_given",
             Kind::Antal => "measure_counted",
+            Kind::Lagesbild => "situation_picture_made",
             Kind::Milstolpe => "milestone_reached",
             Kind::Status => "status_changed",
             Kind::Notering => "note_written",
@@ -145,6 +150,17 @@ impl Kind {
                 DATUM,
                 f("antal", "Antal", "Som det räknades: 40, ca 40 eller minst 8.", Input::Figure, true),
                 OMRADE,
+            ],
+            Kind::Lagesbild => vec![
+                f("datum", "Datum", "Dagen lägesbilden togs fram, till exempel 4/4.", Input::Date, true),
+                f("omrade", "Område", "Området lägesbilden gäller.", Input::Area, true),
+                f(
+                    "period",
+                    "Period",
+                    "Veckan eller månaden den gäller, till exempel 4-10/4 eller i april.",
+                    Input::Date,
+                    true,
+                ),
             ],
             Kind::Milstolpe => vec![DATUM, titel],
             Kind::Status => vec![
@@ -267,6 +283,7 @@ fn key(kind: Kind, id: &str) -> &'static str {
         (_, "status") => "status",
         (_, "kommentar") => "note",
         (_, "text") => "text",
+        (_, "period") => "period",
         _ => "unknown",
     }
 }
@@ -286,6 +303,7 @@ pub fn field_of(event_field: &str) -> Option<&'static str> {
         "status" => "status",
         "note" => "kommentar",
         "text" => "text",
+        "period" => "period",
         _ => return None,
     })
 }
@@ -334,5 +352,19 @@ mod tests {
         let fields: Vec<&str> = bad.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(fields, ["datum", "amne", "omrade", "deltagare"]);
         assert!(bad[0].1.contains("finns inte"), "{bad:?}");
+    }
+
+    #[test]
+    fn a_situation_picture_for_a_week_or_a_month() {
+        let areas = vec!["raslatt".to_owned()];
+        for period in ["4-10/4", "i april"] {
+            let v = values(&[("datum", "4/4"), ("omrade", "raslatt"), ("period", period)]);
+            let d = event_data(Kind::Lagesbild, "lagesbild-raslatt", &v, 2022, &areas, &[], "").unwrap();
+            lofte_proto::command::parse_event("situation_picture_made", d).unwrap();
+        }
+        let missing =
+            event_data(Kind::Lagesbild, "lagesbild-raslatt", &values(&[("datum", "4/4")]), 2022, &areas, &[], "");
+        let fields: Vec<String> = missing.unwrap_err().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["omrade", "period"]);
     }
 }

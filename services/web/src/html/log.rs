@@ -96,7 +96,7 @@ fn field(c: &Context, f: &Field, value: &str, error: Option<&str>) -> Markup {
             @match f.input {
                 Input::Textarea => textarea id=(f.id) name=(f.id) rows="6" aria-describedby=[described.as_deref()] { (value) },
                 Input::Area => select id=(f.id) name=(f.id) aria-describedby=[described.as_deref()] {
-                    option value="" { "Inget särskilt område" }
+                    option value="" { @if f.required { "Välj område" } @else { "Inget särskilt område" } }
                     @for (id, name) in &c.areas { option value=(id) selected[value == id] { (name) } }
                 },
                 Input::Tertial => select id=(f.id) name=(f.id) aria-describedby=[described.as_deref()] {
@@ -200,7 +200,7 @@ pub fn retract(who: &Who, c: &Context, id: &str, text: &str, once: &str, error: 
 }
 
 /// After recording: what was recorded, and where to go next.
-pub fn recorded(who: &Who, c: &Context, kind: Kind, lines: &[(String, String)], again: bool) -> Markup {
+pub fn recorded(who: &Who, c: &Context, kind: Kind, id: &str, lines: &[(String, String)], again: bool) -> Markup {
     let title = if again { "Redan registrerat" } else { "Registrerat" };
     let content = html! {
         div.notice role="status" {
@@ -212,6 +212,8 @@ pub fn recorded(who: &Who, c: &Context, kind: Kind, lines: &[(String, String)], 
         }
         ul.actions {
             li { a href={ (c.base()) "/logga/" (kind.slug()) } { (kind.title()) " till" } }
+            li { a href={ (c.base()) "/andra/" (id) } { "Rätta det här" } }
+            li { a href={ (c.base()) "/ta-bort/" (id) } { "Ta bort det här" } }
             li { a href=(c.base()) { "Till aktiviteten" } }
             li { a href="/" { "Till Att göra" } }
         }

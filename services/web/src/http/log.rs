@@ -272,7 +272,7 @@ pub async fn recorded(
     }
     let org = c.orgs.iter().find(|(o, _)| event["actor"] == o.as_str()).map(|(_, n)| n.clone()).unwrap_or_default();
     lines.push(("För".to_owned(), org));
-    log::recorded(&who, &c, kind, &lines, q.contains_key("igen")).into_response()
+    log::recorded(&who, &c, kind, &id, &lines, q.contains_key("igen")).into_response()
 }
 
 /// The tertial an event's data speaks of: its own, or its date's.
