@@ -96,5 +96,16 @@ async fn a_reporter_signs_in_with_the_mailed_link_and_sees_att_gora() {
     assert_eq!(b.post(&out, &[("_csrf", &csrf)]).await.status, StatusCode::SEE_OTHER);
     let after = b.get(&format!("{}/", s.web)).await;
     assert_eq!((after.status, after.headers["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/logga-in"));
+    // Asking again and again for the same address: the same page, at most five mails an hour.
+    let mut b = Browser::new();
+    let csrf = b.get(&format!("{}/logga-in", s.web)).await.csrf();
+    for _ in 0..8 {
+        let p = b.post(&url, &[("_csrf", &csrf), ("epost", "kommunpolis.jonkoping@polisen.example")]).await;
+        assert_eq!(p.title(), "Kolla din e-post – Lofte");
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let to_kim =
+        s.smtp.messages().iter().filter(|m| m.header("Subject").as_deref() == Some("Logga in i Lofte")).count();
+    assert_eq!(to_kim, 5, "the limit per address (links_per_address = 5)");
     let _ = &s.ledger;
 }
