@@ -1,6 +1,7 @@
 //! In a real browser (headless Chromium over WebDriver), with the keyboard only: signing in with
 //! the mailed link, then logging a dialogue with an impossible date, put right. Every page and
-//! state on the way is checked with axe-core for WCAG 2.1 A and AA (no violation allowed), must
+//! state on the way — and the forms to correct and remove an entry, and submitting the
+//! follow-up — is checked with axe-core for WCAG 2.1 A and AA (no violation allowed), must
 //! not scroll sideways, and is saved as a screenshot in `target/web-screenshots/` — on a desktop
 //! window (1280×900) and a phone's (375×800, `*-mobile.png`). Finally the projector's tertial
 //! report shows what was logged.
@@ -101,6 +102,7 @@ async fn walk(width: u32, height: u32, suffix: &'static str) {
     let v = Visit { b, suffix, dir: screenshot_dir().unwrap() };
     sign_in(&s, &v).await;
     log_a_dialogue(&s, &v).await;
+    correct_remove_and_submit(&s, &v).await;
     v.b.close().await.unwrap();
 }
 
@@ -187,6 +189,54 @@ async fn log_a_dialogue(s: &Stack, v: &Visit) {
         let r = reqwest::get(&url).await.map_err(|e| e.to_string())?;
         let text = r.text().await.map_err(|e| e.to_string())?;
         Ok::<_, String>(text.contains("Gängsnacket").then_some(()))
+    })
+    .await
+    .unwrap();
+}
+
+/// From the page after recording: the correction form (and its error when no reason is given),
+/// the page to remove an entry, then "Lämna uppföljningen" submitted with the keyboard — and the
+/// projector's summary has it.
+async fn correct_remove_and_submit(s: &Stack, v: &Visit) {
+    v.tab_to("a[href*='/andra/']").await;
+    v.b.press(&[Key::Enter]).await.unwrap();
+    assert_eq!(v.title("Rätta uppgiften").await, "Rätta uppgiften – Lofte");
+    v.check("9-ratta").await;
+    v.tab_to("main button[type=submit]").await;
+    v.b.press(&[Key::Enter]).await.unwrap();
+    assert_eq!(v.title("Fel:").await, "Fel: Rätta uppgiften – Lofte");
+    v.check("10-ratta-utan-anledning").await;
+    let remove = v.b.find("a[href*='/andra/']").await;
+    assert!(remove.is_err(), "no links to itself on the form");
+    let url = v.b.current_url().await.unwrap().replace("/andra/", "/ta-bort/");
+    v.b.goto(&url).await.unwrap();
+    assert_eq!(v.title("Ta bort uppgiften").await, "Ta bort uppgiften – Lofte");
+    v.check("11-ta-bort").await;
+
+    let submit = format!("{}/plan/jonkoping-2022/aktivitet/samverkansmoten/lamna/2022-T1", s.web);
+    v.b.goto(&submit).await.unwrap();
+    assert_eq!(v.title("Lämna").await, "Lämna uppföljningen för tertial 2022-T1 – Lofte");
+    v.check("12-lamna").await;
+    v.tab_to("main button[type=submit]").await;
+    v.b.press(&[Key::Enter]).await.unwrap();
+    poll_until("the notice that it is submitted", WAIT, || async {
+        let main = v.b.find("main").await.map_err(|e| e.to_string())?;
+        let text = v.b.text(&main).await.map_err(|e| e.to_string())?;
+        Ok::<_, String>(text.contains("Uppföljningen för tertial 2022-T1 är lämnad").then_some(()))
+    })
+    .await
+    .unwrap();
+    v.check("13-lamnad").await;
+    let url = format!("{}/v1/plans/jonkoping-2022/summary?tertial=2022-T1", s.projector);
+    poll_until("the submission in the projector's summary", WAIT, || async {
+        let v: Value = reqwest::get(&url).await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
+        let a = v["promises"][0]["activities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["id"] == "samverkansmoten")
+            .cloned();
+        Ok::<_, String>(a.filter(|a| a["cells"]["2022-T1"]["submitted"].get("polisen").is_some()).map(|_| ()))
     })
     .await
     .unwrap();
