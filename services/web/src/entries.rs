@@ -1,6 +1,8 @@
-//! What an activity's cells hold, entry by entry (pure): from the projector's provenance, each
-//! occurrence in force as its original event and the corrections of it — its latest content, who
-//! recorded it, whether it was corrected — in words a reporter recognises.
+//! What an activity's cells list, entry by entry (pure): each occurrence in force as the summary
+//! has it — its original event (what a correction or retraction names), the latest event of its
+//! chain (whose content it has now), who recorded it, whether it was corrected — in words a
+//! reporter recognises. Counted measures are sums in a summary, not entries: a measure is found
+//! by its id when asked for (`http::amend`).
 
 use lofte_proto::report::short_date;
 use serde_json::Value;
@@ -10,70 +12,63 @@ use crate::forms::Kind;
 /// One occurrence in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// The original event's id (what a correction or retraction names).
+    /// The original event's id.
     pub id: String,
+    /// The latest event of its chain (the original, or its last correction).
+    pub latest: String,
     pub kind: Kind,
     /// The organisation that recorded it.
     pub actor: String,
-    /// Its latest content, in words ("13/1 Gängsnacket, ca 35 deltagare").
+    /// As it stands, in words ("13/1 Gängsnacket, ca 35 deltagare").
     pub text: String,
     pub corrected: bool,
-    /// Its latest data (to fill a correction form with).
-    pub data: Value,
 }
 
-/// The data an envelope holds as it stands: a correction's replacement, or the event's own.
-fn content(env: &Value) -> (&str, &Value) {
-    if env["kind"] == "event_corrected" {
-        let r = &env["data"]["replacement"];
-        (r["kind"].as_str().unwrap_or_default(), &r["data"])
-    } else {
-        (env["kind"].as_str().unwrap_or_default(), &env["data"])
-    }
-}
-
-/// The entries of one tertial of a provenance answer (`GET …/provenance?activity=`).
-pub fn of_tertial(provenance: &Value, tertial: &str) -> Vec<Entry> {
+/// The entries of a cell of the summary (`cells[tertial]` of an activity).
+pub fn of_cell(cell: &Value) -> Vec<Entry> {
     let mut out = vec![];
-    let Some(t) = provenance["tertials"].as_array().into_iter().flatten().find(|t| t["tertial"] == tertial) else {
-        return out;
-    };
-    for figure in t["figures"].as_array().into_iter().flatten() {
-        let events: Vec<&Value> = figure["events"].as_array().into_iter().flatten().collect();
-        // Chains: an original, then the corrections naming it.
-        for original in events.iter().filter(|e| e["kind"] != "event_corrected") {
-            let id = original["id"].as_str().unwrap_or_default();
-            let corrections: Vec<&&Value> = events.iter().filter(|e| e["data"]["event"] == id).collect();
-            let latest = corrections.last().map_or(*original, |c| **c);
-            let (kind, data) = content(latest);
-            let Some(k) = Kind::ALL.into_iter().find(|k| k.event_kind() == kind) else { continue };
-            if out.iter().any(|e: &Entry| e.id == id) {
-                continue;
-            }
+    let mut lists: Vec<(Kind, &Value)> = vec![
+        (Kind::Dialog, &cell["dialogues"]),
+        (Kind::Mote, &cell["meetings"]),
+        (Kind::Workshop, &cell["workshops"]),
+        (Kind::Utbildning, &cell["trainings"]),
+        (Kind::Milstolpe, &cell["milestones"]),
+    ];
+    lists.extend(cell["situation_pictures"].as_object().into_iter().flatten().map(|(_, v)| (Kind::Lagesbild, v)));
+    for (kind, list) in lists {
+        for o in list.as_array().into_iter().flatten() {
+            let ids: Vec<&str> = o["events"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            let (Some(first), Some(last)) = (ids.first(), ids.last()) else { continue };
             out.push(Entry {
-                id: id.to_owned(),
-                kind: k,
-                actor: original["actor"].as_str().unwrap_or_default().to_owned(),
-                text: words(data),
-                corrected: !corrections.is_empty(),
-                data: data.clone(),
+                id: (*first).to_owned(),
+                latest: (*last).to_owned(),
+                kind,
+                actor: o["actor"].as_str().unwrap_or_default().to_owned(),
+                text: words(o),
+                corrected: ids.len() > 1,
             });
         }
     }
     out
 }
 
-/// An occurrence's data in words.
-fn words(d: &Value) -> String {
-    let s = |k: &str| d[k].as_str().map(str::to_owned);
-    let date = d["date"].as_str().and_then(|x| x.parse().ok()).map(|bd| short_date(&bd));
-    let mut parts: Vec<String> =
-        [date, s("topic"), s("title"), s("place"), s("text"), s("status")].into_iter().flatten().collect();
-    if let Some(p) = s("participants") {
+/// An occurrence as a cell lists it, in words.
+fn words(o: &Value) -> String {
+    let date = o["date"].as_str().and_then(|x| x.parse().ok()).map(|bd| short_date(&bd));
+    let mut parts: Vec<String> = date.into_iter().collect();
+    parts.extend(o["what"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned));
+    if let Some(p) = o["participants"].as_str() {
         parts.push(format!("{p} deltagare"));
     }
-    if let Some(c) = s("count").or_else(|| d["count"].as_u64().map(|n| n.to_string())) {
-        parts.push(format!("antal {c}"));
-    }
     parts.join(", ")
+}
+
+/// The content an event has now: a correction's replacement (kind and data), or its own.
+pub fn content(env: &Value) -> (&str, &Value) {
+    if env["kind"] == "event_corrected" {
+        let r = &env["data"]["replacement"];
+        (r["kind"].as_str().unwrap_or_default(), &r["data"])
+    } else {
+        (env["kind"].as_str().unwrap_or_default(), &env["data"])
+    }
 }

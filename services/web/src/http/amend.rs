@@ -20,26 +20,56 @@ use super::{
 };
 use crate::{
     entries::{self, Entry},
-    forms,
+    forms::{self, Kind},
     html::log::{self, Context, Draft},
     store,
 };
 
-/// The entry `id` of the activity, if it is in force and one of the person's organisations
-/// recorded it.
-async fn entry(st: &AppState, c: &Context, id: &str) -> Result<Entry, Response> {
+/// The entry `id` of the activity (`a`, as the summary has it) with the content it has now, if
+/// it is in force and one of the person's organisations recorded it: a listed occurrence from the
+/// summary's cells; a counted measure (a sum there) from the ledger, with the projector's
+/// provenance for its latest correction.
+async fn entry(st: &AppState, c: &Context, a: &Value, id: &str) -> Result<(Entry, Value), Response> {
+    let listed =
+        a["cells"].as_object().into_iter().flatten().flat_map(|(_, cell)| entries::of_cell(cell)).find(|e| e.id == id);
+    let e = match listed {
+        Some(e) => e,
+        None => measure(st, c, id).await?,
+    };
+    if !c.orgs.iter().any(|(o, _)| *o == e.actor) {
+        return Err(not_found());
+    }
+    let latest = match st.backend.ledger.event(&e.latest).await {
+        Ok(Some(env)) => env,
+        Ok(None) | Err(ClientError::Refused(_)) => return Err(not_found()),
+        Err(err) => return Err(unavailable(err)),
+    };
+    let data = entries::content(&latest).1.clone();
+    Ok((e, data))
+}
+
+/// A counted measure of the activity by its original id, found through the projector's
+/// provenance (which lists the events behind every sum: the one place a measure's chain is).
+async fn measure(st: &AppState, c: &Context, id: &str) -> Result<Entry, Response> {
     let p = st.backend.provenance(&c.plan, &c.activity).await.map_err(unavailable)?;
-    let tertials: Vec<String> = p["tertials"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t["tertial"].as_str().map(str::to_owned))
-        .collect();
-    tertials
-        .iter()
-        .flat_map(|t| entries::of_tertial(&p, t))
-        .find(|e| e.id == id && c.orgs.iter().any(|(o, _)| *o == e.actor))
-        .ok_or_else(not_found)
+    let figures =
+        p["tertials"].as_array().into_iter().flatten().flat_map(|t| t["figures"].as_array().into_iter().flatten());
+    for f in figures.filter(|f| f["figure"].as_str().is_some_and(|n| n.starts_with("measure:"))) {
+        let events: Vec<&Value> = f["events"].as_array().into_iter().flatten().collect();
+        let Some(original) = events.iter().find(|e| e["id"] == id && e["kind"] == "measure_counted") else { continue };
+        let chain: Vec<&&Value> = events.iter().filter(|e| e["data"]["event"] == id).collect();
+        let latest = chain.last().map_or(*original, |e| **e);
+        let (_, data) = entries::content(latest);
+        return Ok(Entry {
+            id: id.to_owned(),
+            latest: latest["id"].as_str().unwrap_or(id).to_owned(),
+            kind: Kind::Antal,
+            actor: original["actor"].as_str().unwrap_or_default().to_owned(),
+            text: format!("antal {}", data["count"].as_str().map_or_else(|| data["count"].to_string(), str::to_owned)),
+            corrected: !chain.is_empty(),
+        });
+    }
+    Err(not_found())
 }
 
 type Path3 = Path<(String, String, String)>;
@@ -50,16 +80,21 @@ pub async fn correct_form(
     Path((plan, activity, id)): Path3,
     headers: HeaderMap,
 ) -> Response {
-    let (who, _, c, _) = match context(&st, &headers, &plan, &activity).await {
+    let (who, _, c, a) = match context(&st, &headers, &plan, &activity).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let e = match entry(&st, &c, &id).await {
+    let (e, data) = match entry(&st, &c, &a, &id).await {
         Ok(e) => e,
         Err(r) => return r,
     };
+    // Dates as the form takes them, in Swedish ("3/10 och 17/10").
+    let shown = |id: &str, v: String| match id {
+        "datum" | "period" => v.parse().map_or(v, |d| lofte_proto::report::short_date(&d)),
+        _ => v,
+    };
     let values: BTreeMap<String, String> =
-        e.kind.fields().iter().filter_map(|f| Some((f.id.to_owned(), data_value(&e.data, f.id)?))).collect();
+        e.kind.fields().iter().filter_map(|f| Some((f.id.to_owned(), shown(f.id, data_value(&data, f.id)?)))).collect();
     let once = store::secret();
     log::form(
         &who,
@@ -90,14 +125,14 @@ pub async fn correct(
         Err(r) => return r,
     };
     let once = once.as_str();
-    let e = match entry(&st, &c, &id).await {
+    let (e, now) = match entry(&st, &c, &a, &id).await {
         Ok(e) => e,
         Err(r) => return r,
     };
     let year: i16 = c.tertials.iter().chain(&c.approved).next().and_then(|t| t.get(..4)?.parse().ok()).unwrap_or(2000);
     let areas: Vec<String> = c.areas.iter().map(|(k, _)| k.clone()).collect();
     let all_tertials: Vec<String> = c.tertials.iter().chain(&c.approved).cloned().collect();
-    let metric = e.data["metric"].as_str().or(a["targets"][0]["metric"].as_str()).unwrap_or(&activity).to_owned();
+    let metric = now["metric"].as_str().or(a["targets"][0]["metric"].as_str()).unwrap_or(&activity).to_owned();
     let data = forms::event_data(e.kind, &activity, &values, year, &areas, &all_tertials, &metric);
     let why = reason(&values);
     let (data, why) = match (data, why) {
@@ -120,12 +155,12 @@ pub async fn retract_form(
     Path((plan, activity, id)): Path3,
     headers: HeaderMap,
 ) -> Response {
-    let (who, _, c, _) = match context(&st, &headers, &plan, &activity).await {
+    let (who, _, c, a) = match context(&st, &headers, &plan, &activity).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    match entry(&st, &c, &id).await {
-        Ok(e) => log::retract(&who, &c, &id, &e.text, &store::secret(), None).into_response(),
+    match entry(&st, &c, &a, &id).await {
+        Ok((e, _)) => log::retract(&who, &c, &id, &e.text, &store::secret(), None).into_response(),
         Err(r) => r,
     }
 }
@@ -137,12 +172,12 @@ pub async fn retract(
     headers: HeaderMap,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let Posted { who, person, c, once, .. } = match posted(&st, &headers, &plan, &activity, &values).await {
+    let Posted { who, person, c, activity: a, once } = match posted(&st, &headers, &plan, &activity, &values).await {
         Ok(p) => p,
         Err(r) => return r,
     };
     let once = once.as_str();
-    let e = match entry(&st, &c, &id).await {
+    let (e, _) = match entry(&st, &c, &a, &id).await {
         Ok(e) => e,
         Err(r) => return r,
     };

@@ -141,12 +141,9 @@ pub async fn activity(
     headers: HeaderMap,
 ) -> Response {
     match context(&st, &headers, &plan, &activity).await {
-        Ok((who, _, c, _)) => {
-            let entries: Vec<(String, Vec<crate::entries::Entry>)> = match st.backend.provenance(&plan, &activity).await
-            {
-                Ok(p) => c.logged.iter().map(|(t, _)| (t.clone(), crate::entries::of_tertial(&p, t))).collect(),
-                Err(e) => return unavailable(e),
-            };
+        Ok((who, _, c, a)) => {
+            let entries: Vec<(String, Vec<crate::entries::Entry>)> =
+                c.logged.iter().map(|(t, _)| (t.clone(), crate::entries::of_cell(&a["cells"][t.as_str()]))).collect();
             let notice = match (
                 q.get("lamnad").filter(|t| c.tertials.contains(t)),
                 q.contains_key("rattad"),

@@ -95,4 +95,28 @@ async fn a_reporter_corrects_and_retracts_their_own_entry_with_a_reason() {
         (r["kind"].as_str(), r["data"]["reason"].as_str()),
         (Some("event_retracted"), Some("Dubbelregistrerat"))
     );
+
+    // A count (a sum in the summary, not an entry there) is corrected from its own page too.
+    let patrols = format!("{}/plan/jonkoping-2022/aktivitet/fotpatrullering", s.web);
+    let form = b.get(&format!("{patrols}/logga/antal")).await;
+    let sent = [
+        ("_csrf", form.csrf()),
+        ("_once", form.hidden("_once")),
+        ("datum", "2/2".into()),
+        ("antal", "ca 12".into()),
+        ("omrade", "raslatt".into()),
+    ];
+    let sent: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let done = b.post(&format!("{patrols}/logga/antal"), &sent).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let count = done.headers["location"].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let fix = poll_until("the count in the projector", Duration::from_secs(20), || async {
+        let mut b2 = Browser::new();
+        b2.cookies = b.cookies.clone();
+        let p = b2.get(&format!("{patrols}/andra/{count}")).await;
+        Ok::<_, String>((p.status == StatusCode::OK).then_some(p))
+    })
+    .await
+    .unwrap();
+    assert!(fix.body.contains("value=\"ca 12\"") && fix.body.contains("value=\"2/2\""), "{}", fix.body);
 }
