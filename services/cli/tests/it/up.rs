@@ -147,7 +147,54 @@ async fn the_whole_stack_comes_up_stops_and_resumes() {
     })
     .await
     .unwrap();
-    assert_eq!(reqwest::get(&link).await.unwrap().status(), reqwest::StatusCode::OK, "{link}");
+    // Signed in through the link, the demo reporter logs a dialogue in the web application; with
+    // the stack's tokens it goes through the web's delegate token, on the person's behalf, and
+    // shows in the projector's summary.
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let hidden = |body: &str, name: &str| {
+        let pat = format!("name=\"{name}\" value=\"");
+        let at = body.find(&pat).unwrap() + pat.len();
+        body[at..].split('"').next().unwrap().to_owned()
+    };
+    let confirm = http.get(&link).header("cookie", &pre).send().await.unwrap().text().await.unwrap();
+    let signed =
+        http.post(&link).header("cookie", &pre).form(&[("_csrf", hidden(&confirm, "_csrf"))]).send().await.unwrap();
+    assert_eq!(signed.status(), reqwest::StatusCode::SEE_OTHER);
+    let session = signed
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .find(|c| c.starts_with("lofte_session="))
+        .unwrap();
+    let form_url = format!("{web}/plan/jonkoping-2022/aktivitet/samverkansmoten/logga/dialog");
+    let form = http.get(&form_url).header("cookie", &session).send().await.unwrap().text().await.unwrap();
+    let sent = [
+        ("_csrf", hidden(&form, "_csrf")),
+        ("_once", hidden(&form, "_once")),
+        ("datum", "5/5".to_owned()),
+        ("amne", "Webbdialog i Råslätt".to_owned()),
+        ("deltagare", "ca 35".to_owned()),
+    ];
+    let r = http.post(&form_url).header("cookie", &session).form(&sent).send().await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let coordinator = std::fs::read_to_string(data.path().join("demo-tokens.toml")).unwrap();
+    let coordinator =
+        coordinator.lines().find_map(|l| l.strip_prefix("coordinator = \"")).unwrap().trim_end_matches('"').to_owned();
+    lofte_test_support::poll_until("the web's dialogue in the projector", Duration::from_secs(20), || async {
+        let v = reqwest::Client::new()
+            .get(format!("{projector}/v1/plans/jonkoping-2022/summary?tertial=2022-T2"))
+            .bearer_auth(&coordinator)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        Ok::<_, String>(v.contains("Webbdialog i Råslätt").then_some(()))
+    })
+    .await
+    .unwrap();
     // A coordinator imports a plan naming an organisation the sample plans do not: Brottsofferjouren.
     let eksjo = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/plans/eksjo-2017.toml"))
         .unwrap()

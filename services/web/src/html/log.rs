@@ -25,6 +25,8 @@ pub struct Context {
     pub tertials: Vec<String>,
     /// The tertials approved: what is recorded for them is a late amendment.
     pub approved: Vec<String>,
+    /// The year the plan begins in: dates typed without one ("13/1") are in it.
+    pub year: i16,
     /// What is logged per open tertial, in words.
     pub logged: Vec<(String, Vec<String>)>,
 }

@@ -129,7 +129,7 @@ pub async fn correct(
         Ok(e) => e,
         Err(r) => return r,
     };
-    let year: i16 = c.tertials.iter().chain(&c.approved).next().and_then(|t| t.get(..4)?.parse().ok()).unwrap_or(2000);
+    let year = c.year;
     let areas: Vec<String> = c.areas.iter().map(|(k, _)| k.clone()).collect();
     let all_tertials: Vec<String> = c.tertials.iter().chain(&c.approved).cloned().collect();
     let metric = now["metric"].as_str().or(a["targets"][0]["metric"].as_str()).unwrap_or(&activity).to_owned();

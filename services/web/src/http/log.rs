@@ -99,6 +99,7 @@ pub(super) async fn context(
             .flatten()
             .map(|(k, v)| (k.clone(), v.as_str().unwrap_or(k).to_owned()))
             .collect(),
+        year: summary["period"].as_str().and_then(|p| p.get(..4)?.parse().ok()).unwrap_or(2000),
         approved: summary["approved"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default(),
         tertials,
         logged,
@@ -198,7 +199,7 @@ pub async fn record(
         Some(_) => return show(&[("organisation".into(), "Välj en av dina organisationer".into())]),
         None => c.orgs[0].0.clone(),
     };
-    let year: i16 = c.tertials.first().and_then(|t| t.get(..4)?.parse().ok()).unwrap_or(2000);
+    let year = c.year;
     let areas: Vec<String> = c.areas.iter().map(|(k, _)| k.clone()).collect();
     let metric = a["targets"][0]["metric"].as_str().unwrap_or(&activity).to_owned();
     let data = match forms::event_data(kind, &activity, &values, year, &areas, &c.tertials, &metric) {

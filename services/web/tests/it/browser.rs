@@ -103,6 +103,7 @@ async fn walk(width: u32, height: u32, suffix: &'static str) {
     sign_in(&s, &v).await;
     log_a_dialogue(&s, &v).await;
     correct_remove_and_submit(&s, &v).await;
+    every_other_state(&s, &v).await;
     v.b.close().await.unwrap();
 }
 
@@ -240,4 +241,56 @@ async fn correct_remove_and_submit(s: &Stack, v: &Visit) {
     })
     .await
     .unwrap();
+}
+
+/// The states not met on the way: a form sent twice, a used link, a page that is not there, the
+/// form of every other kind (and one sent empty), then — every tertial approved — an empty
+/// "Att göra" and the warning before recording into an approved tertial.
+async fn every_other_state(s: &Stack, v: &Visit) {
+    let activity = format!("{}/plan/jonkoping-2022/aktivitet/samverkansmoten", s.web);
+    v.b.goto(&format!("{}/logga-in/{}", s.web, "0".repeat(64))).await.unwrap();
+    assert_eq!(v.title("Länken").await, "Länken fungerar inte – Lofte");
+    v.check("14-lanken-fungerar-inte").await;
+    v.b.goto(&format!("{}/finns-inte", s.web)).await.unwrap();
+    assert_eq!(v.title("Sidan").await, "Sidan finns inte – Lofte");
+    v.check("15-sidan-finns-inte").await;
+    for kind in ["mote", "workshop", "utbildning", "antal", "lagesbild", "milstolpe", "status", "notering"] {
+        v.b.goto(&format!("{activity}/logga/{kind}")).await.unwrap();
+        v.title("").await;
+        v.check(&format!("16-form-{kind}")).await;
+    }
+    // Sent empty: every required field said at the top and at the field.
+    v.b.goto(&format!("{activity}/logga/antal")).await.unwrap();
+    v.tab_to("main button[type=submit]").await;
+    v.b.press(&[Key::Enter]).await.unwrap();
+    assert_eq!(v.title("Fel:").await, "Fel: Logga ett antal – Lofte");
+    v.check("17-antal-tomt").await;
+
+    // Every tertial approved: nothing left to do, and recording says it is a late amendment.
+    for t in ["2022-T1", "2022-T2", "2022-T3"] {
+        let body = serde_json::json!({"plan": "jonkoping-2022", "actor": "kommunen", "kind": "follow_up_approved", "data": {"tertial": t}});
+        let r = reqwest::Client::new().post(format!("{}/v1/events", s.ledger)).json(&body).send().await.unwrap();
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    }
+    poll_until("an empty Att göra", WAIT, || async {
+        v.b.goto(&format!("{}/", s.web)).await.map_err(|e| e.to_string())?;
+        let main = v.b.find("main").await.map_err(|e| e.to_string())?;
+        let text = v.b.text(&main).await.map_err(|e| e.to_string())?;
+        Ok::<_, String>(text.contains("inga uppföljningar att lämna").then_some(()))
+    })
+    .await
+    .unwrap();
+    v.check("18-att-gora-tomt").await;
+    v.b.goto(&format!("{activity}/logga/dialog")).await.unwrap();
+    v.fill("datum", "20/5").await;
+    v.fill("amne", "Sent tillägg").await;
+    v.b.press(&[Key::Enter]).await.unwrap();
+    poll_until("the warning about an approved tertial", WAIT, || async {
+        let main = v.b.find("main").await.map_err(|e| e.to_string())?;
+        let text = v.b.text(&main).await.map_err(|e| e.to_string())?;
+        Ok::<_, String>(text.contains("är redan godkänd").then_some(()))
+    })
+    .await
+    .unwrap();
+    v.check("19-sent-tillagg").await;
 }
