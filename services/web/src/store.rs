@@ -60,11 +60,22 @@ fn key(secret: &str) -> [u8; 32] {
 }
 
 impl Store {
+    /// Opens (or creates) the store; a process that just closed it may hold sled's lock for a
+    /// moment longer (its flusher lets go on its next round): that is waited for, up to 5 s.
     pub fn open(dir: &std::path::Path) -> Result<Store, StoreError> {
-        let db = sled::Config::new()
-            .path(dir)
-            .open()
-            .map_err(|source| StoreError::Open { path: dir.display().to_string(), source })?;
+        let until = std::time::Instant::now() + Duration::from_secs(5);
+        let db = loop {
+            match sled::Config::new().path(dir).open() {
+                Err(sled::Error::Io(e))
+                    if e.to_string().contains("could not acquire lock") && std::time::Instant::now() < until =>
+                {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                opened => {
+                    break opened.map_err(|source| StoreError::Open { path: dir.display().to_string(), source })?
+                }
+            }
+        };
         Ok(Store { links: db.open_tree("links")?, sessions: db.open_tree("sessions")?, db })
     }
 

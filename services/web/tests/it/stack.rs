@@ -22,6 +22,9 @@ pub struct Stack {
     _nats: NatsServer,
     _dirs: Vec<tempfile::TempDir>,
     cancel: CancellationToken,
+    web_cancel: CancellationToken,
+    web_task: Option<tokio::task::JoinHandle<Result<(), lofte_web::AppError>>>,
+    settings: Settings,
 }
 
 impl Drop for Stack {
@@ -96,10 +99,36 @@ pub async fn stack() -> Stack {
     settings.smtp.host = Some("127.0.0.1".into());
     settings.smtp.port = smtp.port();
     settings.smtp.tls = Tls::None;
-    let app = App::build(settings).await.unwrap();
+    let app = App::build(settings.clone()).await.unwrap();
     let web = format!("http://{}", app.addr());
-    tokio::spawn(app.run(cancel.clone()));
-    Stack { web, ledger: lurl, projector: purl, smtp, plan, _nats: nats, _dirs: dirs, cancel }
+    let web_cancel = cancel.child_token();
+    let web_task = Some(tokio::spawn(app.run(web_cancel.clone())));
+    Stack {
+        web,
+        ledger: lurl,
+        projector: purl,
+        smtp,
+        plan,
+        _nats: nats,
+        _dirs: dirs,
+        cancel,
+        web_cancel,
+        web_task,
+        settings,
+    }
+}
+
+impl Stack {
+    /// Stops `lofte-web` and starts it again on the same data directory and port.
+    pub async fn restart_web(&mut self) {
+        self.web_cancel.cancel();
+        if let Some(t) = self.web_task.take() {
+            t.await.unwrap().unwrap();
+        }
+        let app = App::build(self.settings.clone()).await.unwrap();
+        self.web_cancel = self.cancel.child_token();
+        self.web_task = Some(tokio::spawn(app.run(self.web_cancel.clone())));
+    }
 }
 
 /// A client that keeps cookies as a browser would and does not follow redirects.
