@@ -25,6 +25,16 @@ pub(super) struct Effective {
     pub ids: Vec<Uuid>,
 }
 
+/// An occurrence retracted: what it was when it was withdrawn, and why.
+#[derive(Debug, Clone)]
+pub(super) struct Retracted {
+    pub event: Event,
+    pub actor: OrgId,
+    /// The original event, any corrections of it, and the retraction.
+    pub ids: Vec<Uuid>,
+    pub reason: String,
+}
+
 /// The events already applied, by where they are stored: a counted measure in force is kept only
 /// as a part of its sums, so its figure is read back from here when it is corrected or retracted.
 pub trait Past {
@@ -59,6 +69,8 @@ pub(super) struct Resolved {
     pub submitted: BTreeMap<(ActivityId, Tertial), BTreeMap<OrgId, Uuid>>,
     pub approved: BTreeMap<Tertial, Timestamp>,
     pub late: BTreeMap<(ActivityId, Tertial), Vec<Uuid>>,
+    /// What was retracted, per activity and tertial, in the order retracted.
+    pub retracted: BTreeMap<(ActivityId, Tertial), Vec<Retracted>>,
     by_id: HashMap<Uuid, Slot>,
     ledgers: Vec<LedgerId>,
 }
@@ -87,15 +99,22 @@ impl Resolved {
                 if let Some(slot) = self.by_id.get(&x.event).copied() {
                     let gone = self.in_force(slot, past)?;
                     self.by_id.remove(&x.event);
-                    match slot {
+                    let (actor, mut ids) = match slot {
                         Slot::Listed { ledger, seq } => {
-                            self.occurrences.remove(&(self.ledgers[usize::from(ledger)].clone(), seq));
+                            let e = self.occurrences.remove(&(self.ledgers[usize::from(ledger)].clone(), seq));
+                            e.map_or((env.actor.clone(), vec![x.event]), |e| (e.actor, e.ids))
                         }
                         Slot::Measure { .. } => {
                             self.measures.count(&gone, -1);
+                            (env.actor.clone(), vec![x.event])
                         }
-                    }
+                    };
+                    ids.push(env.id);
                     self.flag_late(&gone, env);
+                    if let (Some(a), Some(t)) = (gone.activity(), gone.tertial()) {
+                        let r = Retracted { actor, ids, reason: x.reason.to_string(), event: gone.clone() };
+                        self.retracted.entry((a.clone(), t)).or_default().push(r);
+                    }
                 }
             }
             e if e.kind().is_occurrence() => {

@@ -98,6 +98,19 @@ pub struct AreaSum {
     pub sub: BTreeMap<Metric, u64>,
 }
 
+/// Something retracted: its kind, what it said, who recorded it, why it was withdrawn, and the
+/// events (original, corrections, the retraction).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RetractedFact {
+    /// The event kind, e.g. `dialogue_held`.
+    pub kind: String,
+    pub date: Option<BusinessDate>,
+    pub what: Vec<String>,
+    pub actor: OrgId,
+    pub reason: String,
+    pub events: Vec<Uuid>,
+}
+
 /// The latest status reported for an activity and tertial.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatusFact {
@@ -135,6 +148,9 @@ pub struct Cell {
     pub pending: Vec<OrgId>,
     /// Events recorded for this tertial after it was approved.
     pub late_amendments: Vec<Uuid>,
+    /// What was retracted, as it was then, and why (not counted anywhere).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub retracted: Vec<RetractedFact>,
 }
 
 impl Cell {

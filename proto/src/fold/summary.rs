@@ -129,6 +129,7 @@ fn activity_summary(
             std::iter::once(&a.lead).chain(&a.participants).filter(|o| !submitted.contains_key(*o)).cloned().collect();
         cell.submitted = submitted;
         cell.late_amendments = resolved.late.get(&(id.clone(), *t)).cloned().unwrap_or_default();
+        cell.retracted = resolved.retracted.get(&(id.clone(), *t)).into_iter().flatten().map(retracted).collect();
     }
     ActivitySummary {
         id: a.id.clone(),
@@ -137,6 +138,27 @@ fn activity_summary(
         participants: a.participants.clone(),
         targets: targets::progress(state, id, occ, &resolved.measures, tertials, today),
         cells,
+    }
+}
+
+fn retracted(r: &apply::Retracted) -> RetractedFact {
+    let line = |l: &Option<crate::text::Line>| l.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let what = match &r.event {
+        Event::MeetingHeld(m) => line(&m.title).into_iter().chain(line(&m.place)).collect(),
+        Event::DialogueHeld(m) => line(&m.place).into_iter().chain([m.topic.to_string()]).collect(),
+        Event::WorkshopHeld(m) | Event::TrainingGiven(m) => vec![m.title.to_string()],
+        Event::MilestoneReached(m) => vec![m.title.to_string()],
+        Event::MeasureCounted(m) => vec![format!("{} {}", m.metric, m.count.said())],
+        Event::NoteWritten(n) => vec![n.text.to_string()],
+        _ => vec![],
+    };
+    RetractedFact {
+        kind: r.event.kind().as_str().to_owned(),
+        date: r.event.business_date().cloned(),
+        what,
+        actor: r.actor.clone(),
+        reason: r.reason.clone(),
+        events: r.ids.clone(),
     }
 }
 

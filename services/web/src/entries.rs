@@ -52,6 +52,17 @@ pub fn of_cell(cell: &Value) -> Vec<Entry> {
     out
 }
 
+/// What a cell says was retracted, each in words with its reason ("13/1, Gängsnacket — borttagen:
+/// Dubbelregistrerat").
+pub fn retracted(cell: &Value) -> Vec<String> {
+    cell["retracted"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| format!("{} — borttagen: {}", words(r), r["reason"].as_str().unwrap_or_default()))
+        .collect()
+}
+
 /// An occurrence as a cell lists it, in words.
 fn words(o: &Value) -> String {
     let date = o["date"].as_str().and_then(|x| x.parse().ok()).map(|bd| short_date(&bd));

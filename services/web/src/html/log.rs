@@ -38,7 +38,15 @@ impl Context {
 }
 
 /// The activity: what is logged in the open tertials, and what can be logged.
-pub fn activity(who: &Who, c: &Context, notice: Option<&str>, entries: &[(String, Vec<Entry>)]) -> Markup {
+/// One open tertial's entries on the activity page, and what was removed from it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub tertial: String,
+    pub entries: Vec<Entry>,
+    pub retracted: Vec<String>,
+}
+
+pub fn activity(who: &Who, c: &Context, notice: Option<&str>, entries: &[Listed]) -> Markup {
     let ours = |e: &Entry| c.orgs.iter().any(|(o, _)| *o == e.actor);
     let name = |e: &Entry| c.orgs.iter().find(|(o, _)| *o == e.actor).map_or(e.actor.clone(), |(_, n)| n.clone());
     let content = html! {
@@ -52,11 +60,11 @@ pub fn activity(who: &Who, c: &Context, notice: Option<&str>, entries: &[(String
             @if logged.is_empty() { p { "Inget loggat ännu." } } @else {
                 ul { @for l in logged { li { (l) } } }
             }
-            @if let Some((_, list)) = entries.iter().find(|(et, _)| et == t) {
-                @if !list.is_empty() {
+            @if let Some(l) = entries.iter().find(|l| l.tertial == *t) {
+                @if !l.entries.is_empty() {
                     h3 { "Registrerat" }
                     ul.entries {
-                        @for e in list {
+                        @for e in &l.entries {
                             li {
                                 (e.text)
                                 @if e.corrected { " " em { "(rättad)" } }
@@ -68,6 +76,10 @@ pub fn activity(who: &Who, c: &Context, notice: Option<&str>, entries: &[(String
                             }
                         }
                     }
+                }
+                @if !l.retracted.is_empty() {
+                    h3 { "Borttaget" }
+                    ul.retracted { @for r in &l.retracted { li { (r) } } }
                 }
             }
             p { a href={ (c.base()) "/lamna/" (t) } { "Lämna uppföljningen för tertial " (t) } }

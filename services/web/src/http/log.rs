@@ -143,8 +143,18 @@ pub async fn activity(
 ) -> Response {
     match context(&st, &headers, &plan, &activity).await {
         Ok((who, _, c, a)) => {
-            let entries: Vec<(String, Vec<crate::entries::Entry>)> =
-                c.logged.iter().map(|(t, _)| (t.clone(), crate::entries::of_cell(&a["cells"][t.as_str()]))).collect();
+            let entries: Vec<log::Listed> = c
+                .logged
+                .iter()
+                .map(|(t, _)| {
+                    let cell = &a["cells"][t.as_str()];
+                    log::Listed {
+                        tertial: t.clone(),
+                        entries: crate::entries::of_cell(cell),
+                        retracted: crate::entries::retracted(cell),
+                    }
+                })
+                .collect();
             let notice = match (
                 q.get("lamnad").filter(|t| c.tertials.contains(t)),
                 q.contains_key("rattad"),

@@ -95,6 +95,9 @@ async fn a_reporter_corrects_and_retracts_their_own_entry_with_a_reason() {
         (r["kind"].as_str(), r["data"]["reason"].as_str()),
         (Some("event_retracted"), Some("Dubbelregistrerat"))
     );
+    // The activity page shows it as removed, with the reason.
+    let shown = page_until(&b, &base, "borttagen: Dubbelregistrerat").await;
+    assert!(shown.body.contains("13/1, Gängsnacket — borttagen: Dubbelregistrerat"), "{}", shown.body);
 
     // A count (a sum in the summary, not an entry there) is corrected from its own page too.
     let patrols = format!("{}/plan/jonkoping-2022/aktivitet/fotpatrullering", s.web);
