@@ -259,6 +259,27 @@ async fn every_other_state(s: &Stack, v: &Visit) {
         v.title("").await;
         v.check(&format!("16-form-{kind}")).await;
     }
+    // A form sent twice: "Redan registrerat".
+    v.b.goto(&format!("{activity}/logga/dialog")).await.unwrap();
+    v.fill("datum", "14/1").await;
+    v.fill("amne", "Två gånger").await;
+    v.b.press(&[Key::Enter]).await.unwrap();
+    assert_eq!(v.title("Registrerat").await, "Registrerat – Lofte");
+    let url = v.b.current_url().await.unwrap();
+    v.b.goto(&format!("{url}?igen=1")).await.unwrap();
+    assert_eq!(v.title("Redan").await, "Redan registrerat – Lofte");
+    v.check("13b-redan-registrerat").await;
+    // A form whose token is not the session's (a stale or forged page): refused, nothing written.
+    v.b.goto(&format!("{activity}/logga/dialog")).await.unwrap();
+    v.b.eval("document.querySelector('main input[name=_csrf]').value = 'fel'; return null;", serde_json::json!([]))
+        .await
+        .unwrap();
+    v.fill("datum", "15/1").await;
+    v.fill("amne", "Förfalskat").await;
+    v.b.press(&[Key::Enter]).await.unwrap();
+    assert_eq!(v.title("Förbjudet").await, "Förbjudet – Lofte");
+    v.check("13c-forbjudet").await;
+
     // Sent empty: every required field said at the top and at the field.
     v.b.goto(&format!("{activity}/logga/antal")).await.unwrap();
     v.tab_to("main button[type=submit]").await;
