@@ -16,4 +16,5 @@ mod profile;
 mod progress;
 mod torn_tail;
 mod up;
+mod web;
 mod year;
