@@ -140,3 +140,18 @@ pub fn unavailable(e: impl std::fmt::Display) -> Response {
     );
     (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_secure_when_the_public_url_is_https() {
+        let https = Settings { public_url: "https://lofte.kommunen.example".into(), ..Settings::default() };
+        let c = set_cookie(&https, SESSION, "abc", 60);
+        let c = c.to_str().unwrap_or_default();
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.ends_with("; Secure"), "{c}");
+        let plain = set_cookie(&Settings::default(), SESSION, "abc", 60);
+        assert!(!plain.to_str().unwrap_or_default().contains("Secure"));
+    }
+}

@@ -115,6 +115,10 @@ async fn sign_in(s: &Stack, v: &Visit) {
     // The first Tab reaches the skip link; it takes focus to the content, the next Tab to the field.
     v.b.press(&[Key::Tab]).await.unwrap();
     assert_eq!(v.focused("textContent").await, "Hoppa till innehållet");
+    // Focus is visible: an outline drawn around what has it.
+    let outline =
+        v.b.eval("return getComputedStyle(document.activeElement).outlineStyle;", serde_json::json!([])).await.unwrap();
+    assert_ne!(outline, serde_json::json!("none"), "the focused element has a visible outline");
     v.b.press(&[Key::Enter]).await.unwrap();
     assert_eq!(v.focused("id").await, "innehall", "the skip link moves focus to the main content");
     v.b.press(&[Key::Tab]).await.unwrap();

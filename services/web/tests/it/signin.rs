@@ -114,5 +114,16 @@ async fn a_reporter_signs_in_with_the_mailed_link_and_sees_att_gora() {
     // Five since the restart (the limits are kept in memory: a restart starts them afresh), and
     // the one before it.
     assert_eq!(to_kim, 1 + 5, "the limit per address (links_per_address = 5)");
+    // One client asking for many addresses: past requests_per_client (30 an hour) nothing more
+    // is mailed, even to a known address; the page stays the same.
+    for i in 0..30 {
+        b.post(&url, &[("_csrf", &csrf), ("epost", &format!("okand{i}@example.se"))]).await;
+    }
+    let p = b.post(&url, &[("_csrf", &csrf), ("epost", "trygghet@jonkoping.example")]).await;
+    assert_eq!(p.title(), "Kolla din e-post – Lofte");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let to_kommunen =
+        s.smtp.messages().iter().filter(|m| m.header("To").as_deref() == Some("trygghet@jonkoping.example")).count();
+    assert_eq!(to_kommunen, 0, "the limit per client");
     let _ = &s.ledger;
 }
