@@ -127,7 +127,7 @@ impl PlanFold {
 /// [`Past`] over a slice of envelopes (the log a fold from scratch is given), indexed the first
 /// time it is asked.
 #[derive(Debug)]
-pub(super) struct Slice<'a> {
+pub struct Slice<'a> {
     events: &'a [&'a Envelope],
     index: std::sync::OnceLock<HashMap<(&'a LedgerId, u64), usize>>,
 }

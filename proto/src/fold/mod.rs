@@ -22,7 +22,7 @@ mod targets;
 
 pub use apply::{Missing, Past};
 pub use figure::Figure;
-pub use kept::PlanFold;
+pub use kept::{PlanFold, Slice};
 pub use model::*;
 pub use provenance::{measure_events, MeasureEvents};
 pub use summary::*;

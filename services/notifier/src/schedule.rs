@@ -16,9 +16,8 @@ use jiff::civil::Date;
 use lofte_proto::{
     calendar::{due_date, occasions, Occasion, ReminderPolicy},
     envelope::Envelope,
-    event::Event,
-    fold::{Past, PlanFold, PlanSummary},
-    ids::{ActivityId, LedgerId, PlanId},
+    fold::{PlanFold, PlanSummary, Slice},
+    ids::{ActivityId, PlanId},
     plan::{PlanBook, PlanState},
 };
 
@@ -102,23 +101,13 @@ pub fn plans_of(events: &[Envelope], today: Date) -> Plans {
     let ids: BTreeSet<&PlanId> = events.iter().map(|e| &e.plan).collect();
     ids.into_iter()
         .filter_map(|plan| {
-            let mine: Vec<Envelope> = events.iter().filter(|e| &e.plan == plan).cloned().collect();
-            let all: Vec<&Envelope> = mine.iter().collect();
-            let past = Log(&all);
+            let all: Vec<&Envelope> = events.iter().filter(|e| &e.plan == plan).collect();
+            let past = Slice::new(&all);
             let mut fold = PlanFold::new(plan.clone());
             fold.catch_up(all.iter().copied(), &past).ok()?;
             Some((plan.clone(), plan_now(&fold, today)?))
         })
         .collect()
-}
-
-/// [`Past`] over a whole log.
-struct Log<'a>(&'a [&'a Envelope]);
-
-impl Past for Log<'_> {
-    fn event(&self, ledger: &LedgerId, seq: u64) -> Option<Event> {
-        self.0.iter().find(|e| &e.ledger == ledger && e.seq == seq).map(|e| e.event.clone())
-    }
 }
 
 /// The plans as a [`PlanBook`], for what reads the plans' states.

@@ -4,10 +4,13 @@
 
 use std::time::Duration;
 
-use lofte_ledger_client::{ClientError, LedgerClient};
-use lofte_proto::people::{Person, PersonRole};
+use lofte_ledger_client::{Appended, ClientError, LedgerClient};
+use lofte_proto::{
+    people::{Person, PersonRole},
+    NewEvent,
+};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
-use serde_json::Value;
+use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::settings::Settings;
@@ -68,6 +71,23 @@ impl Backend {
         Ok(people
             .into_iter()
             .find(|p| p.erased_at.is_none() && p.role == PersonRole::Reporter && p.email.as_ref() == Some(&email)))
+    }
+
+    /// Records an event of `kind` with `data` in `plan`, for `actor`, on behalf of `person`, once
+    /// per form: the idempotency key is the person and the form's nonce `once`.
+    pub async fn record_for(
+        &self,
+        person: Uuid,
+        plan: &str,
+        actor: &str,
+        kind: &str,
+        data: Value,
+        once: &str,
+    ) -> Result<Appended, ClientError> {
+        let new: NewEvent =
+            serde_json::from_value(json!({"plan": plan, "actor": actor, "kind": kind, "data": data}))
+                .map_err(|e| ClientError::Unexpected { base: self.ledger.url().to_owned(), why: e.to_string() })?;
+        self.ledger.append_for(person, &new, &format!("web-{person}-{once}")).await
     }
 
     /// The ids of the plans the projector knows.

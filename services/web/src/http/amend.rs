@@ -10,8 +10,8 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     Form,
 };
-use lofte_ledger_client::ClientError;
-use lofte_proto::{text::Line, NewEvent};
+use lofte_ledger_client::{Appended, ClientError};
+use lofte_proto::text::Line;
 use serde_json::{json, Value};
 
 use super::{
@@ -144,9 +144,9 @@ pub async fn correct(
             return (StatusCode::UNPROCESSABLE_ENTITY, log::form(&who, &c, &d)).into_response();
         }
     };
-    let body = json!({"plan": plan, "actor": e.actor, "kind": "event_corrected", "data": {
-        "event": id, "reason": why, "replacement": {"kind": e.kind.event_kind(), "data": data}}});
-    record(&st, person.id, body, once, &format!("{}?rattad=1", c.base())).await
+    let data = json!({"event": id, "reason": why, "replacement": {"kind": e.kind.event_kind(), "data": data}});
+    let recorded = st.backend.record_for(person.id, &plan, &e.actor, "event_corrected", data, once).await;
+    answer(recorded, &format!("{}?rattad=1", c.base()))
 }
 
 /// `GET …/ta-bort/{id}`.
@@ -188,17 +188,14 @@ pub async fn retract(
                 .into_response()
         }
     };
-    let body = json!({"plan": plan, "actor": e.actor, "kind": "event_retracted", "data": {"event": id, "reason": why}});
-    record(&st, person.id, body, once, &format!("{}?borttagen=1", c.base())).await
+    let data = json!({"event": id, "reason": why});
+    let recorded = st.backend.record_for(person.id, &plan, &e.actor, "event_retracted", data, once).await;
+    answer(recorded, &format!("{}?borttagen=1", c.base()))
 }
 
-/// Records `body` for the person, once per form, then goes `to`.
-async fn record(st: &AppState, person: uuid::Uuid, body: Value, once: &str, to: &str) -> Response {
-    let new: NewEvent = match serde_json::from_value(body) {
-        Ok(n) => n,
-        Err(e) => return unavailable(e),
-    };
-    match st.backend.ledger.append_for(person, &new, &format!("web-{person}-{once}")).await {
+/// Where a correction or retraction goes once recorded (`to`), or why not.
+fn answer(recorded: Result<Appended, ClientError>, to: &str) -> Response {
+    match recorded {
         Ok(_) => Redirect::to(to).into_response(),
         Err(ClientError::Refused(p)) if p.status == 403 => super::forbidden(),
         Err(ClientError::Refused(p)) if p.status == 422 || p.status == 409 => {

@@ -15,8 +15,8 @@ use axum::{
     Form,
 };
 use lofte_ledger_client::{Appended, ClientError};
-use lofte_proto::{people::Person, NewEvent};
-use serde_json::{json, Value};
+use lofte_proto::people::Person;
+use serde_json::Value;
 
 use super::{home::session, same, unavailable, AppState};
 use crate::{
@@ -223,13 +223,7 @@ pub async fn record(
             return log::form(&who, &c, &d).into_response();
         }
     }
-    let new: NewEvent =
-        match serde_json::from_value(json!({"plan": plan, "actor": actor, "kind": kind.event_kind(), "data": data})) {
-            Ok(n) => n,
-            Err(e) => return unavailable(e),
-        };
-    let key = format!("web-{}-{once}", person.id);
-    match st.backend.ledger.append_for(person.id, &new, &key).await {
+    match st.backend.record_for(person.id, &plan, &actor, kind.event_kind(), data, &once).await {
         Ok(appended) => {
             let again = matches!(appended, Appended::Existing(_));
             let id = appended.event()["id"].as_str().unwrap_or_default().to_owned();

@@ -10,7 +10,6 @@ use axum::{
     Form,
 };
 use lofte_ledger_client::ClientError;
-use lofte_proto::NewEvent;
 use serde_json::json;
 
 use super::{
@@ -57,13 +56,8 @@ pub async fn submit(
         Some(_) => return super::forbidden(),
         None => c.orgs[0].0.clone(),
     };
-    let body = json!({"plan": plan, "actor": actor, "kind": "follow_up_submitted",
-        "data": {"activity": activity, "tertial": tertial}});
-    let new: NewEvent = match serde_json::from_value(body) {
-        Ok(n) => n,
-        Err(e) => return unavailable(e),
-    };
-    match st.backend.ledger.append_for(person.id, &new, &format!("web-{}-{once}", person.id)).await {
+    let data = json!({"activity": activity, "tertial": tertial});
+    match st.backend.record_for(person.id, &plan, &actor, "follow_up_submitted", data, &once).await {
         Ok(_) => Redirect::to(&format!("{}?lamnad={tertial}", c.base())).into_response(),
         Err(ClientError::Refused(p)) if p.status == 403 => super::forbidden(),
         Err(e) => unavailable(e),

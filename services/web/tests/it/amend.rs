@@ -12,9 +12,7 @@ use super::stack::{log, signed_in, stack, Browser, Page};
 
 async fn page_until(b: &Browser, url: &str, what: &str) -> Page {
     poll_until(what, Duration::from_secs(20), || async {
-        let mut b2 = Browser::new();
-        b2.cookies = b.cookies.clone();
-        let p = b2.get(url).await;
+        let p = b.twin().get(url).await;
         Ok::<_, String>(p.body.contains(what).then_some(p))
     })
     .await
@@ -114,9 +112,7 @@ async fn a_reporter_corrects_and_retracts_their_own_entry_with_a_reason() {
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let count = done.headers["location"].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
     let fix = poll_until("the count in the projector", Duration::from_secs(20), || async {
-        let mut b2 = Browser::new();
-        b2.cookies = b.cookies.clone();
-        let p = b2.get(&format!("{patrols}/andra/{count}")).await;
+        let p = b.twin().get(&format!("{patrols}/andra/{count}")).await;
         Ok::<_, String>((p.status == StatusCode::OK).then_some(p))
     })
     .await

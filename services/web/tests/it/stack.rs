@@ -166,6 +166,11 @@ impl Page {
 }
 
 impl Browser {
+    /// Another client with the same cookies (a poll's closure cannot borrow this one mutably).
+    pub fn twin(&self) -> Browser {
+        Browser { cookies: self.cookies.clone(), ..Browser::new() }
+    }
+
     pub fn new() -> Browser {
         Browser { http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(), cookies: BTreeMap::new() }
     }

@@ -33,25 +33,9 @@ async fn a_reporter_submits_the_follow_up_once() {
     let other = b.get(&url.replace("2022-T1", "2031-T1")).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
     poll_until("Att göra to say it is submitted", Duration::from_secs(20), || async {
-        let mut b2 = Browser2::from(&b);
-        let home = b2.get(&format!("{}/", s.web)).await;
+        let home = b.twin().get(&format!("{}/", s.web)).await;
         Ok::<_, String>(home.body.contains("Uppföljningen är lämnad").then_some(()))
     })
     .await
     .unwrap();
-}
-
-/// A second handle on the same cookies (the poll's closure cannot borrow the first mutably).
-struct Browser2(super::stack::Browser);
-
-impl Browser2 {
-    fn from(b: &super::stack::Browser) -> Browser2 {
-        let mut n = super::stack::Browser::new();
-        n.cookies = b.cookies.clone();
-        Browser2(n)
-    }
-
-    async fn get(&mut self, url: &str) -> super::stack::Page {
-        self.0.get(url).await
-    }
 }
