@@ -22,6 +22,8 @@ pub enum PersonRole {
     Reporter,
     /// Owns a plan's follow-up; gets escalations.
     Coordinator,
+    /// Reads the whole log and checks it (in the web application's auditor pages); records nothing.
+    Auditor,
 }
 
 /// One person in the directory. Erased: no name, no address, `erased_at` set; the id, role and
@@ -85,6 +87,7 @@ impl Person {
         let role = match self.role {
             PersonRole::Reporter => "rapportör",
             PersonRole::Coordinator => "samordnare",
+            PersonRole::Auditor => "granskare",
         };
         let orgs: Vec<&str> = self.orgs.iter().map(OrgId::as_str).collect();
         match &self.name {

@@ -81,6 +81,7 @@ pub fn author_for_person(p: &Principal, person: Option<&Person>, cmd: &Command) 
     let role = match person.role {
         PersonRole::Reporter => Role::Reporter,
         PersonRole::Coordinator => Role::Coordinator,
+        PersonRole::Auditor => Role::Auditor,
     };
     let kind = cmd.event.kind();
     if !role.may_record(kind) {

@@ -137,9 +137,9 @@ pub enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PeopleCommand {
-    /// Add a reporter or a coordinator (the same person again is no error).
+    /// Add a reporter, a coordinator or an auditor (the same person again is no error).
     Add {
-        /// reporter or coordinator.
+        /// reporter, coordinator or auditor.
         #[arg(long)]
         role: String,
         /// An organisation they act for, e.g. polisen (repeatable).

@@ -11,6 +11,8 @@ pub struct Who {
     pub name: String,
     /// The session's form token.
     pub csrf: String,
+    /// What their address is in the directory (what the header links to).
+    pub roles: Vec<lofte_proto::people::PersonRole>,
 }
 
 impl Who {
@@ -21,7 +23,7 @@ impl Who {
             (None, Some(e)) => e.to_string(),
             (None, None) => person.described(),
         };
-        Who { name, csrf }
+        Who { name, csrf, roles: vec![person.role] }
     }
 }
 
@@ -32,6 +34,23 @@ pub struct Shell<'a> {
     pub who: Option<&'a Who>,
     /// Field errors of the form on the page: (the field's id, the message).
     pub errors: &'a [(String, String)],
+}
+
+/// The links of the header: the published reports for everyone, and each role's start page.
+fn nav(who: Option<&Who>) -> Markup {
+    use lofte_proto::people::PersonRole;
+    let has = |r| who.is_some_and(|w| w.roles.contains(&r));
+    html! {
+        nav.site aria-label="Huvudmeny" {
+            ul {
+                li { a href="/rapporter" { "Rapporter" } }
+                @if has(PersonRole::Reporter) { li { a href="/att-gora" { "Att göra" } } }
+                @if has(PersonRole::Coordinator) { li { a href="/samordna" { "Översikt" } } }
+                @if has(PersonRole::Auditor) { li { a href="/granska" { "Händelsehistorik" } } }
+                @if who.is_none() { li { a href="/logga-in" { "Logga in" } } }
+            }
+        }
+    }
 }
 
 /// A whole page.
@@ -51,6 +70,7 @@ pub fn page(shell: &Shell<'_>, content: Markup) -> Markup {
                 header.site {
                     a.brand href="/" { "Lofte" }
                     span.tagline { "Uppföljning av medborgarlöften" }
+                    (nav(shell.who))
                     @if let Some(who) = shell.who {
                         div.who {
                             span { (who.name) }

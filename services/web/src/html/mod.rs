@@ -3,8 +3,11 @@
 //! the stylesheet is served by `lofte-web` itself (`/static/lofte.css`), so the Content-Security-
 //! Policy needs no `unsafe-inline`.
 
+pub mod audit;
+pub mod coord;
 pub mod layout;
 pub mod log;
+pub mod public;
 pub mod signin;
 pub mod submit;
 pub mod todo;

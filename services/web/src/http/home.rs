@@ -8,14 +8,10 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use jiff::Timestamp;
-use lofte_proto::date::local_date;
+use lofte_proto::{date::local_date, people::PersonRole};
 
-use super::{cookie, unavailable, AppState, SESSION};
-use crate::{
-    html::{self, Who},
-    store::Session,
-    todo,
-};
+use super::{access, cookie, unavailable, AppState, SESSION};
+use crate::{html, store::Session, todo};
 
 /// The request's session, if it has a live one: its cookie and what it holds.
 pub fn session(st: &AppState, headers: &HeaderMap) -> Option<(String, Session)> {
@@ -30,14 +26,28 @@ pub fn session(st: &AppState, headers: &HeaderMap) -> Option<(String, Session)> 
     }
 }
 
-/// `GET /`.
+/// `GET /`: the published reports for someone not signed in; a signed-in person's start page
+/// otherwise — Att göra for a reporter, Översikt for a coordinator, Händelsehistorik for an auditor.
+pub async fn start(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    let signed = match access::signed(&st, &headers).await {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    let Some(signed) = signed else { return super::public::home(State(st), headers).await };
+    if signed.entry(PersonRole::Reporter).is_some() {
+        return todo(State(st), headers).await;
+    }
+    if signed.entry(PersonRole::Coordinator).is_some() {
+        return Redirect::to("/samordna").into_response();
+    }
+    Redirect::to("/granska").into_response()
+}
+
+/// `GET /att-gora`: a reporter's to-do list.
 pub async fn todo(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let Some((_, session)) = session(&st, &headers) else { return Redirect::to("/logga-in").into_response() };
-    let person = match st.backend.reporter(session.person).await {
-        Ok(Some(p)) => p,
-        // Erased since they signed in: nothing more for them.
-        Ok(None) => return Redirect::to("/logga-in").into_response(),
-        Err(e) => return unavailable(e),
+    let (signed, person) = match access::require(&st, &headers, PersonRole::Reporter).await {
+        Ok(s) => s,
+        Err(resp) => return resp,
     };
     let today = local_date(Timestamp::now());
     let mut plans = vec![];
@@ -54,6 +64,5 @@ pub async fn todo(State(st): State<AppState>, headers: HeaderMap) -> Response {
             plans.push(todo::plan_todo(&person, &summary, today, st.settings.default_due_after_days));
         }
     }
-    let who = Who::of(&person, session.csrf);
-    html::todo::page_for(&who, &plans).into_response()
+    html::todo::page_for(&signed.who, &plans).into_response()
 }

@@ -15,10 +15,10 @@ use axum::{
     Form,
 };
 use lofte_ledger_client::{Appended, ClientError};
-use lofte_proto::people::Person;
+use lofte_proto::people::{Person, PersonRole};
 use serde_json::Value;
 
-use super::{home::session, same, unavailable, AppState};
+use super::{same, unavailable, AppState};
 use crate::{
     backend::BackendError,
     forms::{self, Kind},
@@ -44,12 +44,7 @@ pub(super) async fn context(
     plan: &str,
     activity: &str,
 ) -> Result<(Who, Person, Context, Value), Response> {
-    let Some((_, session)) = session(st, headers) else { return Err(Redirect::to("/logga-in").into_response()) };
-    let person = match st.backend.reporter(session.person).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return Err(Redirect::to("/logga-in").into_response()),
-        Err(e) => return Err(unavailable(e)),
-    };
+    let (signed, person) = super::access::require(st, headers, PersonRole::Reporter).await?;
     let summary = match st.backend.summary(plan).await {
         Ok(s) => s,
         Err(BackendError::Projector { .. }) => return Err(not_found()),
@@ -104,8 +99,7 @@ pub(super) async fn context(
         tertials,
         logged,
     };
-    let who = Who::of(&person, session.csrf);
-    Ok((who, person, c, a))
+    Ok((signed.who, person, c, a))
 }
 
 /// A form posted for an activity: who sent it, the context, and its nonce — once its token is

@@ -7,9 +7,13 @@
 //! a random one also set as the `lofte_pre` cookie (double submit). A POST without it, or with
 //! another's, is `403` and does nothing.
 
+pub mod access;
 mod amend;
+mod audit;
+mod coord;
 mod home;
 mod log;
+mod public;
 mod signin;
 mod submit;
 
@@ -46,7 +50,8 @@ const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-
 
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(home::todo))
+        .route("/", get(home::start))
+        .route("/att-gora", get(home::todo))
         .route("/logga-in", get(signin::form).post(signin::request))
         .route("/logga-in/{secret}", get(signin::confirm).post(signin::sign_in))
         .route("/logga-ut", post(signin::sign_out))
@@ -56,6 +61,9 @@ pub fn router(state: AppState) -> Router {
         .route("/plan/{plan}/aktivitet/{activity}/lamna/{tertial}", get(submit::page).post(submit::submit))
         .route("/plan/{plan}/aktivitet/{activity}/andra/{id}", get(amend::correct_form).post(amend::correct))
         .route("/plan/{plan}/aktivitet/{activity}/ta-bort/{id}", get(amend::retract_form).post(amend::retract))
+        .merge(public::routes())
+        .merge(coord::routes())
+        .merge(audit::routes())
         .route("/static/lofte.css", get(stylesheet))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)

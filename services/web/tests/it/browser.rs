@@ -8,12 +8,15 @@
 //!
 //! Needs Debian's chromium and chromedriver and axe-core in `.tools/axe`: `deploy/dev/tools.sh`.
 
-use std::{path::PathBuf, time::Duration};
+use std::time::Duration;
 
 use lofte_test_support::{poll_until, screenshot_dir, Browser, Key};
 use serde_json::Value;
 
-use super::stack::{stack, Stack};
+use super::{
+    stack::{stack, Stack},
+    visit::{prop_text, Visit},
+};
 
 const POLIS: &str = "kommunpolis.jonkoping@polisen.example";
 const WAIT: Duration = Duration::from_secs(20);
@@ -26,72 +29,6 @@ async fn keyboard_only_sign_in_and_a_dialogue_logged_on_a_desktop() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyboard_only_sign_in_and_a_dialogue_logged_on_a_phone_without_sideways_scrolling() {
     walk(375, 800, "-mobile").await;
-}
-
-/// A browser on a stack, and where its screenshots go.
-struct Visit {
-    b: Browser,
-    suffix: &'static str,
-    dir: PathBuf,
-}
-
-impl Visit {
-    /// What every page and state gets: axe-core finds nothing, nothing scrolls sideways, and a
-    /// screenshot named `name`.
-    async fn check(&self, name: &str) {
-        let url = self.b.current_url().await.unwrap();
-        let violations = self.b.axe().await.unwrap_or_else(|e| panic!("{e}"));
-        let listed: String = violations.iter().map(ToString::to_string).collect();
-        assert!(violations.is_empty(), "{name} ({url}{}): axe-core found\n{listed}", self.suffix);
-        let w = self.b.widths().await.unwrap();
-        let sideways = w.scroll_width > w.inner_width || w.scroll_width > w.client_width;
-        assert!(!sideways, "{name} ({url}) scrolls sideways: {w:?}");
-        self.b.screenshot(&self.dir.join(format!("{name}{}.png", self.suffix))).await.unwrap();
-    }
-
-    /// Waits for the page's title to begin with `prefix` (a form sent, a page opened).
-    async fn title(&self, prefix: &str) -> String {
-        poll_until(&format!("a page titled {prefix}…"), WAIT, || async {
-            let t = self.b.title().await.map_err(|e| e.to_string())?;
-            Ok::<_, String>(t.starts_with(prefix).then_some(t))
-        })
-        .await
-        .unwrap()
-    }
-
-    /// The focused element's property `name`, as text.
-    async fn focused(&self, name: &str) -> String {
-        let e = self.b.focused().await.unwrap();
-        prop_text(self.b.prop(&e, name).await.unwrap())
-    }
-
-    /// The value of the input with this id.
-    async fn value(&self, id: &str) -> String {
-        let e = self.b.find(&format!("#{id}")).await.unwrap();
-        prop_text(self.b.prop(&e, "value").await.unwrap())
-    }
-
-    /// Presses Tab until the element matching `css` has focus.
-    async fn tab_to(&self, css: &str) {
-        let target = self.b.find(css).await.unwrap();
-        for _ in 0..40 {
-            self.b.press(&[Key::Tab]).await.unwrap();
-            if self.b.focused().await.unwrap() == target {
-                return;
-            }
-        }
-        panic!("Tab never reached {css} on {}", self.b.current_url().await.unwrap());
-    }
-
-    /// Tabs to the field `id` and types `text` into it.
-    async fn fill(&self, id: &str, text: &str) {
-        self.tab_to(&format!("#{id}")).await;
-        self.b.type_text(text).await.unwrap();
-    }
-}
-
-fn prop_text(v: Value) -> String {
-    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
 }
 
 async fn walk(width: u32, height: u32, suffix: &'static str) {

@@ -4,8 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod amend;
+mod audit;
 mod browser;
+mod coord;
+mod coord_actions;
 mod log;
+mod public;
 mod signin;
 mod stack;
 mod submit;
+mod visit;

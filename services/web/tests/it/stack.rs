@@ -11,6 +11,9 @@ use lofte_web::{App, Settings};
 use reqwest::{header, redirect::Policy, StatusCode};
 use tokio_util::sync::CancellationToken;
 
+/// An auditor of the stack (the plan's people are its reporters and coordinators).
+pub const AUDITOR: &str = "granskare@jonkoping.example";
+
 const JONKOPING: &str = include_str!("../../../../deploy/plans/jonkoping-2022.toml");
 
 pub struct Stack {
@@ -79,6 +82,10 @@ pub async fn stack() -> Stack {
         let r = http.post(format!("{lurl}/v1/people")).json(p).send().await.unwrap();
         assert!(r.status().is_success(), "{}", r.text().await.unwrap());
     }
+    let auditor =
+        serde_json::json!({"role": "auditor", "orgs": ["kommunen"], "name": "Greta Granskare", "email": AUDITOR});
+    let r = http.post(format!("{lurl}/v1/people")).json(&auditor).send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
     poll_until("the projector to hold the plan", Duration::from_secs(20), || async {
         let r = http.get(format!("{purl}/v1/plans/jonkoping-2022/summary")).send().await.unwrap();
         Ok::<_, String>(r.status().is_success().then_some(()))

@@ -15,6 +15,10 @@ use uuid::Uuid;
 
 use crate::settings::Settings;
 
+mod audit;
+mod coord;
+mod public;
+
 /// Why a read of another service failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BackendError {
@@ -28,8 +32,8 @@ pub enum BackendError {
 #[derive(Debug, Clone)]
 pub struct Backend {
     pub ledger: LedgerClient,
-    http: reqwest::Client,
-    projector: String,
+    pub(crate) http: reqwest::Client,
+    pub(crate) projector: String,
 }
 
 impl Backend {
@@ -59,18 +63,30 @@ impl Backend {
         Ok(self.people().await?.into_iter().find(|p| p.id == id && p.erased_at.is_none()))
     }
 
-    /// Who the person with `id` reports as: the directory's reporter entry with their address
-    /// (one address may be a reporter and a coordinator: two entries, ADR 0017). `None`: erased,
-    /// gone, or no reporter.
-    pub async fn reporter(&self, id: Uuid) -> Result<Option<Person>, BackendError> {
+    /// Every live directory entry with the address of the person with `id`, that entry first:
+    /// one address may be a reporter, a coordinator and an auditor — one entry each (ADR 0017).
+    /// Empty: erased or gone.
+    pub async fn entries(&self, id: Uuid) -> Result<Vec<Person>, BackendError> {
         let people = self.people().await?;
-        let Some(email) = people.iter().find(|p| p.id == id && p.erased_at.is_none()).and_then(|p| p.email.clone())
-        else {
-            return Ok(None);
+        let Some(me) = people.iter().find(|p| p.id == id && p.erased_at.is_none()).cloned() else {
+            return Ok(vec![]);
         };
-        Ok(people
+        let others: Vec<Person> = people
             .into_iter()
-            .find(|p| p.erased_at.is_none() && p.role == PersonRole::Reporter && p.email.as_ref() == Some(&email)))
+            .filter(|p| p.id != id && p.erased_at.is_none() && p.email.is_some() && p.email == me.email)
+            .collect();
+        Ok(std::iter::once(me).chain(others).collect())
+    }
+
+    /// Who the person with `id` acts as in `role`: the directory's entry of that role with their
+    /// address. `None`: erased, gone, or not in that role.
+    pub async fn as_role(&self, id: Uuid, role: PersonRole) -> Result<Option<Person>, BackendError> {
+        Ok(self.entries(id).await?.into_iter().find(|p| p.role == role))
+    }
+
+    /// Who the person with `id` reports as (see [`Backend::as_role`]).
+    pub async fn reporter(&self, id: Uuid) -> Result<Option<Person>, BackendError> {
+        self.as_role(id, PersonRole::Reporter).await
     }
 
     /// Records an event of `kind` with `data` in `plan`, for `actor`, on behalf of `person`, once
@@ -106,7 +122,8 @@ impl Backend {
         self.get(&format!("/v1/plans/{plan}/provenance?activity={activity}")).await
     }
 
-    async fn get(&self, path: &str) -> Result<Value, BackendError> {
+    /// A JSON answer of the projector, with the web application's token.
+    pub(crate) async fn get(&self, path: &str) -> Result<Value, BackendError> {
         let url = format!("{}{path}", self.projector);
         let fail = |why: String| BackendError::Projector { url: url.clone(), why };
         let r = self.http.get(&url).send().await.map_err(|e| fail(e.to_string()))?;

@@ -1,0 +1,1 @@
+//! Auditors: Händelsehistorik, an event and its chain, provenance, as of, verify.

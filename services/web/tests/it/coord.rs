@@ -1,0 +1,1 @@
+//! Coordinators: Översikt, approving a tertial, deadlines.

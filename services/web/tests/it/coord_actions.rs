@@ -1,0 +1,1 @@
+//! Coordinators: Påminn nu, importing a plan, the people directory.
