@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use maud::{html, Markup};
 
-use super::{page, Shell, Who};
+use super::{page, words, Shell, Who};
 use crate::{
     entries::Entry,
     forms::{Field, Input, Kind, STATUSES},
@@ -56,7 +56,7 @@ pub fn activity(who: &Who, c: &Context, notice: Option<&str>, entries: &[Listed]
         }
         h1 { (c.title) }
         @for (t, logged) in &c.logged {
-            h2 { "Tertial " (t) }
+            h2 { (words::tertial_cap(t)) }
             @if logged.is_empty() { p { "Inget loggat ännu." } } @else {
                 ul { @for l in logged { li { (l) } } }
             }
@@ -82,7 +82,7 @@ pub fn activity(who: &Who, c: &Context, notice: Option<&str>, entries: &[Listed]
                     ul.retracted { @for r in &l.retracted { li { (r) } } }
                 }
             }
-            p { a href={ (c.base()) "/lamna/" (t) } { "Lämna uppföljningen för tertial " (t) } }
+            p { a href={ (c.base()) "/lamna/" (t) } { "Lämna uppföljningen för " (words::tertial(t)) } }
         }
         h2 { "Logga" }
         ul.actions {
@@ -114,7 +114,7 @@ fn field(c: &Context, f: &Field, value: &str, error: Option<&str>) -> Markup {
                     @for (id, name) in &c.areas { option value=(id) selected[value == id] { (name) } }
                 },
                 Input::Tertial => select id=(f.id) name=(f.id) aria-describedby=[described.as_deref()] {
-                    @for t in &c.tertials { option value=(t) selected[value == t] { "Tertial " (t) } }
+                    @for t in &c.tertials { option value=(t) selected[value == t] { (words::tertial_cap(t)) } }
                 },
                 Input::Status => select id=(f.id) name=(f.id) aria-describedby=[described.as_deref()] {
                     @for (id, name) in STATUSES { option value=(id) selected[value == id] { (name) } }
@@ -160,7 +160,7 @@ pub fn form(who: &Who, c: &Context, d: &Draft<'_>) -> Markup {
         p.lead { (c.title) }
         @if let Some(t) = late {
             div.warning role="alert" {
-                h2 { "Tertial " (t) " är redan godkänd" }
+                h2 { (words::tertial_cap(t)) " är redan godkänd" }
                 p { "Det du registrerar nu blir ett sent tillägg: det syns i uppföljningen som tillkommet efter godkännandet. Kontrollera uppgifterna och spara igen om det ska registreras." }
             }
         }

@@ -11,5 +11,6 @@ pub mod public;
 pub mod signin;
 pub mod submit;
 pub mod todo;
+pub mod words;
 
 pub use layout::{page, Shell, Who};

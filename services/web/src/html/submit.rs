@@ -6,7 +6,7 @@ use super::{log::Context, page, Shell, Who};
 
 /// The page; `submitted`: the organisations (names) that already have.
 pub fn page_for(who: &Who, c: &Context, tertial: &str, logged: &[String], submitted: &[String], once: &str) -> Markup {
-    let title = format!("Lämna uppföljningen för tertial {tertial}");
+    let title = format!("Lämna uppföljningen för {}", super::words::tertial(tertial));
     let content = html! {
         p.crumbs { a href="/" { "Att göra" } " › " a href=(c.base()) { (c.title) } }
         h1 { (title) }

@@ -31,7 +31,7 @@ pub fn page_for(who: &Who, plans: &[PlanTodo]) -> Markup {
                         li.item.late[i.late()] {
                             h3 { a href={ "/plan/" (p.plan) "/aktivitet/" (i.activity) } { (i.title) } }
                             p.meta {
-                                span { "Tertial " (i.tertial.to_string()) }
+                                span { (super::words::tertial_cap(&i.tertial.to_string())) }
                                 " · "
                                 span { "Lämnas senast " (i.due.to_string()) }
                                 " · "

@@ -154,7 +154,7 @@ pub async fn activity(
                 q.contains_key("rattad"),
                 q.contains_key("borttagen"),
             ) {
-                (Some(t), _, _) => Some(format!("Uppföljningen för tertial {t} är lämnad.")),
+                (Some(t), _, _) => Some(format!("Uppföljningen för {} är lämnad.", crate::html::words::tertial(t))),
                 (_, true, _) => Some("Rättelsen är sparad.".to_owned()),
                 (_, _, true) => Some("Uppgiften är borttagen ur uppföljningen.".to_owned()),
                 _ => None,

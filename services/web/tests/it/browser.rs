@@ -157,14 +157,14 @@ async fn correct_remove_and_submit(s: &Stack, v: &Visit) {
 
     let submit = format!("{}/plan/jonkoping-2022/aktivitet/samverkansmoten/lamna/2022-T1", s.web);
     v.b.goto(&submit).await.unwrap();
-    assert_eq!(v.title("Lämna").await, "Lämna uppföljningen för tertial 2022-T1 – Lofte");
+    assert_eq!(v.title("Lämna").await, "Lämna uppföljningen för tertial 1 2022 – Lofte");
     v.check("12-lamna").await;
     v.tab_to("main button[type=submit]").await;
     v.b.press(&[Key::Enter]).await.unwrap();
     poll_until("the notice that it is submitted", WAIT, || async {
         let main = v.b.find("main").await.map_err(|e| e.to_string())?;
         let text = v.b.text(&main).await.map_err(|e| e.to_string())?;
-        Ok::<_, String>(text.contains("Uppföljningen för tertial 2022-T1 är lämnad").then_some(()))
+        Ok::<_, String>(text.contains("Uppföljningen för tertial 1 2022 är lämnad").then_some(()))
     })
     .await
     .unwrap();

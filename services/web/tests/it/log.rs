@@ -100,7 +100,7 @@ async fn logging_into_an_approved_tertial_warns_first_that_it_is_a_late_amendmen
     let url = format!("{}/plan/jonkoping-2022/aktivitet/samverkansmoten/logga/dialog", s.web);
     // Once the projector has the approval, Att göra no longer lists T1.
     for _ in 0..200 {
-        if !b.get(&format!("{}/", s.web)).await.body.contains("Tertial 2022-T1") {
+        if !b.get(&format!("{}/", s.web)).await.body.contains("Tertial 1 2022") {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

@@ -101,8 +101,11 @@ async fn a_reporter_signs_in_with_the_mailed_link_and_sees_att_gora() {
     assert_eq!(b.post(&out, &[("_csrf", "fel")]).await.status, StatusCode::FORBIDDEN);
     let csrf = home.csrf();
     assert_eq!(b.post(&out, &[("_csrf", &csrf)]).await.status, StatusCode::SEE_OTHER);
-    let after = b.get(&format!("{}/", s.web)).await;
+    let after = b.get(&format!("{}/att-gora", s.web)).await;
     assert_eq!((after.status, after.headers["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/logga-in"));
+    // Signed out, the start page is the public one.
+    let public = b.get(&format!("{}/", s.web)).await;
+    assert_eq!((public.status, public.title()), (StatusCode::OK, "Rapporter – Lofte".to_owned()));
     // Asking again and again for the same address: the same page, at most five mails an hour.
     let mut b = Browser::new();
     let csrf = b.get(&format!("{}/logga-in", s.web)).await.csrf();

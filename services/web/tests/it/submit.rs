@@ -16,7 +16,7 @@ async fn a_reporter_submits_the_follow_up_once() {
     let url = format!("{}/plan/jonkoping-2022/aktivitet/fotpatrullering/lamna/2022-T1", s.web);
     let page = b.get(&url).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert_eq!(page.title(), "Lämna uppföljningen för tertial 2022-T1 – Lofte");
+    assert_eq!(page.title(), "Lämna uppföljningen för tertial 1 2022 – Lofte");
     let form = [("_csrf", page.csrf()), ("_once", page.hidden("_once"))];
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let before = log(&s).await.len();
