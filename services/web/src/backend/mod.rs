@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::settings::Settings;
 
+mod actions;
 mod audit;
 mod coord;
 mod public;
