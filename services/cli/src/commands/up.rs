@@ -201,6 +201,10 @@ fn nats_login(dir: &Path) -> anyhow::Result<(String, PathBuf)> {
     Ok((password, conf))
 }
 
+/// The demo's auditor (the web application's Händelsehistorik).
+const DEMO_AUDITOR: &str =
+    r#"{"role":"auditor","orgs":["kommunen"],"name":"Greta Granskare","email":"granskare@jonkoping.example"}"#;
+
 pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
     let plans_dir = u.plans.clone();
     if !plans_dir.is_dir() {
@@ -357,13 +361,18 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
             load_events(&here, &demo, &f).await?;
         }
     }
+    // A demo auditor for the web application's auditor pages (the plans' people are their
+    // reporters and coordinators).
+    let auditor =
+        lofte_proto::people::NewPerson::parse(DEMO_AUDITOR.as_bytes()).map_err(|e| anyhow!("{}", e.message))?;
+    crate::client::Ledger::new(&here).client().add_person(&auditor).await.map_err(|e| anyhow!("{e}"))?;
     // Organisations of plans imported since the first start get their reporter profiles too.
     let added = super::demo_tokens::add_reporters(data, &mut demo, organisations(&here).await?)?;
     if !added.is_empty() {
         println!("reporter tokens and profiles for {}", added.join(", "));
     }
     println!(
-        "\nWeb: {wurl}  — sign in as a demo reporter with kommunpolis.jonkoping@polisen.example (Polisen) or\n     trygghet@jonkoping.example (Kommunen); the sign-in link is mailed as a file into {} (open the newest\n     .eml there and follow the link).",
+        "\nWeb: {wurl}  — sign in with kommunpolis.jonkoping@polisen.example (Polisen) or\n     trygghet@jonkoping.example (Kommunen) — each a reporter and a coordinator — or as the auditor\n     granskare@jonkoping.example; the sign-in link is mailed as a file into {} (open the newest .eml\n     there and follow the link). Not signed in, {wurl} shows the published reports.",
         s(&data.join("mail"))
     );
     println!(
