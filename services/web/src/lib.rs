@@ -9,7 +9,8 @@
 //! - [`store`]: sign-in links and sessions in sled, stored hashed; [`limits`]: how often links
 //!   may be asked for.
 //! - [`backend`]: the ledger (the one typed client) and the projector.
-//! - [`todo`] (pure): "Att göra" from the plans' summaries; [`html`]: the pages;
+//! - [`todo`] (pure): "Att göra" from the plans' summaries; [`overview`] (pure): a coordinator's
+//!   Översikt of a plan; [`html`]: the pages;
 //!   [`http`]: the routes, cookies, CSRF and security headers.
 
 pub mod app;
@@ -19,6 +20,7 @@ pub mod forms;
 pub mod html;
 pub mod http;
 pub mod limits;
+pub mod overview;
 pub mod settings;
 pub mod store;
 pub mod todo;

@@ -94,7 +94,7 @@ pub fn plan_todo(person: &Person, summary: &Value, today: Date, default_due_afte
 
 /// The plan's deadline for `t`, or the default after the tertial's last day; a weekend or
 /// holiday moves it to the working day before (as `calendar::due_date` does).
-fn due(summary: &Value, t: Tertial, default_days: u32) -> Date {
+pub fn due(summary: &Value, t: Tertial, default_days: u32) -> Date {
     let declared = summary["deadlines"][t.to_string()].as_str().and_then(|d| d.parse::<Date>().ok());
     let d = declared.unwrap_or_else(|| {
         t.last_day().checked_add(jiff::Span::new().days(i64::from(default_days))).unwrap_or(t.last_day())
