@@ -265,6 +265,11 @@ pub fn missing(summary: &Value, t: Tertial) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// How many events were recorded for tertial `t` after it was approved (late amendments).
+pub fn late_amendments(summary: &Value, t: Tertial) -> usize {
+    activities(summary).map(|a| a["cells"][t.to_string()]["late_amendments"].as_array().map_or(0, Vec::len)).sum()
+}
+
 /// A day in Swedish: "16 maj 2022".
 pub fn swedish_date(d: Date) -> String {
     lofte_proto::until::Until::Day(d).swedish()

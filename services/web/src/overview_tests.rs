@@ -84,6 +84,7 @@ fn missing_lists_activities_without_every_follow_up() {
     let s = summary();
     assert_eq!(missing(&s, t(2)), [("Fotpatrullering".to_owned(), vec!["Jönköpings kommun".to_owned()])]);
     assert_eq!(missing(&s, t(3)).len(), 2);
+    assert_eq!((late_amendments(&s, t(1)), late_amendments(&s, t(2))), (2, 0));
 }
 
 fn coordinator(orgs: &[&str], plans: &[&str]) -> Person {

@@ -1,1 +1,4 @@
 //! The coordinators' pages.
+pub mod approve;
+pub mod deadline;
+pub mod overview;
