@@ -2,9 +2,11 @@
 //! *Aktivitet | Tertial 1 | Tertial 2 | Tertial 3*, each cell written from the facts, then the
 //! reporters' notes; open follow-ups and late amendments visible. Markdown, a printable HTML page,
 //! CSV (one row per activity and tertial) and JSON. Pure, so the auditor's replay prints exactly
-//! what the projector serves.
+//! what the projector serves. [`diff`]: what changed in the follow-up between two moments, and
+//! which events changed it.
 
 mod cell;
+pub mod diff;
 mod measure;
 mod render;
 

@@ -2,7 +2,7 @@
 
 use std::{fmt::Write, str::FromStr};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::cell::cell_lines;
 use crate::{fold::PlanSummary, tertial::Tertial};
@@ -46,8 +46,8 @@ impl Format {
     }
 }
 
-/// One rendered cell.
-#[derive(Debug, Clone, Serialize)]
+/// One rendered cell (read back from a JSON report by whoever compares two reports).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RenderedCell {
     pub promise: String,
     pub activity: String,

@@ -9,6 +9,7 @@
 //! - [`store`]: sign-in links and sessions in sled, stored hashed; [`limits`]: how often links
 //!   may be asked for.
 //! - [`backend`]: the ledger (the one typed client) and the projector.
+//! - [`history`] (pure): the auditors' index of the log, its filters and pages.
 //! - [`todo`] (pure): "Att göra" from the plans' summaries; [`overview`] (pure): a coordinator's
 //!   Översikt of a plan; [`html`]: the pages;
 //!   [`http`]: the routes, cookies, CSRF and security headers.
@@ -17,6 +18,7 @@ pub mod app;
 pub mod backend;
 pub mod entries;
 pub mod forms;
+pub mod history;
 pub mod html;
 pub mod http;
 pub mod limits;

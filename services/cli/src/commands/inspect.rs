@@ -1,6 +1,7 @@
 //! `lofte audit who|trace|diff`: questions about the history, answered from the raw log with the
 //! shared fold — who recorded what and when, which events are behind a cell's figures, and what
-//! changed in the follow-up between two moments and which events changed it.
+//! changed in the follow-up between two moments and which events changed it (the comparison is
+//! proto's `report::diff`, which the auditors' web pages use too).
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,10 @@ use lofte_proto::{
     envelope::Envelope,
     fold::{fold_plan, measure_events, FoldOptions, PlanSummary},
     ids::PlanId,
-    report::cells,
+    report::{
+        cells,
+        diff::{self, Change},
+    },
     upcast::Upcasters,
     Tertial,
 };
@@ -117,28 +121,18 @@ pub async fn diff(g: &Global, d: &Diff) -> anyhow::Result<()> {
     let evs = events(g, &d.from_file).await?;
     let before = summary(&plan, &evs, Some(from)).ok();
     let after = summary(&plan, &evs, Some(to))?;
-    let old: BTreeMap<(String, Tertial), Vec<String>> = before
-        .as_ref()
-        .map(|b| cells(b, None).into_iter().map(|c| ((c.activity, c.tertial), c.lines)).collect())
-        .unwrap_or_default();
-    let mut changes = vec![];
-    for c in cells(&after, None) {
-        let was = old.get(&(c.activity.clone(), c.tertial)).cloned().unwrap_or_default();
-        if was != c.lines {
-            let by: Vec<&Envelope> = evs
-                .iter()
-                .filter(|e| e.plan == plan && e.recorded_at > from && e.recorded_at <= to)
-                .filter(|e| {
-                    e.event.activity().is_some_and(|a| a.as_str() == c.activity) && e.event.tertial() == Some(c.tertial)
-                })
-                .collect();
-            changes.push((c, was, by));
-        }
-    }
+    let changes: Vec<(Change, Vec<&Envelope>)> =
+        diff::changes(&before.as_ref().map(|b| cells(b, None)).unwrap_or_default(), &cells(&after, None))
+            .into_iter()
+            .map(|c| {
+                let by = diff::changed_by(&evs, &plan, from, to, &c);
+                (c, by)
+            })
+            .collect();
     if g.json {
         let out: Vec<_> = changes
             .iter()
-            .map(|(c, was, by)| json!({"activity": c.activity, "tertial": c.tertial, "before": was, "after": c.lines, "events": by}))
+            .map(|(c, by)| json!({"activity": c.activity, "tertial": c.tertial, "before": c.before, "after": c.after, "events": by}))
             .collect();
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
@@ -146,12 +140,12 @@ pub async fn diff(g: &Global, d: &Diff) -> anyhow::Result<()> {
     if changes.is_empty() {
         println!("no change in plan {plan} between {from} and {to}");
     }
-    for (c, was, by) in changes {
+    for (c, by) in changes {
         println!("{} {}:", c.activity, c.tertial);
-        for l in &was {
+        for l in &c.before {
             println!("  - {l}");
         }
-        for l in &c.lines {
+        for l in &c.after {
             println!("  + {l}");
         }
         for e in by {

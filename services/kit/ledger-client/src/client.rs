@@ -39,6 +39,37 @@ pub struct Page {
     pub head_seq: u64,
 }
 
+/// A page of the log as the ledger stored it: each event's bytes untouched (the canonical JSON
+/// its hash covers), for decoding with upcasting or passing on as they are (an export).
+#[derive(Debug, Deserialize)]
+pub struct RawPage {
+    pub events: Vec<Box<serde_json::value::RawValue>>,
+    /// Pass as `after` for the next page.
+    pub next_after: u64,
+    /// The last seq on disk when the page was read.
+    pub head_seq: u64,
+}
+
+/// The ledger's check of its own chain (`GET /v1/verify`).
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+pub struct Verified {
+    /// Every record checked out and the stored head matches the last one.
+    pub ok: bool,
+    /// Records that verified before the first problem (all of them when `ok`).
+    pub checked: u64,
+    pub head_seq: u64,
+    pub head_hash: String,
+    /// The first problem: its seq and why.
+    pub first_bad: Option<Broken>,
+}
+
+/// Where the chain breaks.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+pub struct Broken {
+    pub seq: u64,
+    pub reason: String,
+}
+
 /// A ledger at a base URL.
 #[derive(Debug, Clone)]
 pub struct LedgerClient {
@@ -112,6 +143,27 @@ impl LedgerClient {
     pub async fn page(&self, after: u64, limit: usize) -> Result<Page, ClientError> {
         let url = format!("{}/v1/events?after={after}&limit={limit}", self.base);
         let body = self.get(&url).await?;
+        serde_json::from_value(body)
+            .map_err(|e| ClientError::Unexpected { base: self.base.clone(), why: e.to_string() })
+    }
+
+    /// Like [`LedgerClient::page`], each event's stored bytes as they are.
+    pub async fn page_raw(&self, after: u64, limit: usize) -> Result<RawPage, ClientError> {
+        let url = format!("{}/v1/events?after={after}&limit={limit}", self.base);
+        let resp = self.http.get(&url).send().await.map_err(|e| self.unreachable(&e))?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| self.unreachable(&e))?;
+        if !status.is_success() {
+            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            return Err(Problem::of(status.as_u16(), &body).into());
+        }
+        serde_json::from_slice(&bytes)
+            .map_err(|e| ClientError::Unexpected { base: self.base.clone(), why: format!("not a page: {e}") })
+    }
+
+    /// The ledger walks its whole chain (`GET /v1/verify`) and says whether it holds.
+    pub async fn verify(&self) -> Result<Verified, ClientError> {
+        let body = self.get(&format!("{}/v1/verify", self.base)).await?;
         serde_json::from_value(body)
             .map_err(|e| ClientError::Unexpected { base: self.base.clone(), why: e.to_string() })
     }

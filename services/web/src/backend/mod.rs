@@ -35,6 +35,8 @@ pub struct Backend {
     pub ledger: LedgerClient,
     pub(crate) http: reqwest::Client,
     pub(crate) projector: String,
+    /// The auditors' index of the log, brought forward when read (`audit.rs`, ADR 0020).
+    pub(crate) history: crate::history::Shared,
 }
 
 impl Backend {
@@ -51,6 +53,7 @@ impl Backend {
             ledger: LedgerClient::new(&s.ledger_url, http.clone()).retry_for(Duration::from_secs(5)),
             http,
             projector: s.projector_url.trim_end_matches('/').to_owned(),
+            history: Default::default(),
         })
     }
 
