@@ -1,6 +1,9 @@
 //! The notifier's HTTP API: `POST /v1/tick` (move the simulated clock, run a tick now),
-//! `POST /v1/admin/rebuild` (drop the views and replay the stream), health, readiness, metrics,
+//! `POST /v1/admin/rebuild` (drop the views and replay the stream), `GET|POST
+//! /v1/plans/{plan}/remind` (a coordinator's "Påminn nu", [`remind`]), health, readiness, metrics,
 //! and its OpenAPI document.
+
+mod remind;
 
 use std::sync::Arc;
 
@@ -38,8 +41,8 @@ pub(crate) struct AppState {
 #[openapi(
     modifiers(&Security),
     info(title = "Lofte notifier", description = "Deadline reminders and escalations by e-mail."),
-    paths(tick, rebuild, healthz, readyz, metrics),
-    components(schemas(lofte_service::ProblemDoc, Ticked, lofte_follow::Readiness))
+    paths(tick, rebuild, remind::preview, remind::remind, healthz, readyz, metrics),
+    components(schemas(lofte_service::ProblemDoc, Ticked, lofte_follow::Readiness, crate::tick::Reminded))
 )]
 pub struct ApiDoc;
 
@@ -48,6 +51,7 @@ pub(crate) fn router(state: AppState, auth: Arc<lofte_service::auth::Auth>) -> R
     let routes = Router::new()
         .route("/v1/tick", post(tick))
         .route("/v1/admin/rebuild", post(rebuild))
+        .route("/v1/plans/{plan}/remind", get(remind::preview).post(remind::remind))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics));

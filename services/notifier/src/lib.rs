@@ -13,6 +13,8 @@
 //! - [`store`]: what the notifier keeps of its own in sled — sends, attempts, notes owed.
 //! - [`record`]: `reminder_sent` and `reminder_failed` through the ledger, as typed events.
 //! - [`failures`]: attempts counted, and the coordinators told after `max_attempts`.
+//! - [`remind`] (pure): a coordinator's "Påminn nu" — what is owed now, the request's own
+//!   occasion, the mail; sent by [`tick::Notifier::remind`] under the ticks' machinery (ADR 0021).
 //! - [`tick`]: one tick, one at a time — decide, send, keep, record — orchestrating the above.
 //! - [`app`] follows the stream into its views and ticks on the [`clock`]; [`http`] serves
 //!   `POST /v1/tick`; [`settings`] and [`error`] are what it is told and why it stops.
@@ -29,6 +31,7 @@ pub mod key;
 pub mod message;
 pub mod people;
 pub mod record;
+pub mod remind;
 pub mod schedule;
 pub mod settings;
 pub mod store;

@@ -23,6 +23,10 @@
 //! [`store`]: crate::store
 //! [`failures`]: crate::failures
 
+mod manual;
+
+pub use manual::{Outcome, OwedNow, RemindError, Reminded, ToReporter};
+
 use jiff::civil::Date;
 use lofte_follow::{FollowHandle, KeptFolds, RebuildError, Views};
 use lofte_proto::plan::PlanBook;

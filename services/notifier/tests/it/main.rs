@@ -13,6 +13,7 @@ mod file_crash;
 mod ledger_away;
 mod mail_files;
 mod rebuild;
+mod remind;
 mod schedule;
 mod settings;
 mod stack;
