@@ -47,11 +47,10 @@ pub fn decide(book: &PlanBook, facts: &dyn Facts, cmd: &Command) -> Result<Decis
             plan::amend(state, e)?;
             plan_stream(&cmd.plan)
         }
+        // Approving an approved tertial again takes its late amendments into the published
+        // report (ADR 0010); what is late stays measured from the first approval.
         Event::FollowUpApproved(e) => {
             within_plan(state, e.tertial, "data.tertial")?;
-            if state.approved.contains_key(&e.tertial) {
-                return Err(reject("already-approved", "data.tertial", format!("{} is already approved", e.tertial)));
-            }
             plan_stream(&cmd.plan)
         }
         Event::ReminderSent(e) => {

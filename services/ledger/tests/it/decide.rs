@@ -158,12 +158,17 @@ fn a_tertial_outside_the_plan_is_refused() {
 }
 
 #[test]
-fn a_tertial_is_approved_once() {
+fn a_tertial_can_be_approved_again_to_take_in_late_amendments() {
     let mut events = plan_commands();
     let approve =
         json!({"plan": PLAN, "actor": "kommunen", "kind": "follow_up_approved", "data": {"tertial": "2022-T1"}});
     events.push(approve.clone());
-    then_rejected(given(&events).when(&approve), "already-approved", "data.tertial");
+    let again = json!({"plan": PLAN, "actor": "kommunen", "kind": "follow_up_approved",
+        "data": {"tertial": "2022-T1", "note": "Med sena tillägg"}});
+    assert!(given(&events).when(&again).is_ok());
+    let outside =
+        json!({"plan": PLAN, "actor": "kommunen", "kind": "follow_up_approved", "data": {"tertial": "2023-T1"}});
+    then_rejected(given(&events).when(&outside), "outside-plan-period", "data.tertial");
 }
 
 #[test]
