@@ -2,16 +2,23 @@
 //!
 //! - coordinators, auditors and services read every plan; reporters read the plans their
 //!   organisation takes part in;
-//! - anyone, without a token, reads the *approved* report of a tertial: as it was approved (the
-//!   latest approval); late amendments show once the tertial is approved again;
+//! - anyone, without a token, reads the *approved* report of a tertial and the events behind its
+//!   figures (`provenance`), as of the moment the tertial was approved: the tertials up to it
+//!   that were approved by then, nothing of one that was not, events without their author or
+//!   idempotency key. A tertial is approved once (the ledger refuses a second approval), so what
+//!   is recorded for it afterwards — a late amendment — shows in a later tertial's approved
+//!   report. A reader with a token asks for the same with `approved=true`;
 //! - a refusal reads the same whether the plan exists or not.
 
+use std::collections::BTreeMap;
+
 use jiff::Timestamp;
-use lofte_proto::{fold::PlanSummary, tertial::Tertial};
+use lofte_proto::{envelope::Envelope, event::Event, fold::PlanSummary, ids::PlanId, tertial::Tertial};
 use lofte_service::{
     auth::{forbidden, unauthorized, Principal},
     Problem,
 };
+use serde_json::{json, Value};
 
 /// Whether `who` may read `plan`'s views; `folded` is the plan as folded (or why not: 404).
 pub fn member(who: &Principal, folded: Result<PlanSummary, Problem>) -> Result<PlanSummary, Problem> {
@@ -31,22 +38,61 @@ pub fn member(who: &Principal, folded: Result<PlanSummary, Problem>) -> Result<P
     }
 }
 
-/// For a reader who may not read the plan itself: the moment the tertial's report was approved,
-/// to serve it as of then. Otherwise the refusal `member` gives.
+/// Whether a read is the public one: without a token always, with one when asked (`approved=true`).
+pub fn public(who: &Principal, asked: Option<bool>) -> bool {
+    matches!(who, Principal::Anonymous) || asked == Some(true)
+}
+
+/// For a public read: the moment the tertial's report was approved (`approved`: when each tertial
+/// was), to serve it as of then. Otherwise the refusal `member` gives.
 pub fn public_report(
     who: &Principal,
-    now: &PlanSummary,
+    approved: &BTreeMap<Tertial, Timestamp>,
     tertial: Option<Tertial>,
     as_of: Option<Timestamp>,
 ) -> Result<Timestamp, Problem> {
-    let approved = tertial.and_then(|t| now.approved.get(&t).copied());
+    let approved = tertial.and_then(|t| approved.get(&t).copied());
     match (approved, as_of) {
         (Some(at), None) => Ok(at),
         _ => match who {
             Principal::Anonymous => Err(unauthorized(
                 "without a token only approved reports are public: ask for an approved tertial (?tertial=2022-T1), without as_of",
             )),
-            _ => Err(forbidden("a reporter token reads only the plans its organisation takes part in; other plans' approved reports are public")),
+            Principal::Token(t) if t.org.is_some() => Err(forbidden("a reporter token reads only the plans its organisation takes part in; other plans' approved reports are public")),
+            _ => Err(Problem::not_found("as approved, only an approved tertial is served (?tertial=2022-T1, without as_of)")),
         },
     }
+}
+
+/// Each tertial of `plan` approved in `events`, and when (as the fold has it: the first approval).
+pub fn approvals(plan: &PlanId, events: &[Envelope]) -> BTreeMap<Tertial, Timestamp> {
+    let mut out = BTreeMap::new();
+    for e in events.iter().filter(|e| &e.plan == plan) {
+        if let Event::FollowUpApproved(a) = &e.event {
+            out.entry(a.tertial).or_insert(e.recorded_at);
+        }
+    }
+    out
+}
+
+/// The summary as the public reads it: only the cells (and target progress) of tertials up to
+/// `upto` that are approved in it; nothing of a tertial not yet approved.
+pub fn approved_only(mut s: PlanSummary, upto: Tertial) -> PlanSummary {
+    let approved: Vec<Tertial> = s.approved.keys().copied().filter(|t| *t <= upto).collect();
+    for a in s.promises.iter_mut().flat_map(|p| p.activities.iter_mut()) {
+        a.cells.retain(|t, _| approved.contains(t));
+        for tp in &mut a.targets {
+            tp.by_tertial.retain(|t, _| approved.contains(t));
+        }
+    }
+    s
+}
+
+/// An event as the public sees it: what was recorded, for which organisation, and when — not who
+/// sent it (`author`), nor the idempotency key (it may name a person) or the links between
+/// requests.
+pub fn public_event(e: &Envelope) -> Value {
+    let event = serde_json::to_value(&e.event).unwrap_or(Value::Null);
+    json!({"id": e.id, "recorded_at": e.recorded_at, "plan": e.plan, "actor": e.actor,
+        "kind": event["kind"], "data": event["data"]})
 }

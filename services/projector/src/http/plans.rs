@@ -41,6 +41,11 @@ pub struct PlanQuery {
     /// An activity id (provenance only).
     #[param(example = "fotpatrullering")]
     pub activity: Option<String>,
+    /// `true`: as the public reads it (implied without a token) — an approved tertial's report or
+    /// provenance as of its latest approval, nothing of a tertial not approved, events without
+    /// their author (report and provenance only).
+    #[param(example = true)]
+    pub approved: Option<bool>,
 }
 
 fn bad(field: &str, detail: impl Into<String>) -> Problem {
@@ -147,10 +152,20 @@ pub async fn list(State(st): State<AppState>, Extension(who): Extension<Principa
         // Anyone sees the plans with an approved report; the others only those they may read.
         let visible = !s.approved.is_empty() || access::member(&who, Ok(s.clone())).is_ok();
         if visible {
-            out.push(json!({"plan": s.plan, "title": s.title, "municipality": s.municipality, "period": s.period, "last_seq": s.last_seq}));
+            out.push(json!({"plan": s.plan, "title": s.title, "municipality": s.municipality, "period": s.period,
+                "last_seq": s.last_seq, "tertials": s.tertials, "approved": approved_at(&s)}));
         }
     }
     Ok(Json(json!({ "plans": out })))
+}
+
+/// When each tertial was approved, as the summary serialises it.
+fn approved_at(s: &PlanSummary) -> Value {
+    s.approved
+        .iter()
+        .map(|(t, at)| (t.to_string(), Value::String(at.to_string())))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 /// A plan's tertial summary: per activity and tertial the facts and the events behind them, and
@@ -193,19 +208,20 @@ pub async fn report(
     // approved tertial's report, as approved.
     let now = current(&st, &Parsed { as_of: None, plan: p.plan.clone(), tertial: p.tertial }, stand).await;
     let asked = match access::member(&who, now.clone()) {
+        Ok(_) if access::public(&who, q.approved) => Asked::Public(public_moment(&who, &p, now)?),
         Ok(now) => match p.as_of {
             None => Asked::Current(Box::new(now)),
             Some(_) => Asked::AsOf(p.as_of),
         },
         Err(refused) if matches!(refused.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) => {
-            let now = now.map_err(|_| refused.clone())?;
-            Asked::AsOf(Some(access::public_report(&who, &now, p.tertial, p.as_of).map_err(|_| refused)?))
+            Asked::Public(public_moment(&who, &p, now).map_err(|_| refused)?)
         }
         Err(e) => return Err(e),
     };
-    let as_of = match &asked {
-        Asked::Current(_) => None,
-        Asked::AsOf(at) => *at,
+    let (as_of, public) = match &asked {
+        Asked::Current(_) => (None, ""),
+        Asked::AsOf(at) => (*at, ""),
+        Asked::Public(at) => (Some(*at), ".public"),
     };
     let tertial = p.tertial.map_or_else(String::new, |t| t.to_string());
     let etag = format!(
@@ -214,7 +230,7 @@ pub async fn report(
         stand.version,
         stand.today,
         format.content_type().split(';').next().unwrap_or(""),
-        as_of.map_or_else(String::new, |t| t.as_second().to_string())
+        as_of.map_or_else(String::new, |t| t.as_second().to_string()) + public
     );
     let tagged = |status: StatusCode, body: Option<std::sync::Arc<[u8]>>| {
         let h = [(header::CONTENT_TYPE, format.content_type().to_owned()), (header::ETAG, etag.clone())];
@@ -233,6 +249,11 @@ pub async fn report(
     let s = match asked {
         Asked::Current(s) => *s,
         Asked::AsOf(at) => summary_of(&st, &Parsed { as_of: at, plan: p.plan.clone(), tertial: p.tertial }).await?,
+        Asked::Public(at) => {
+            let s = summary_of(&st, &Parsed { as_of: Some(at), plan: p.plan.clone(), tertial: p.tertial }).await?;
+            // A public read names an approved tertial (`public_moment`).
+            p.tertial.map_or(s.clone(), |t| access::approved_only(s, t))
+        }
     };
     if let Some(t) = p.tertial {
         if !s.tertials.contains(&t) {
@@ -248,8 +269,17 @@ pub async fn report(
 enum Asked {
     /// The current report (the plan as folded now).
     Current(Box<PlanSummary>),
-    /// As of a moment: the one asked, or the approval a public reader may see.
+    /// As of the moment asked.
     AsOf(Option<Timestamp>),
+    /// As the public reads it: as of the tertial's latest approval, approved tertials only.
+    Public(Timestamp),
+}
+
+/// For a public read of `p.tertial`: when it was approved (`now`: the plan as folded now), or
+/// the refusal.
+fn public_moment(who: &Principal, p: &Parsed, now: Result<PlanSummary, Problem>) -> Result<Timestamp, Problem> {
+    let approved = now.map(|s| s.approved).unwrap_or_default();
+    access::public_report(who, &approved, p.tertial, p.as_of)
 }
 
 /// The events behind each figure of an activity's cells, with their ids and content.
@@ -269,7 +299,36 @@ pub async fn provenance(
     let activity = ActivityId::new(activity).map_err(|e| bad("activity", e.to_string()))?;
     let events = events_of(&st, &p.plan).await?;
     let by_id: std::collections::HashMap<uuid::Uuid, &Envelope> = events.iter().map(|e| (e.id, e)).collect();
-    let s = only_tertial(access::member(&who, fold(&p, &events))?, p.tertial)?;
+    // The public reads an approved tertial's figures as of its latest approval, without authors;
+    // so does a reporter of another plan.
+    let mut public = access::public(&who, q.approved);
+    let as_public = |p: Parsed| -> Result<Parsed, Problem> {
+        let at = access::public_report(&who, &access::approvals(&p.plan, &events), p.tertial, p.as_of)?;
+        Ok(Parsed { as_of: Some(at), ..p })
+    };
+    let (p, s) = if public {
+        let p = as_public(p)?;
+        let s = fold(&p, &events)?;
+        (p, s)
+    } else {
+        match access::member(&who, fold(&p, &events)) {
+            Ok(s) => (p, s),
+            Err(refused) if refused.status() == StatusCode::FORBIDDEN => {
+                public = true;
+                let p = as_public(p).map_err(|_| refused)?;
+                let s = fold(&p, &events)?;
+                (p, s)
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    // The public reads what the approved report of the tertial shows: every tertial approved by then.
+    let s = match (public, p.tertial) {
+        (true, Some(t)) => access::approved_only(s, t),
+        _ => only_tertial(s, p.tertial)?,
+    };
+    let show =
+        |e: &Envelope| if public { access::public_event(e) } else { serde_json::to_value(e).unwrap_or(Value::Null) };
     let a: &ActivitySummary = s
         .promises
         .iter()
@@ -281,11 +340,7 @@ pub async fn provenance(
     for (t, cell) in &a.cells {
         let mut figures = vec![];
         for (what, ids) in cell.provenance(measures.get(&(a.id.clone(), *t))) {
-            let events: Vec<Value> = ids
-                .iter()
-                .filter_map(|id| by_id.get(id))
-                .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
-                .collect();
+            let events: Vec<Value> = ids.iter().filter_map(|id| by_id.get(id)).map(|e| show(e)).collect();
             figures.push(json!({"figure": what, "event_ids": ids, "events": events}));
         }
         tertials.push(json!({"tertial": t, "figures": figures}));

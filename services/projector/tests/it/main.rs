@@ -7,6 +7,7 @@ mod e2e;
 mod etag;
 mod gap;
 mod nats_auth;
+mod public;
 mod readiness;
 mod rebuild;
 mod settings;
