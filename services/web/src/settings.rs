@@ -18,6 +18,9 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub ledger_url: String,
     pub projector_url: String,
+    /// The notifier: coordinators' "Påminn nu" asks it to send (it owns mail and reminders,
+    /// ADR 0021).
+    pub notifier_url: String,
     /// The web application's own token: a `service` token with `delegate = true` (ADR 0019),
     /// for the ledger and the projector. Unset: they run open (development and tests).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48,6 +51,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("var/web"),
             ledger_url: "http://127.0.0.1:7410".into(),
             projector_url: "http://127.0.0.1:7420".into(),
+            notifier_url: "http://127.0.0.1:7430".into(),
             token: None,
             smtp: Smtp::default(),
             mail_dir: PathBuf::from("var/mail"),

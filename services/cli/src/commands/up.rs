@@ -319,6 +319,8 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
         &logs,
     )?;
     std::env::set_var("LOFTE__WEB__TOKEN", demo.get("web").unwrap_or_default());
+    // "Påminn nu" asks the notifier (ADR 0021).
+    std::env::set_var("LOFTE__WEB__NOTIFIER_URL", &ourl);
     let (web, wurl) = start(
         "web",
         &sibling("lofte-web")?,

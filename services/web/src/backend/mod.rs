@@ -27,6 +27,9 @@ pub enum BackendError {
     Ledger(#[from] ClientError),
     #[error("the projector at {url}: {why}")]
     Projector { url: String, why: String },
+    /// The notifier could not be reached, or answered `status` (a problem's `detail` in `why`).
+    #[error("the notifier at {url}: {why}")]
+    Notifier { url: String, status: Option<u16>, why: String },
 }
 
 /// The ledger and the projector, as the web application reaches them.
@@ -35,6 +38,8 @@ pub struct Backend {
     pub ledger: LedgerClient,
     pub(crate) http: reqwest::Client,
     pub(crate) projector: String,
+    /// The notifier's base URL ("Påminn nu", ADR 0021).
+    pub(crate) notifier: String,
     /// The auditors' index of the log, brought forward when read (`audit.rs`, ADR 0020).
     pub(crate) history: crate::history::Shared,
 }
@@ -53,6 +58,7 @@ impl Backend {
             ledger: LedgerClient::new(&s.ledger_url, http.clone()).retry_for(Duration::from_secs(5)),
             http,
             projector: s.projector_url.trim_end_matches('/').to_owned(),
+            notifier: s.notifier_url.trim_end_matches('/').to_owned(),
             history: Default::default(),
         })
     }

@@ -20,6 +20,8 @@ pub struct Stack {
     pub web: String,
     pub ledger: String,
     pub projector: String,
+    /// A real notifier on the stack's SMTP server, on the real clock ("Påminn nu").
+    pub notifier: String,
     pub smtp: SmtpServer,
     pub plan: planfile::PlanFile,
     _nats: NatsServer,
@@ -40,7 +42,7 @@ pub async fn stack() -> Stack {
     let nats = NatsServer::start().await.unwrap();
     let smtp = SmtpServer::start().await.unwrap();
     let cancel = CancellationToken::new();
-    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let dirs: Vec<tempfile::TempDir> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
     let ledger = Ledger::build(LedgerSettings {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dirs[0].path().to_owned(),
@@ -94,12 +96,14 @@ pub async fn stack() -> Stack {
     .unwrap();
     // The links in mails point at the public URL: a port known before the web application binds.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let nurl = notifier(&nats, &lurl, &purl, &smtp, &format!("http://127.0.0.1:{port}"), dirs[3].path(), &cancel).await;
     let mut settings = Settings {
         listen: format!("127.0.0.1:{port}").parse().unwrap(),
         public_url: format!("http://127.0.0.1:{port}"),
         data_dir: dirs[2].path().join("web"),
         ledger_url: lurl.clone(),
         projector_url: purl.clone(),
+        notifier_url: nurl.clone(),
         mail_dir: dirs[2].path().join("mail"),
         ..Settings::default()
     };
@@ -114,6 +118,7 @@ pub async fn stack() -> Stack {
         web,
         ledger: lurl,
         projector: purl,
+        notifier: nurl,
         smtp,
         plan,
         _nats: nats,
@@ -123,6 +128,52 @@ pub async fn stack() -> Stack {
         web_task,
         settings,
     }
+}
+
+/// Starts a notifier on the stack (its mails to `smtp`, links to `web`) and waits until it holds
+/// every event of the ledger.
+async fn notifier(
+    nats: &NatsServer,
+    ledger: &str,
+    projector: &str,
+    smtp: &SmtpServer,
+    web: &str,
+    dir: &std::path::Path,
+    cancel: &CancellationToken,
+) -> String {
+    let mut s = lofte_notifier::settings::Settings {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.to_owned(),
+        nats: NatsConnection::new(nats.url()),
+        ledgers: BTreeMap::from([("local".to_owned(), ledger.to_owned())]),
+        ledger_url: ledger.to_owned(),
+        projector_url: projector.to_owned(),
+        web_url: Some(web.to_owned()),
+        mail_dir: dir.join("mail"),
+        from: "Lofte <lofte@jonkoping.example>".into(),
+        tick_secs: 3600,
+        ..lofte_notifier::settings::Settings::default()
+    };
+    s.smtp.host = Some("127.0.0.1".into());
+    s.smtp.port = smtp.port();
+    s.smtp.tls = Tls::None;
+    let app = lofte_notifier::App::build(s, None).await.unwrap();
+    let url = format!("http://{}", app.addr());
+    tokio::spawn(app.run(cancel.clone()));
+    let head: serde_json::Value = reqwest::get(format!("{ledger}/readyz")).await.unwrap().json().await.unwrap();
+    let head = head["head_seq"].as_u64().unwrap_or(0);
+    poll_until("the notifier to hold the plan", Duration::from_secs(20), || async {
+        let v: serde_json::Value = reqwest::get(format!("{url}/readyz"))
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>((v["status"] == "ready" && v["applied"].as_u64().unwrap_or(0) >= head).then_some(()))
+    })
+    .await
+    .unwrap();
+    url
 }
 
 impl Stack {

@@ -2,3 +2,4 @@
 pub mod approve;
 pub mod deadline;
 pub mod overview;
+pub mod remind;
