@@ -38,6 +38,8 @@ pub struct Backend {
     pub ledger: LedgerClient,
     pub(crate) http: reqwest::Client,
     pub(crate) projector: String,
+    /// A client without the web application's token: what the public reads (`public.rs`).
+    pub(crate) anonymous: reqwest::Client,
     /// The notifier's base URL ("Påminn nu", ADR 0021).
     pub(crate) notifier: String,
     /// The auditors' index of the log, brought forward when read (`audit.rs`, ADR 0020).
@@ -58,6 +60,7 @@ impl Backend {
             ledger: LedgerClient::new(&s.ledger_url, http.clone()).retry_for(Duration::from_secs(5)),
             http,
             projector: s.projector_url.trim_end_matches('/').to_owned(),
+            anonymous: reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?,
             notifier: s.notifier_url.trim_end_matches('/').to_owned(),
             history: Default::default(),
         })
