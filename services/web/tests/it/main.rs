@@ -6,6 +6,7 @@
 mod amend;
 mod audit;
 mod browser;
+mod browser_coord;
 mod coord;
 mod coord_actions;
 mod log;
