@@ -3,11 +3,11 @@
 //! - coordinators, auditors and services read every plan; reporters read the plans their
 //!   organisation takes part in;
 //! - anyone, without a token, reads the *approved* report of a tertial and the events behind its
-//!   figures (`provenance`), as of the moment the tertial was approved: the tertials up to it
-//!   that were approved by then, nothing of one that was not, events without their author or
-//!   idempotency key. A tertial is approved once (the ledger refuses a second approval), so what
-//!   is recorded for it afterwards — a late amendment — shows in a later tertial's approved
-//!   report. A reader with a token asks for the same with `approved=true`;
+//!   figures (`provenance`), as of the tertial's latest approval: the tertials up to it that were
+//!   approved by then, nothing of one that was not, events without their author or idempotency
+//!   key. What is recorded for a tertial after its approval — a late amendment — shows once the
+//!   tertial is approved again, or in a later tertial's approved report. A reader with a token
+//!   asks for the same with `approved=true`;
 //! - a refusal reads the same whether the plan exists or not.
 
 use std::collections::BTreeMap;
@@ -43,8 +43,8 @@ pub fn public(who: &Principal, asked: Option<bool>) -> bool {
     matches!(who, Principal::Anonymous) || asked == Some(true)
 }
 
-/// For a public read: the moment the tertial's report was approved (`approved`: when each tertial
-/// was), to serve it as of then. Otherwise the refusal `member` gives.
+/// For a public read: the moment the tertial's report was last approved (`approved`: when each
+/// tertial was, see [`latest_approvals`]), to serve it as of then. Otherwise the refusal `member` gives.
 pub fn public_report(
     who: &Principal,
     approved: &BTreeMap<Tertial, Timestamp>,
@@ -64,12 +64,14 @@ pub fn public_report(
     }
 }
 
-/// Each tertial of `plan` approved in `events`, and when (as the fold has it: the first approval).
-pub fn approvals(plan: &PlanId, events: &[Envelope]) -> BTreeMap<Tertial, Timestamp> {
+/// Each tertial of `plan` approved in `events`, and when it was approved last. (The fold keeps the
+/// first approval: what is recorded after it is late; the public reads the latest.)
+pub fn latest_approvals(plan: &PlanId, events: &[Envelope]) -> BTreeMap<Tertial, Timestamp> {
     let mut out = BTreeMap::new();
     for e in events.iter().filter(|e| &e.plan == plan) {
         if let Event::FollowUpApproved(a) = &e.event {
-            out.entry(a.tertial).or_insert(e.recorded_at);
+            let at = out.entry(a.tertial).or_insert(e.recorded_at);
+            *at = (*at).max(e.recorded_at);
         }
     }
     out

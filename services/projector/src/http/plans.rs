@@ -153,19 +153,23 @@ pub async fn list(State(st): State<AppState>, Extension(who): Extension<Principa
         let visible = !s.approved.is_empty() || access::member(&who, Ok(s.clone())).is_ok();
         if visible {
             out.push(json!({"plan": s.plan, "title": s.title, "municipality": s.municipality, "period": s.period,
-                "last_seq": s.last_seq, "tertials": s.tertials, "approved": approved_at(&s)}));
+                "last_seq": s.last_seq, "tertials": s.tertials, "approved": approved_at(&st, &s).await?}));
         }
     }
     Ok(Json(json!({ "plans": out })))
 }
 
-/// When each tertial was approved, as the summary serialises it.
-fn approved_at(s: &PlanSummary) -> Value {
-    s.approved
+/// When each approved tertial was last approved (the log is read only for a plan with approvals).
+async fn approved_at(st: &AppState, s: &PlanSummary) -> Result<Value, Problem> {
+    if s.approved.is_empty() {
+        return Ok(json!({}));
+    }
+    let latest = access::latest_approvals(&s.plan, &events_of(st, &s.plan).await?);
+    Ok(latest
         .iter()
         .map(|(t, at)| (t.to_string(), Value::String(at.to_string())))
         .collect::<serde_json::Map<_, _>>()
-        .into()
+        .into())
 }
 
 /// A plan's tertial summary: per activity and tertial the facts and the events behind them, and
@@ -208,13 +212,13 @@ pub async fn report(
     // approved tertial's report, as approved.
     let now = current(&st, &Parsed { as_of: None, plan: p.plan.clone(), tertial: p.tertial }, stand).await;
     let asked = match access::member(&who, now.clone()) {
-        Ok(_) if access::public(&who, q.approved) => Asked::Public(public_moment(&who, &p, now)?),
+        Ok(_) if access::public(&who, q.approved) => Asked::Public(public_moment(&st, &who, &p, now).await?),
         Ok(now) => match p.as_of {
             None => Asked::Current(Box::new(now)),
             Some(_) => Asked::AsOf(p.as_of),
         },
         Err(refused) if matches!(refused.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) => {
-            Asked::Public(public_moment(&who, &p, now).map_err(|_| refused)?)
+            Asked::Public(public_moment(&st, &who, &p, now).await.map_err(|_| refused)?)
         }
         Err(e) => return Err(e),
     };
@@ -275,11 +279,20 @@ enum Asked {
     Public(Timestamp),
 }
 
-/// For a public read of `p.tertial`: when it was approved (`now`: the plan as folded now), or
-/// the refusal.
-fn public_moment(who: &Principal, p: &Parsed, now: Result<PlanSummary, Problem>) -> Result<Timestamp, Problem> {
-    let approved = now.map(|s| s.approved).unwrap_or_default();
-    access::public_report(who, &approved, p.tertial, p.as_of)
+/// For a public read of `p.tertial`: when it was last approved (`now`: the plan as folded now; the
+/// log is read only when it says the tertial is approved), or the refusal.
+async fn public_moment(
+    st: &AppState,
+    who: &Principal,
+    p: &Parsed,
+    now: Result<PlanSummary, Problem>,
+) -> Result<Timestamp, Problem> {
+    let approved = matches!((&now, p.tertial), (Ok(s), Some(t)) if s.approved.contains_key(&t));
+    let latest = match approved && p.as_of.is_none() {
+        true => access::latest_approvals(&p.plan, &events_of(st, &p.plan).await?),
+        false => Default::default(),
+    };
+    access::public_report(who, &latest, p.tertial, p.as_of)
 }
 
 /// The events behind each figure of an activity's cells, with their ids and content.
@@ -303,7 +316,7 @@ pub async fn provenance(
     // so does a reporter of another plan.
     let mut public = access::public(&who, q.approved);
     let as_public = |p: Parsed| -> Result<Parsed, Problem> {
-        let at = access::public_report(&who, &access::approvals(&p.plan, &events), p.tertial, p.as_of)?;
+        let at = access::public_report(&who, &access::latest_approvals(&p.plan, &events), p.tertial, p.as_of)?;
         Ok(Parsed { as_of: Some(at), ..p })
     };
     let (p, s) = if public {

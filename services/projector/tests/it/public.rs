@@ -1,8 +1,8 @@
 //! What the public reads without a token (and a reader with one asks for with `approved=true`):
 //! an approved tertial's report and the events behind its figures, as of the tertial's approval —
-//! nothing of a tertial not approved, nothing recorded after that approval until a later
-//! tertial's approved report shows it (as a late amendment), and no event's author or
-//! idempotency key.
+//! nothing of a tertial not approved, nothing recorded after that approval until the tertial is
+//! approved again or a later tertial's approved report shows it (as a late amendment), and no
+//! event's author or idempotency key.
 
 use std::{collections::BTreeMap, time::Duration};
 
@@ -148,6 +148,18 @@ async fn the_public_reads_an_approved_tertial_as_approved_without_authors() {
     let v: Value = serde_json::from_str(&body).unwrap();
     let tertials: Vec<&Value> = v["tertials"].as_array().unwrap().iter().map(|t| &t["tertial"]).collect();
     assert_eq!(tertials, [&json!("2017-T1"), &json!("2017-T2")], "{body}");
+    assert!(body.contains(late["id"].as_str().unwrap()) && !body.contains("author"), "{body}");
+
+    // T1 approved again: its own report takes the late count in, as a late amendment.
+    post(&l.url, &approve("2017-T1")).await;
+    let v = poll_until("T1's second approval to be public", Duration::from_secs(20), || async {
+        let v: Value = serde_json::from_str(&get(&report, None).await.1).unwrap_or_default();
+        Ok::<_, String>((v.pointer(COUNT) == Some(&json!("11"))).then_some(v))
+    })
+    .await
+    .unwrap();
+    assert_eq!(cell(&v, "2017-T1").unwrap()["late_amendments"], 1, "{v}");
+    let (_, body) = get(&why, None).await;
     assert!(body.contains(late["id"].as_str().unwrap()) && !body.contains("author"), "{body}");
     cancel.cancel();
 }

@@ -152,4 +152,15 @@ async fn the_public_sees_each_follow_up_exactly_as_approved() {
     );
     let why = b.get(&format!("{}/rapporter/{PLAN}/underlag/2022-T1/fotpatrullering", s.web)).await;
     assert!(why.body.contains("4711") && why.body.contains("Sena tillägg efter godkännandet"), "{}", why.body);
+
+    // T1 approved again: its column is its own report again, the late count in it.
+    record(&s, "kommunen", "follow_up_approved", json!({"tertial": "2022-T1"})).await;
+    let url = format!("{}/rapporter/{PLAN}", s.web);
+    let page = poll_until("T1's second approval", Duration::from_secs(20), || async {
+        let body = Browser::new().get(&url).await.body;
+        Ok::<_, String>((!body.contains("visas som i uppföljningen av tertial 2 2022")).then_some(body))
+    })
+    .await
+    .unwrap();
+    assert!(page.contains("Fotpatrullering: 5617 ") && page.contains("Sent tillägg efter godkännandet: 1 händelse."));
 }
