@@ -17,6 +17,7 @@ use crate::settings::Settings;
 
 mod actions;
 mod audit;
+pub use audit::Report;
 mod coord;
 mod public;
 

@@ -32,6 +32,8 @@ pub struct History {
     names: BTreeSet<Arc<str>>,
     /// Activities' titles as added to their plans: (plan, activity) → title.
     titles: BTreeMap<(Arc<str>, Arc<str>), String>,
+    /// Organisations' names as the plans adopted name them.
+    orgs: BTreeMap<String, String>,
     /// The last seq taken in (the ledger's next page starts after it).
     pub last_seq: u64,
 }
@@ -61,8 +63,14 @@ impl History {
             Some((r.activity.as_deref()?.to_owned(), r.tertial?))
         };
         let row = row::of(e, &mut name, earlier);
-        if let Event::ActivityAdded(a) = &e.event {
-            self.titles.insert((row.plan.clone(), name(a.id.as_str())), a.title.to_string());
+        match &e.event {
+            Event::ActivityAdded(a) => {
+                self.titles.insert((row.plan.clone(), name(a.id.as_str())), a.title.to_string());
+            }
+            Event::PlanAdopted(p) => {
+                self.orgs.extend(p.actors.iter().map(|a| (a.id.to_string(), a.name.to_string())));
+            }
+            _ => {}
         }
         let at = u32::try_from(self.rows.len()).unwrap_or(u32::MAX);
         if let Some(t) = row.target {
@@ -142,6 +150,11 @@ impl History {
     /// An activity's title ("" when unknown).
     pub fn title(&self, plan: &str, activity: &str) -> &str {
         self.titles.iter().find(|((p, a), _)| &**p == plan && &**a == activity).map_or("", |(_, t)| t.as_str())
+    }
+
+    /// An organisation's name (its id when no plan names it).
+    pub fn org_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.orgs.get(id).map_or(id, String::as_str)
     }
 
     /// Roughly the memory the index holds: rows, their strings, the maps, the shared names.
