@@ -14,10 +14,72 @@ use uuid::Uuid;
 pub enum DirectoryError {
     #[error("no person {0}")]
     NotFound(Uuid),
+    /// An erased person cannot be changed (their entry stays as it is, without name and address).
+    #[error("person {0} is erased")]
+    Erased(Uuid),
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
     #[error("a stored directory entry does not decode: {0}")]
     Corrupt(#[from] serde_json::Error),
+}
+
+/// What a change of a person sets (`PUT /v1/people/{id}`): all of it, as it is to be.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Changed {
+    /// Their name; absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<lofte_proto::text::Line>,
+    /// The organisations they act for (at least one).
+    #[schema(value_type = Vec<String>)]
+    pub orgs: Vec<lofte_proto::ids::OrgId>,
+    /// The plans they act in; empty: every plan of their organisations.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub plans: Vec<lofte_proto::ids::PlanId>,
+}
+
+impl Changed {
+    /// Parses a request body strictly; the error names the field at fault (`orgs[1]`).
+    pub fn parse(body: &[u8]) -> Result<Changed, lofte_proto::command::FieldError> {
+        use lofte_proto::{
+            command::FieldError,
+            ids::{OrgId, PlanId},
+            text::Line,
+        };
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            #[serde(default)]
+            name: Option<String>,
+            orgs: Vec<String>,
+            #[serde(default)]
+            plans: Vec<String>,
+        }
+        let bad = |field: String, message: String| FieldError { field, message };
+        let raw: Raw = serde_json::from_slice(body).map_err(|e| bad(String::new(), e.to_string()))?;
+        let name = match raw.name.filter(|n| !n.trim().is_empty()) {
+            Some(n) => Some(Line::new(n.trim()).map_err(|e| bad("name".into(), e.to_string()))?),
+            None => None,
+        };
+        if raw.orgs.is_empty() {
+            return Err(bad("orgs".into(), "name at least one organisation".into()));
+        }
+        let orgs = raw
+            .orgs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| OrgId::new(o.as_str()).map_err(|e| bad(format!("orgs[{i}]"), e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let plans = raw
+            .plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PlanId::new(p.as_str()).map_err(|e| bad(format!("plans[{i}]"), e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Changed { name, orgs, plans })
+    }
 }
 
 /// The directory. Cloning is shallow.
@@ -69,6 +131,25 @@ impl Directory {
         self.record(by, now, person.id, ChangeKind::Added, Some(values))?;
         self.db.flush_async().await?;
         Ok((person, true))
+    }
+
+    /// Changes a person's name (`None`: removes it), organisations and plans (empty: every plan
+    /// of their organisations); their role and address stay (another address is another person).
+    /// Audited as a change with the values written; nothing is written when nothing changes.
+    pub async fn change(&self, id: &Uuid, to: Changed, by: &str, now: Timestamp) -> Result<Person, DirectoryError> {
+        let _w = self.write.lock().await;
+        let p = self.get(id)?.ok_or(DirectoryError::NotFound(*id))?;
+        if p.erased_at.is_some() {
+            return Err(DirectoryError::Erased(*id));
+        }
+        let changed = Person { name: to.name, orgs: to.orgs, plans: to.plans, ..p.clone() };
+        if changed != p {
+            let values = json!({"name": changed.name, "orgs": changed.orgs, "plans": changed.plans});
+            self.people.insert(id.as_bytes(), serde_json::to_vec(&changed)?)?;
+            self.record(by, now, *id, ChangeKind::Changed, Some(values))?;
+            self.db.flush_async().await?;
+        }
+        Ok(changed)
     }
 
     /// Erases a person's name and address, here and in every audit entry about them.

@@ -28,6 +28,9 @@ impl Appended {
     }
 }
 
+/// The header naming the person a delegate token acts for (ADR 0019).
+const ON_BEHALF_OF: &str = "Lofte-On-Behalf-Of";
+
 /// A page of the log.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Page {
@@ -196,6 +199,44 @@ impl LedgerClient {
     /// Erases a person's name and address from the directory.
     pub async fn erase_person(&self, id: &str) -> Result<lofte_proto::people::Person, ClientError> {
         Ok(self.answer(self.http.delete(format!("{}/v1/people/{id}", self.base))).await?.0)
+    }
+
+    /// Adds a person on behalf of `coordinator`, a coordinator of the directory (a delegate token
+    /// only: the web application's; recorded in the directory's audit as
+    /// `person:<id>:via:<token>`); `true` if new.
+    pub async fn add_person_for(
+        &self,
+        coordinator: uuid::Uuid,
+        p: &lofte_proto::people::NewPerson,
+    ) -> Result<(lofte_proto::people::Person, bool), ClientError> {
+        let req = self.http.post(format!("{}/v1/people", self.base)).header(ON_BEHALF_OF, coordinator.to_string());
+        let (person, status) = self.answer(req.json(p)).await?;
+        Ok((person, status == StatusCode::CREATED))
+    }
+
+    /// Sets a person's name (`None`: none), organisations and plans (empty: every plan of their
+    /// organisations), on behalf of `coordinator` (as [`LedgerClient::add_person_for`]).
+    pub async fn change_person_for(
+        &self,
+        coordinator: uuid::Uuid,
+        id: uuid::Uuid,
+        name: Option<&str>,
+        orgs: &[lofte_proto::ids::OrgId],
+        plans: &[lofte_proto::ids::PlanId],
+    ) -> Result<lofte_proto::people::Person, ClientError> {
+        let body = serde_json::json!({"name": name, "orgs": orgs, "plans": plans});
+        let req = self.http.put(format!("{}/v1/people/{id}", self.base)).header(ON_BEHALF_OF, coordinator.to_string());
+        Ok(self.answer(req.json(&body)).await?.0)
+    }
+
+    /// Erases a person on behalf of `coordinator` (as [`LedgerClient::add_person_for`]).
+    pub async fn erase_person_for(
+        &self,
+        coordinator: uuid::Uuid,
+        id: uuid::Uuid,
+    ) -> Result<lofte_proto::people::Person, ClientError> {
+        let req = self.http.delete(format!("{}/v1/people/{id}", self.base)).header(ON_BEHALF_OF, coordinator.to_string());
+        Ok(self.answer(req).await?.0)
     }
 
     /// Sends `req`: its answer as a `T` with the status, or the problem it is.

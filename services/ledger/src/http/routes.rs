@@ -60,6 +60,7 @@ pub struct Nats {
         people::add,
         people::get,
         people::erase,
+        people::change,
         people::changes,
         ops::healthz,
         ops::readyz,
@@ -75,6 +76,7 @@ pub struct Nats {
         lofte_proto::people::Person,
         lofte_proto::people::NewPerson,
         lofte_proto::people::PersonChange,
+        crate::people::Changed,
     ))
 )]
 pub struct ApiDoc;
@@ -88,7 +90,7 @@ pub fn router(state: AppState, auth: Arc<lofte_service::auth::Auth>) -> Router {
         .route("/v1/verify", get(verify::verify))
         .route("/v1/people", get(people::list).post(people::add))
         .route("/v1/people/changes", get(people::changes))
-        .route("/v1/people/{id}", get(people::get).delete(people::erase))
+        .route("/v1/people/{id}", get(people::get).put(people::change).delete(people::erase))
         .route("/v1/admin/republish", post(ops::republish))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -18,6 +18,7 @@ mod group_commit;
 mod nats_auth;
 mod outbox;
 mod people;
+mod people_on_behalf;
 mod recovery;
 mod rejections;
 mod replicas;
