@@ -7,6 +7,7 @@ mod amend;
 mod audit;
 mod browser;
 mod browser_coord;
+mod browser_public;
 mod coord;
 mod coord_actions;
 mod log;
