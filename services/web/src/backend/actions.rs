@@ -53,3 +53,51 @@ impl Backend {
         Ok(body)
     }
 }
+
+/// What importing a plan did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Imported {
+    /// Events recorded now, and recorded before (the same file imported again).
+    pub created: usize,
+    pub existing: usize,
+    /// People the plan names, and how many were new to the directory.
+    pub people: usize,
+    pub people_added: usize,
+}
+
+/// The idempotency key of one plan event — the plan and a hash of the event's content, as
+/// `lofte plan import` makes it — so importing the same file again, here or with the CLI, or
+/// confirming twice, records nothing new.
+pub fn plan_event_key(plan: &str, event: &lofte_proto::NewEvent) -> String {
+    let v = serde_json::to_value(event).unwrap_or(Value::Null);
+    format!("plan-import:{plan}:{}", &lofte_proto::Hash::of(&lofte_proto::chain::canonical(&v)).to_string()[..24])
+}
+
+impl Backend {
+    /// Records the plan's events in order for `actor`, on behalf of `coordinator` (the ledger
+    /// checks they may, ADR 0019), then puts the people it names into the directory on their
+    /// behalf. Stops at the first refusal (what was recorded before it stays; importing again
+    /// records only the rest).
+    pub async fn import_plan(
+        &self,
+        coordinator: Uuid,
+        plan: &lofte_proto::planfile::PlanFile,
+        actor: &lofte_proto::ids::OrgId,
+    ) -> Result<Imported, lofte_ledger_client::ClientError> {
+        use lofte_ledger_client::Appended;
+        let id = plan.plan_id();
+        let mut done = Imported::default();
+        for e in plan.events() {
+            let new = lofte_proto::command::new_event(id, actor, &e);
+            match self.ledger.append_for(coordinator, &new, &plan_event_key(id.as_str(), &new)).await? {
+                Appended::Created(_) => done.created += 1,
+                Appended::Existing(_) => done.existing += 1,
+            }
+        }
+        for p in plan.people() {
+            done.people += 1;
+            done.people_added += usize::from(self.ledger.add_person_for(coordinator, p).await?.1);
+        }
+        Ok(done)
+    }
+}

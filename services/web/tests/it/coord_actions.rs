@@ -113,3 +113,100 @@ async fn a_reporter_who_is_not_a_coordinator_gets_403_on_every_action() {
     let p = anonymous.get(&format!("{}/samordna/personer", s.web)).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "not signed in: to the sign-in page");
 }
+
+const JONKOPING: &str = include_str!("../../../../deploy/plans/jonkoping-2022.toml");
+/// A coordinator limited to no plan: may import a new one (see `http/coord/import.rs`).
+pub const IMPORTER: &str = "samordnare@jonkoping.example";
+
+/// Adds `IMPORTER` to the stack's directory (the stack's ledger is open).
+pub async fn add_importer(s: &Stack) {
+    let p =
+        serde_json::json!({"role": "coordinator", "orgs": ["kommunen"], "name": "Sam Samordnare", "email": IMPORTER});
+    let r = reqwest::Client::new().post(format!("{}/v1/people", s.ledger)).json(&p).send().await.unwrap();
+    assert!(r.status().is_success());
+}
+
+/// Jönköping's plan as the plan of `year`.
+pub fn plan_of(year: u32) -> String {
+    JONKOPING.replace("2023", "NEXT").replace("2022", &year.to_string()).replace("NEXT", &(year + 1).to_string())
+}
+
+fn events_of(log: &[Value], plan: &str) -> Vec<Value> {
+    log.iter().filter(|e| e["plan"] == plan).cloned().collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_is_checked_shown_and_imported_once_confirmed() {
+    let s = stack().await;
+    add_importer(&s).await;
+    let mut b = signed_in(&s, IMPORTER).await;
+    let url = format!("{}/samordna/importera", s.web);
+    let page = b.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("enctype=\"multipart/form-data\"") && page.body.contains("type=\"file\""));
+    let (csrf, once) = (page.csrf(), page.hidden("_once"));
+    let fields = [("_csrf", csrf.as_str()), ("_once", once.as_str())];
+
+    // Another session's token: refused.
+    let good = plan_of(2023);
+    let bad_token = [("_csrf", "f".repeat(64)), ("_once", once.clone())];
+    let bad_token: Vec<(&str, &str)> = bad_token.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let p = b.post_multipart(&url, &bad_token, ("plan", "plan-2023.toml", &good)).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+
+    // A file with an error: where and what, in Swedish; nothing recorded.
+    let wrong = good.replacen("lead = \"polisen\"", "lead = \"polis\"", 1);
+    let line = wrong.lines().position(|l| l.contains("lead = \"polis\"")).unwrap() + 1;
+    let p = b.post_multipart(&url, &fields, ("plan", "plan-2023.toml", &wrong)).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
+    assert_eq!(p.title(), "Fel: Importera en plan – Lofte");
+    assert!(p.body.contains(&format!("Rad {line}, <code>activities[0].lead</code>: okänd organisation")), "{}", p.body);
+    assert!(p.body.contains("href=\"#plan\""), "the summary links to the file input");
+    // No file: said at the field.
+    let p = b.post_multipart(&url, &fields, ("plan", "", "")).await;
+    assert!(p.body.contains("Välj en planfil"), "{}", p.body);
+    // The plan that exists already: said.
+    let p = b.post_multipart(&url, &fields, ("plan", "jonkoping-2022.toml", JONKOPING)).await;
+    assert!(p.body.contains("det finns redan en plan"), "{}", p.body);
+    assert!(events_of(&log(&s).await, "jonkoping-2023").is_empty());
+
+    // The fixed file: what would be recorded, and the button.
+    let p = b.post_multipart(&url, &fields, ("plan", "plan-2023.toml", &good)).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert_eq!(p.title(), "Importera Medborgarlöfte 2023 – Lofte");
+    let (text, seal) = (p.hidden("text"), p.hidden("seal"));
+    assert!(events_of(&log(&s).await, "jonkoping-2023").is_empty(), "nothing recorded before confirming");
+    let confirm = format!("{url}/bekrafta");
+    // Another text under this seal: refused, nothing recorded.
+    let other = hex::encode(plan_of(2024));
+    let p = b.post(&confirm, &[("_csrf", &csrf), ("_once", &once), ("text", &other), ("seal", &seal)]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert!(events_of(&log(&s).await, "jonkoping-2024").is_empty());
+
+    // Confirmed, twice: recorded once, on the coordinator's behalf.
+    let form = [("_csrf", csrf.as_str()), ("_once", once.as_str()), ("text", text.as_str()), ("seal", seal.as_str())];
+    let p = b.post(&confirm, &form).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert_eq!(p.title(), "Planen är importerad – Lofte");
+    let recorded = events_of(&log(&s).await, "jonkoping-2023");
+    let expected = lofte_proto::planfile::parse(&good).unwrap().events().len();
+    assert_eq!(recorded.len(), expected);
+    assert_eq!(recorded[0]["kind"], "plan_adopted");
+    assert!(recorded[0]["author"].as_str().unwrap().starts_with("person:"), "{}", recorded[0]["author"]);
+    let p = b.post(&confirm, &form).await;
+    assert_eq!(p.title(), "Planen var redan importerad – Lofte", "{}", p.body);
+    assert_eq!(events_of(&log(&s).await, "jonkoping-2023").len(), expected);
+    // Its people act in it too.
+    let people: Vec<Value> = reqwest::get(format!("{}/v1/people", s.ledger)).await.unwrap().json().await.unwrap();
+    let reporter = people.iter().find(|p| p["email"] == REPORTER_ONLY && p["role"] == "reporter").unwrap();
+    assert!(reporter["plans"].as_array().unwrap().iter().any(|p| p == "jonkoping-2023"), "{reporter}");
+
+    // A coordinator limited to another plan may not import a new one: said before anything is recorded.
+    let mut limited = signed_in(&s, COORDINATOR).await;
+    let page = limited.get(&url).await;
+    let (csrf, once) = (page.csrf(), page.hidden("_once"));
+    let p =
+        limited.post_multipart(&url, &[("_csrf", &csrf), ("_once", &once)], ("plan", "p.toml", &plan_of(2025))).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("Du kan inte importera den här planen"), "{}", p.body);
+}

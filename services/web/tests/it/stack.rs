@@ -253,6 +253,26 @@ impl Browser {
         self.send(req).await
     }
 
+    /// Posts a `multipart/form-data` body of `fields` and one file `(field, file name, content)`,
+    /// as a browser sends a form with a file input.
+    pub async fn post_multipart(&mut self, url: &str, fields: &[(&str, &str)], file: (&str, &str, &str)) -> Page {
+        let boundary = "lofte-test-boundary-7f3a";
+        let mut body = String::new();
+        for (k, v) in fields {
+            body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"));
+        }
+        let (field, name, content) = file;
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/toml\r\n\r\n{content}\r\n--{boundary}--\r\n"
+        ));
+        let req = self
+            .http
+            .post(url)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(body);
+        self.send(req).await
+    }
+
     pub async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Page {
         let req = self.http.post(url).form(form);
         self.send(req).await

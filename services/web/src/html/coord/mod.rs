@@ -1,5 +1,6 @@
 //! The coordinators' pages.
 pub mod approve;
 pub mod deadline;
+pub mod import;
 pub mod overview;
 pub mod remind;
