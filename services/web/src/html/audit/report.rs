@@ -66,8 +66,10 @@ pub fn page_for(who: &Who, s: &Shown) -> Markup {
         h1 { (title) }
         p { (s.plan_title) ". Varje cell länkar till händelserna bakom den." }
         @if s.per.is_some() { p.notice role="status" { "Så här såg uppföljningen ut vid den tidpunkten. Senare händelser är inte med." } }
+        (presets(s))
+        h2 { "Rapporten" }
         (wide("Rapporten, tabell", html! {
-            table.report {
+            table.audit-report {
                 caption { "Uppföljningen per aktivitet och tertial" }
                 thead { tr { th scope="col" { "Aktivitet" } @for t in &s.tertials { th scope="col" { (words::tertial_cap(t)) } } } }
                 tbody {
@@ -87,7 +89,6 @@ pub fn page_for(who: &Who, s: &Shown) -> Markup {
                 }
             }
         }))
-        (presets(s))
     };
     page(&Shell { title: &title, who: Some(who), ..Shell::default() }, content)
 }
