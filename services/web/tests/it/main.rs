@@ -6,6 +6,7 @@
 mod amend;
 mod audit;
 mod browser;
+mod browser_audit;
 mod browser_coord;
 mod browser_public;
 mod coord;
