@@ -6,7 +6,9 @@
 //! - `Att göra`: `GET /` for a signed-in reporter (the directory, the plans and their summaries);
 //! - `activity`: the activity page of the activity with every count (its entries, from provenance);
 //! - `form POST → redirect`: a dialogue logged through the form, until the `303` (the ledger's
-//!   append included: it is what the reporter waits for).
+//!   append included: it is what the reporter waits for);
+//! - the auditors' Händelsehistorik: the newest page, an older page and a filtered query, and the
+//!   memory its index of the log holds per event (ADR 0020).
 //!
 //! cargo bench -p lofte-web --bench pages [-- --events 20000 --reads 50]
 
@@ -102,5 +104,64 @@ fn main() {
             println!("{label:<22}  {p50:>8.2}  {p95:>8.2}");
         }
         println!("page weight: Att göra {weight} B HTML + {css} B CSS = {:.1} KB (no script)", (weight + css) as f64 / 1024.0);
+        auditors(&s, reads).await;
     });
+}
+
+/// The auditors' Händelsehistorik (ADR 0020): the first read, which indexes the whole log, then
+/// `reads` of each — the newest page unfiltered, an older page, a filtered query (kind,
+/// organisation, free text) — and what the index holds in memory per event.
+async fn auditors(s: &stack::Stack, reads: usize) {
+    let mut b = stack::signed_in(s, stack::AUDITOR).await;
+    let url = |q: &str| format!("{}/granska{q}", s.web);
+    let t = Instant::now();
+    assert_eq!(b.get(&url("")).await.status, StatusCode::OK);
+    let cold = t.elapsed();
+    let queries = [
+        ("history, newest", "".to_owned()),
+        ("history, older page", "?fore=10000".to_owned()),
+        ("history, filtered", "?typ=measure_counted&organisation=polisen&fritext=ca+7".to_owned()),
+    ];
+    let mut timed: Vec<(&str, Vec<Duration>)> = queries.iter().map(|(l, _)| (*l, vec![])).collect();
+    let mut weight = 0;
+    for _ in 0..reads {
+        for (i, (_, q)) in queries.iter().enumerate() {
+            let t = Instant::now();
+            let p = b.get(&url(q)).await;
+            timed[i].1.push(t.elapsed());
+            assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+            assert!(p.body.contains("/granska/handelse/"), "{q}: rows");
+            weight = weight.max(p.body.len());
+        }
+    }
+    println!(
+        "\nauditors (Händelsehistorik, 50 a page; first read, indexing the log: {:.0} ms)",
+        cold.as_secs_f64() * 1e3
+    );
+    println!("{:<22}  {:>8}  {:>8}", "page", "p50 ms", "p95 ms");
+    for (label, d) in timed {
+        let (p50, p95) = percentiles(d);
+        println!("{label:<22}  {p50:>8.2}  {p95:>8.2}");
+    }
+    // The index's memory, measured on a copy built from the same log.
+    let ledger = lofte_ledger_client::LedgerClient::new(&s.ledger, reqwest::Client::new());
+    let (mut h, mut after, up) =
+        (lofte_web::history::History::default(), 0, lofte_proto::upcast::Upcasters::standard());
+    loop {
+        let p = ledger.page_raw(after, 1000).await.unwrap();
+        for e in &p.events {
+            h.add(&lofte_proto::Envelope::decode(e.get().as_bytes(), &up).unwrap());
+        }
+        after = p.next_after;
+        if p.events.is_empty() || after >= p.head_seq {
+            break;
+        }
+    }
+    println!(
+        "history index: {} events, {:.1} MB, {} B per event; largest page {:.1} KB HTML",
+        h.len(),
+        h.heap_bytes() as f64 / 1e6,
+        h.heap_bytes() / h.len().max(1),
+        weight as f64 / 1024.0
+    );
 }
