@@ -124,7 +124,7 @@ async fn checked_plan(
     st: &AppState,
     person: &Person,
     text: &str,
-) -> Result<(PlanFile, OrgId), Result<Vec<Problem>, Response>> {
+) -> Result<(PlanFile, OrgId), Result<Vec<Problem>, Box<Response>>> {
     let plan = planfile::parse(text).map_err(|e| Ok(vec![problem(text, &e)]))?;
     match st.backend.summary(plan.plan_id().as_str()).await {
         Ok(_) => {
@@ -135,7 +135,7 @@ async fn checked_plan(
             }]))
         }
         Err(BackendError::Projector { .. }) => {}
-        Err(e) => return Err(Err(unavailable(e))),
+        Err(e) => return Err(Err(Box::new(unavailable(e)))),
     }
     let Some(actor) = importer_actor(person, &plan) else {
         let orgs: Vec<&str> = plan.adopted().coordinators.iter().map(|c| c.org.as_str()).collect();
@@ -165,7 +165,8 @@ async fn check(State(st): State<AppState>, headers: HeaderMap, mut multipart: Mu
         Ok(x) => x,
         Err(r) => return r,
     };
-    let (mut values, mut file): (BTreeMap<String, String>, Option<(String, Vec<u8>)>) = (BTreeMap::new(), None);
+    let mut values: BTreeMap<String, String> = BTreeMap::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
     loop {
         match multipart.next_field().await {
             Ok(Some(f)) => {
@@ -218,7 +219,7 @@ async fn check(State(st): State<AppState>, headers: HeaderMap, mut multipart: Mu
             preview(&s.who, &once, &p).into_response()
         }
         Err(Ok(problems)) => show_upload(&s.who, &once, name, &problems),
-        Err(Err(r)) => r,
+        Err(Err(r)) => *r,
     }
 }
 
@@ -254,7 +255,7 @@ async fn confirm(
             }
         }
         Err(Ok(problems)) => return show_upload(&s.who, &once, None, &problems),
-        Err(Err(r)) => return r,
+        Err(Err(r)) => return *r,
     };
     record(&st, &s.who, &person, &plan, &actor).await
 }
