@@ -60,7 +60,7 @@ async fn the_public_reads_an_approved_tertial_as_approved_without_authors() {
     let dir = tempfile::tempdir().unwrap();
     let tokens = dir.path().join("tokens.toml");
     let (coordinator, entry) = new_token([7; 32], Role::Coordinator, None, None, "2026-11-21T00:00:00Z".into());
-    std::fs::write(&tokens, TokenFile { tokens: vec![entry], ..TokenFile::default() }.render()).unwrap();
+    std::fs::write(&tokens, TokenFile { tokens: vec![entry] }.render()).unwrap();
     let mut s = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().join("views"),
