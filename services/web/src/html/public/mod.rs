@@ -161,7 +161,7 @@ pub fn why(who: Option<&Who>, w: &WhyPage<'_>, figures: &[Figure], removed: &[St
         html! {
             p.crumbs.no-print { a href={ "/rapporter/" (w.plan) } { (w.report_title) } }
             h1 { "Varför står det så?" }
-            p.lead { (w.activity) ", " (tertial(w.tertial)) "." }
+            p.lead { (w.activity.trim_end_matches('.')) ", " (tertial(w.tertial)) "." }
             p {
                 "Händelserna bakom siffrorna i cellen, som de var registrerade när uppföljningen av "
                 (tertial(w.source)) " godkändes " (day(w.approved)) ". Rättelser står vid det de rättar."
