@@ -7,8 +7,8 @@
 //! - `activity`: the activity page of the activity with every count (its entries, from provenance);
 //! - `form POST → redirect`: a dialogue logged through the form, until the `303` (the ledger's
 //!   append included: it is what the reporter waits for);
-//! - the auditors' Händelsehistorik: the newest page, an older page and a filtered query, and the
-//!   memory its index of the log holds per event (ADR 0020).
+//! - `Översikt`: a coordinator's `GET /samordna/jonkoping-2022` (the directory, the summary, the
+//!   matrix of every activity × tertial).
 //!
 //! cargo bench -p lofte-web --bench pages [-- --events 20000 --reads 50]
 
@@ -104,8 +104,26 @@ fn main() {
             println!("{label:<22}  {p50:>8.2}  {p95:>8.2}");
         }
         println!("page weight: Att göra {weight} B HTML + {css} B CSS = {:.1} KB (no script)", (weight + css) as f64 / 1024.0);
+        overview(&s, reads).await;
         auditors(&s, reads).await;
     });
+}
+
+/// A coordinator's Översikt of the plan (`GET /samordna/jonkoping-2022`: the directory, the
+/// summary, the matrix), `reads` times.
+async fn overview(s: &stack::Stack, reads: usize) {
+    let mut b = stack::signed_in(s, "trygghet@jonkoping.example").await;
+    let url = format!("{}/samordna/jonkoping-2022", s.web);
+    let (mut d, mut weight) = (Vec::with_capacity(reads), 0);
+    for _ in 0..reads {
+        let t = Instant::now();
+        let p = b.get(&url).await;
+        d.push(t.elapsed());
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        weight = p.body.len();
+    }
+    let (p50, p95) = percentiles(d);
+    println!("{:<22}  {p50:>8.2}  {p95:>8.2}   ({weight} B HTML)", "Översikt");
 }
 
 /// The auditors' Händelsehistorik (ADR 0020): the first read, which indexes the whole log, then

@@ -71,7 +71,7 @@ async fn overview(s: &Stack, v: &Visit) {
     let late = v.b.find_all("td .state-late").await.unwrap();
     assert!(!late.is_empty(), "every 2022 due date has passed");
     assert_eq!(v.b.text(&late[0]).await.unwrap(), "försenad", "said in words");
-    // The tables' region takes focus (to scroll it with the keyboard) and is named by its caption.
+    // The tables' region takes focus (to scroll it with the keyboard) and is named by its promise.
     v.tab_to(".matrix").await;
     assert_eq!(v.focused("tagName").await, "DIV");
     v.check("samordna-2-oversikt").await;

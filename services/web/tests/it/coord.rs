@@ -75,7 +75,10 @@ async fn overview_states_follow_what_is_reported_and_due_dates() {
     assert_eq!(o.title(), "Översikt: Medborgarlöfte 2022 – Lofte");
     assert_eq!(states(&o, TRAFFIC), ["försenad", "försenad", "försenad"]);
     assert!(o.body.contains("Sista dag: <strong>16 maj 2022</strong>"), "the plan's due date");
-    assert!(o.body.contains("Väntar på") && o.body.contains("<strong>Vätterhem</strong>"), "who owes what");
+    assert!(
+        o.body.contains("Väntar på") && o.body.contains("<strong>Vätterhem</strong>: 4 aktiviteter"),
+        "who owes what"
+    );
     assert!(o.body.contains("href=\"/samordna/jonkoping-2022/godkann/2022-T1\""));
 
     // T1 due in a month: nothing reported yet.

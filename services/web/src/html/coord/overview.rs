@@ -53,7 +53,15 @@ fn tertial_section(plan: &str, t: &TertialView) -> Markup {
                 h4 { "Väntar på" }
                 ul.owed {
                     @for o in &t.owed {
-                        li { strong { (o.org) } ": " (o.activities.join(", ")) }
+                        li {
+                            details {
+                                summary {
+                                    strong { (o.org) } ": " (o.activities.len())
+                                    @if o.activities.len() == 1 { " aktivitet" } @else { " aktiviteter" }
+                                }
+                                ul { @for a in &o.activities { li { (a) } } }
+                            }
+                        }
                     }
                 }
             }
@@ -97,9 +105,9 @@ pub fn overview(who: &Who, o: &Overview, notice: Option<&str>) -> Markup {
         @for t in &o.tertials { (tertial_section(&o.plan, t)) }
         h2 { "Aktiviteter per tertial" }
         @for (i, p) in o.promises.iter().enumerate() {
+            h3.promise id={ "lofte-" (i) } { (p.title) }
             div.matrix role="region" aria-labelledby={ "lofte-" (i) } tabindex="0" {
-                table {
-                    caption id={ "lofte-" (i) } { (p.title) }
+                table aria-labelledby={ "lofte-" (i) } {
                     thead {
                         tr {
                             th scope="col" { "Aktivitet" }

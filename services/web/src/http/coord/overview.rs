@@ -76,7 +76,8 @@ pub(super) async fn context(st: &AppState, headers: &HeaderMap, plan: &str) -> R
 }
 
 /// A posted form's nonce, once its token is the session's and the nonce well-formed; `403`
-/// otherwise (nothing is done).
+/// otherwise (nothing is done). The answer is the error as everywhere in the handlers.
+#[allow(clippy::result_large_err)]
 pub(super) fn checked(who: &Who, values: &BTreeMap<String, String>) -> Result<String, Response> {
     let once = values.get("_once").filter(|o| o.len() == 64 && o.bytes().all(|b| b.is_ascii_hexdigit()));
     match (values.get("_csrf").is_some_and(|t| same(t, &who.csrf)), once) {
