@@ -201,9 +201,13 @@ fn nats_login(dir: &Path) -> anyhow::Result<(String, PathBuf)> {
     Ok((password, conf))
 }
 
-/// The demo's auditor (the web application's Händelsehistorik).
-const DEMO_AUDITOR: &str =
-    r#"{"role":"auditor","orgs":["kommunen"],"name":"Greta Granskare","email":"granskare@jonkoping.example"}"#;
+/// The demo's people besides the plans' own: an auditor (the web application's Händelsehistorik)
+/// and a coordinator for every plan (the plans' own coordinators are limited to their plan, so
+/// they cannot import another).
+const DEMO_PEOPLE: [&str; 2] = [
+    r#"{"role":"auditor","orgs":["kommunen"],"name":"Greta Granskare","email":"granskare@jonkoping.example"}"#,
+    r#"{"role":"coordinator","orgs":["kommunen"],"name":"Sam Samordnare","email":"samordnare@jonkoping.example"}"#,
+];
 
 pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
     let plans_dir = u.plans.clone();
@@ -363,18 +367,18 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
             load_events(&here, &demo, &f).await?;
         }
     }
-    // A demo auditor for the web application's auditor pages (the plans' people are their
-    // reporters and coordinators).
-    let auditor =
-        lofte_proto::people::NewPerson::parse(DEMO_AUDITOR.as_bytes()).map_err(|e| anyhow!("{}", e.message))?;
-    crate::client::Ledger::new(&here).client().add_person(&auditor).await.map_err(|e| anyhow!("{e}"))?;
+    let ledger = crate::client::Ledger::new(&here);
+    for p in DEMO_PEOPLE {
+        let p = lofte_proto::people::NewPerson::parse(p.as_bytes()).map_err(|e| anyhow!("{}", e.message))?;
+        ledger.client().add_person(&p).await.map_err(|e| anyhow!("{e}"))?;
+    }
     // Organisations of plans imported since the first start get their reporter profiles too.
     let added = super::demo_tokens::add_reporters(data, &mut demo, organisations(&here).await?)?;
     if !added.is_empty() {
         println!("reporter tokens and profiles for {}", added.join(", "));
     }
     println!(
-        "\nWeb: {wurl}  — sign in with kommunpolis.jonkoping@polisen.example (Polisen) or\n     trygghet@jonkoping.example (Kommunen) — each a reporter and a coordinator — or as the auditor\n     granskare@jonkoping.example; the sign-in link is mailed as a file into {} (open the newest .eml\n     there and follow the link). Not signed in, {wurl} shows the published reports.",
+        "\nWeb: {wurl}  — not signed in: the published reports. Sign in with kommunpolis.jonkoping@polisen.example\n     (Polisen) or trygghet@jonkoping.example (Kommunen) — each a reporter and a coordinator of the plan —,\n     samordnare@jonkoping.example (a coordinator of every plan) or granskare@jonkoping.example (an auditor);\n     the sign-in link is mailed as a file into {} (open the newest .eml there and follow the link).",
         s(&data.join("mail"))
     );
     println!(
