@@ -23,6 +23,7 @@ pub mod html;
 pub mod http;
 pub mod limits;
 pub mod overview;
+pub mod people_form;
 pub mod settings;
 pub mod store;
 pub mod todo;

@@ -101,3 +101,14 @@ impl Backend {
         Ok(done)
     }
 }
+
+impl Backend {
+    /// The organisations and plans the People page offers: what the plans' summaries name.
+    pub async fn known(&self) -> Result<crate::people_form::Known, BackendError> {
+        let mut summaries = vec![];
+        for id in self.plans().await? {
+            summaries.push(self.summary(&id).await?);
+        }
+        Ok(crate::people_form::Known::of(&summaries))
+    }
+}
