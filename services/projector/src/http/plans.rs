@@ -234,7 +234,7 @@ pub async fn report(
         stand.version,
         stand.today,
         format.content_type().split(';').next().unwrap_or(""),
-        as_of.map_or_else(String::new, |t| t.as_second().to_string()) + public
+        as_of.map_or_else(String::new, |t| t.as_nanosecond().to_string()) + public
     );
     let tagged = |status: StatusCode, body: Option<std::sync::Arc<[u8]>>| {
         let h = [(header::CONTENT_TYPE, format.content_type().to_owned()), (header::ETAG, etag.clone())];
