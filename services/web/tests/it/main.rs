@@ -11,6 +11,7 @@ mod browser_coord;
 mod browser_public;
 mod coord;
 mod coord_actions;
+mod coord_people;
 mod log;
 mod public;
 mod signin;
