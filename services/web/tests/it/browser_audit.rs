@@ -102,7 +102,7 @@ async fn walk(width: u32, height: u32, suffix: &'static str) {
     .await
     .unwrap();
     let text = main_text(&v).await;
-    assert!(text.contains("1 händelser matchar filtren") && text.contains("anledning: Fel antal"), "{text}");
+    assert!(text.contains("1 händelse matchar filtren") && text.contains("anledning: Fel antal"), "{text}");
     v.check("31-granska-filtrerad").await;
 
     // The correction, then its chain back to the original.

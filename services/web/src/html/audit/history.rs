@@ -99,7 +99,7 @@ fn table(l: &Listing<'_>) -> Markup {
                 tbody {
                     @for r in &l.rows {
                         tr {
-                            td { a href={ "/granska/handelse/" (r.id) } { span.visually-hidden { "Händelse " } (r.seq) } }
+                            td.nowrap { a href={ "/granska/handelse/" (r.id) } { span.visually-hidden { "Händelse " } (r.seq) } }
                             td.nowrap { (r.at) }
                             td { strong { (r.kind) } @if !r.summary.is_empty() { br; (r.summary) } }
                             td { (r.plan) @if !r.activity.is_empty() { br; (r.activity) } }
@@ -120,7 +120,10 @@ pub fn page_for(who: &Who, l: &Listing<'_>) -> Markup {
         p { "Hela loggen, nyast först, som ledgern har sparat den. Välj en händelse för att se dess innehåll, kedjan och rättelserna." }
         (filters(l))
         @if l.errors.is_empty() {
-            h2 id="traffar" { @if l.filtered { (l.total) " händelser matchar filtren" } @else { (l.total) " händelser" } }
+            h2 id="traffar" {
+                (l.total) @if l.total == 1 { " händelse" } @else { " händelser" }
+                @if l.filtered { " matchar filtren" }
+            }
             @if l.rows.is_empty() { p { "Inga händelser matchar. Ändra eller rensa filtren." } } @else { (table(l)) }
             @if l.newer.is_some() || l.older.is_some() {
                 nav.pages aria-label="Sidor" {

@@ -85,7 +85,7 @@ async fn list(State(st): State<AppState>, Query(q): Query<BTreeMap<String, Strin
             summary: r.summary.to_string(),
             plan: r.plan.to_string(),
             activity: match (&r.activity, r.tertial) {
-                (Some(a), Some(t)) => format!("{}, {}", title(&h, &r.plan, a), words::tertial(&t.to_string())),
+                (Some(a), Some(t)) => format!("{} · {}", title(&h, &r.plan, a), words::tertial(&t.to_string())),
                 (Some(a), None) => title(&h, &r.plan, a),
                 (None, Some(t)) => words::tertial_cap(&t.to_string()),
                 (None, None) => String::new(),
@@ -100,6 +100,7 @@ async fn list(State(st): State<AppState>, Query(q): Query<BTreeMap<String, Strin
 fn title(h: &crate::history::History, plan: &str, activity: &str) -> String {
     match h.title(plan, activity) {
         "" => activity.to_owned(),
-        t => t.to_owned(),
+        // A title that is a sentence ends in a full stop; the tertial follows it here.
+        t => t.trim_end_matches('.').to_owned(),
     }
 }
