@@ -249,6 +249,12 @@ impl Browser {
         self.keys(keys.iter().map(|k| vec![k.code()])).await
     }
 
+    /// Sends `text` to the element as keys (WebDriver's Element Send Keys): into a file input,
+    /// an absolute path chooses that file.
+    pub async fn send_keys(&self, e: &Element, text: &str) -> Result<(), BrowserError> {
+        self.cmd(Method::POST, &format!("/element/{}/value", e.0), Some(json!({ "text": text }))).await.map(drop)
+    }
+
     /// Types `text` on the keyboard, into whatever has focus.
     pub async fn type_text(&self, text: &str) -> Result<(), BrowserError> {
         self.keys(text.chars().map(|c| vec![c])).await

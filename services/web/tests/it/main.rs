@@ -8,6 +8,7 @@ mod audit;
 mod browser;
 mod browser_audit;
 mod browser_coord;
+mod browser_coord_actions;
 mod browser_public;
 mod coord;
 mod coord_actions;
