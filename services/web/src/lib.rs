@@ -11,7 +11,7 @@
 //! - [`backend`]: the ledger (the one typed client) and the projector.
 //! - [`history`] (pure): the auditors' index of the log, its filters and pages.
 //! - [`todo`] (pure): "Att göra" from the plans' summaries; [`overview`] (pure): a coordinator's
-//!   Översikt of a plan; [`html`]: the pages;
+//!   Översikt of a plan; [`people_form`] (pure): the People page's forms; [`html`]: the pages;
 //!   [`http`]: the routes, cookies, CSRF and security headers.
 
 pub mod app;
