@@ -20,8 +20,6 @@ pub struct Stack {
     pub web: String,
     pub ledger: String,
     pub projector: String,
-    /// A real notifier on the stack's SMTP server, on the real clock ("Påminn nu").
-    pub notifier: String,
     pub smtp: SmtpServer,
     pub plan: planfile::PlanFile,
     _nats: NatsServer,
@@ -103,7 +101,7 @@ pub async fn stack() -> Stack {
         data_dir: dirs[2].path().join("web"),
         ledger_url: lurl.clone(),
         projector_url: purl.clone(),
-        notifier_url: nurl.clone(),
+        notifier_url: nurl,
         mail_dir: dirs[2].path().join("mail"),
         ..Settings::default()
     };
@@ -118,7 +116,6 @@ pub async fn stack() -> Stack {
         web,
         ledger: lurl,
         projector: purl,
-        notifier: nurl,
         smtp,
         plan,
         _nats: nats,

@@ -23,6 +23,11 @@ pub fn plans(who: &Who, plans: &[(String, String)]) -> Markup {
                 @for (id, title) in plans { li { a href={ "/samordna/" (id) } { (title) } } }
             }
         }
+        h2 { "Mer för samordnare" }
+        ul {
+            li { a href="/samordna/importera" { "Importera en plan" } }
+            li { a href="/samordna/personer" { "Personer: vem rapporterar för vilken organisation" } }
+        }
     };
     page(&Shell { title: "Översikt", who: Some(who), ..Shell::default() }, content)
 }
@@ -101,6 +106,10 @@ pub fn overview(who: &Who, o: &Overview, notice: Option<&str>) -> Markup {
         @if let Some(n) = notice { div.notice role="status" { p { (n) } } }
         h1 { (title) }
         p.lead { "Läget för varje aktivitet och tertial, i ord. Färgen upprepar bara orden." }
+        ul {
+            li { a href={ "/samordna/" (o.plan) "/paminn" } { "Påminn nu: mejla dem som ännu inte har lämnat" } }
+            li { a href="/samordna/personer" { "Personer" } }
+        }
         h2 { "Tertialer" }
         @for t in &o.tertials { (tertial_section(&o.plan, t)) }
         h2 { "Aktiviteter per tertial" }
