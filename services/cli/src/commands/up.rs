@@ -367,10 +367,10 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
             load_events(&here, &demo, &f).await?;
         }
     }
-    let ledger = crate::client::Ledger::new(&here);
+    let directory = crate::client::Ledger::new(&here);
     for p in DEMO_PEOPLE {
         let p = lofte_proto::people::NewPerson::parse(p.as_bytes()).map_err(|e| anyhow!("{}", e.message))?;
-        ledger.client().add_person(&p).await.map_err(|e| anyhow!("{e}"))?;
+        directory.client().add_person(&p).await.map_err(|e| anyhow!("{e}"))?;
     }
     // Organisations of plans imported since the first start get their reporter profiles too.
     let added = super::demo_tokens::add_reporters(data, &mut demo, organisations(&here).await?)?;
