@@ -17,4 +17,5 @@ mod progress;
 mod torn_tail;
 mod up;
 mod web;
+mod web_roles;
 mod year;
