@@ -85,7 +85,12 @@ pub fn page_for(who: &Who, r: &Remind<'_>) -> Markup {
                     }
                     ul.owed-orgs {
                         @for (org, acts) in &t.orgs {
-                            li { strong { (org) } ul { @for a in acts { li { (a) } } } }
+                            li {
+                                details {
+                                    summary { strong { (org) } ": " (acts.len()) @if acts.len() == 1 { " aktivitet" } @else { " aktiviteter" } }
+                                    ul { @for a in acts { li { (a) } } }
+                                }
+                            }
                         }
                     }
                 }
