@@ -106,6 +106,7 @@ fn main() {
         println!("page weight: Att göra {weight} B HTML + {css} B CSS = {:.1} KB (no script)", (weight + css) as f64 / 1024.0);
         overview(&s, reads).await;
         auditors(&s, reads).await;
+        public(&s, reads).await;
     });
 }
 
@@ -182,4 +183,39 @@ async fn auditors(s: &stack::Stack, reads: usize) {
         h.heap_bytes() / h.len().max(1),
         weight as f64 / 1024.0
     );
+}
+
+/// The public pages once tertial 1 is approved (read as the public reads: the projector folds the
+/// plan's log as of the approval): Uppföljningar, the follow-up, and Underlag of the cell holding
+/// every count, `reads` times each.
+async fn public(s: &stack::Stack, reads: usize) {
+    let http = reqwest::Client::new();
+    let body = json!({"plan": "jonkoping-2022", "actor": "kommunen", "kind": "follow_up_approved", "data": {"tertial": "2022-T1"}});
+    let r = http.post(format!("{}/v1/events", s.ledger)).json(&body).send().await.expect("approve");
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap_or_default());
+    let mut b = stack::Browser::new();
+    let pages = [
+        ("public list", format!("{}/", s.web)),
+        ("public follow-up", format!("{}/rapporter/jonkoping-2022", s.web)),
+        ("public Underlag", format!("{}/rapporter/jonkoping-2022/underlag/2022-T1/fotpatrullering", s.web)),
+    ];
+    loop {
+        if b.get(&pages[1].1).await.body.contains("godkänd") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    println!("\npublic pages (tertial 1 approved)");
+    println!("{:<22}  {:>8}  {:>8}", "page", "p50 ms", "p95 ms");
+    for (label, url) in pages {
+        let mut d = Vec::with_capacity(reads);
+        for _ in 0..reads {
+            let t = Instant::now();
+            let p = b.get(&url).await;
+            d.push(t.elapsed());
+            assert_eq!(p.status, StatusCode::OK, "{label}: {}", p.body);
+        }
+        let (p50, p95) = percentiles(d);
+        println!("{label:<22}  {p50:>8.2}  {p95:>8.2}");
+    }
 }
