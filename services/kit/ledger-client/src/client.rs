@@ -235,7 +235,8 @@ impl LedgerClient {
         coordinator: uuid::Uuid,
         id: uuid::Uuid,
     ) -> Result<lofte_proto::people::Person, ClientError> {
-        let req = self.http.delete(format!("{}/v1/people/{id}", self.base)).header(ON_BEHALF_OF, coordinator.to_string());
+        let req =
+            self.http.delete(format!("{}/v1/people/{id}", self.base)).header(ON_BEHALF_OF, coordinator.to_string());
         Ok(self.answer(req).await?.0)
     }
 
