@@ -188,6 +188,30 @@ fn late_amendments_and_as_of() {
 }
 
 #[test]
+fn a_second_approval_is_the_latest_and_the_first_stays_the_first() {
+    let mut log = Log::of("jonkoping-2022.toml", "2022-01-03T08:00:00Z");
+    let approve = || parse_event("follow_up_approved", json!({"tertial": "2022-T1"})).unwrap();
+    log.push("2022-05-16T09:00:00Z", "kommunen", approve());
+    let late = log.record(
+        "2022-06-01T08:00:00Z",
+        "meeting_held",
+        json!({"activity": "ssg", "date": "2022-04-28", "title": "SSG"}),
+    );
+    log.push("2022-06-02T09:00:00Z", "kommunen", approve());
+    let (first, second): (Timestamp, Timestamp) =
+        ("2022-05-16T09:00:00Z".parse().unwrap(), "2022-06-02T09:00:00Z".parse().unwrap());
+    let s = log.fold(FoldOptions::default());
+    assert_eq!(s.approved[&t("2022-T1")], first, "lateness is measured from the first approval");
+    assert_eq!(s.last_approved[&t("2022-T1")], second);
+    assert_eq!(activity(&s, "ssg").cells[&t("2022-T1")].late_amendments, vec![late]);
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(json["last_approved"]["2022-T1"], "2022-06-02T09:00:00Z");
+    // As of the first approval, only the first is known.
+    let then = log.fold(FoldOptions { as_of: Some(first), today: None });
+    assert_eq!(then.last_approved[&t("2022-T1")], first);
+}
+
+#[test]
 fn the_same_events_fold_to_the_same_bytes() {
     let mut log = Log::of("jonkoping-2022.toml", "2022-01-03T08:00:00Z");
     log.record("2022-03-10T08:00:00Z", "dialogue_held",

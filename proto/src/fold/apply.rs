@@ -67,7 +67,10 @@ pub(super) struct Resolved {
     pub occurrences: BTreeMap<(LedgerId, u64), Effective>,
     pub measures: Measures,
     pub submitted: BTreeMap<(ActivityId, Tertial), BTreeMap<OrgId, Uuid>>,
+    /// When each tertial was first approved (what is recorded after it is late).
     pub approved: BTreeMap<Tertial, Timestamp>,
+    /// When each tertial was last approved (what the public reads it as of).
+    pub last_approved: BTreeMap<Tertial, Timestamp>,
     pub late: BTreeMap<(ActivityId, Tertial), Vec<Uuid>>,
     /// What was retracted, per activity and tertial, in the order retracted.
     pub retracted: BTreeMap<(ActivityId, Tertial), Vec<Retracted>>,
@@ -81,6 +84,8 @@ impl Resolved {
         match &env.event {
             Event::FollowUpApproved(a) => {
                 self.approved.entry(a.tertial).or_insert(env.recorded_at);
+                let last = self.last_approved.entry(a.tertial).or_insert(env.recorded_at);
+                *last = (*last).max(env.recorded_at);
             }
             Event::FollowUpSubmitted(s) => {
                 self.submitted.entry((s.activity.clone(), s.tertial)).or_default().insert(env.actor.clone(), env.id);

@@ -31,6 +31,10 @@ pub struct PlanSummary {
     /// Approved (locked) tertials, and when.
     #[serde(serialize_with = "ser_ts_map")]
     pub approved: BTreeMap<Tertial, Timestamp>,
+    /// When each approved tertial was last approved (approved again after a late amendment): the
+    /// moment the public reads its report as of.
+    #[serde(serialize_with = "ser_ts_map")]
+    pub last_approved: BTreeMap<Tertial, Timestamp>,
     /// The due dates the plan sets (`deadline_set`); a tertial without one is due by the
     /// reminder policy's default (see `calendar::due_date`).
     pub deadlines: BTreeMap<Tertial, Date>,

@@ -84,6 +84,7 @@ pub(super) fn summarize(
         period: state.adopted.period.clone(),
         tertials,
         approved: resolved.approved.clone(),
+        last_approved: resolved.last_approved.clone(),
         deadlines: state.deadlines.clone(),
         promises,
         areas: state.areas.iter().map(|(k, v)| (k.clone(), v.name.to_string())).collect(),
