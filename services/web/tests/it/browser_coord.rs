@@ -5,9 +5,7 @@
 //! with axe-core (WCAG 2.1 A and AA, no violation), must not scroll sideways, and is saved as a
 //! screenshot (`samordna-*.png` in `target/web-screenshots/`), at 1280×900 and 375×800.
 
-use std::time::Duration;
-
-use lofte_test_support::{poll_until, screenshot_dir, Browser, Key};
+use lofte_test_support::{screenshot_dir, Browser, Key};
 
 use super::{
     stack::{log, stack, Stack},
@@ -15,7 +13,6 @@ use super::{
 };
 
 const POLIS: &str = "kommunpolis.jonkoping@polisen.example";
-const WAIT: Duration = Duration::from_secs(20);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coordinator_approves_and_sets_a_due_date_on_a_desktop() {
@@ -39,24 +36,7 @@ async fn walk(width: u32, height: u32, suffix: &'static str) {
 }
 
 async fn sign_in(s: &Stack, v: &Visit) {
-    v.b.goto(&format!("{}/logga-in", s.web)).await.unwrap();
-    v.title("Logga in").await;
-    v.fill("epost", POLIS).await;
-    v.b.press(&[Key::Enter]).await.unwrap();
-    v.title("Kolla din e-post").await;
-    let mail = poll_until("the sign-in mail", WAIT, || async {
-        Ok::<_, String>(s.smtp.messages().into_iter().find(|m| m.header("To").as_deref() == Some(POLIS)))
-    })
-    .await
-    .unwrap();
-    let body = mail.raw.replace("=\r\n", "").replace("=\n", "");
-    let at = body.find(&format!("{}/logga-in/", s.web)).unwrap();
-    let link: String = body[at..].chars().take_while(|c| !c.is_whitespace()).collect();
-    v.b.goto(&link).await.unwrap();
-    v.title("Bekräfta inloggning").await;
-    v.tab_to("main button[type=submit]").await;
-    v.b.press(&[Key::Enter]).await.unwrap();
-    v.title("Att göra").await;
+    v.sign_in(s, POLIS, "Att göra").await;
 }
 
 /// The plans, then Översikt by its link in the header and the plan's link.

@@ -4,6 +4,8 @@
 use std::{path::PathBuf, time::Duration};
 
 use lofte_test_support::{poll_until, Browser, Key};
+
+use super::stack::Stack;
 use serde_json::Value;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -61,6 +63,29 @@ impl Visit {
             }
         }
         panic!("Tab never reached {css} on {}", self.b.current_url().await.unwrap());
+    }
+
+    /// Signs in as `email` with the keyboard, through the link in the newest mail the stack's SMTP
+    /// server got for it, and waits for the page after (titled `landing`…).
+    pub async fn sign_in(&self, s: &Stack, email: &str, landing: &str) {
+        self.b.goto(&format!("{}/logga-in", s.web)).await.unwrap();
+        self.title("Logga in").await;
+        self.fill("epost", email).await;
+        self.b.press(&[Key::Enter]).await.unwrap();
+        self.title("Kolla din e-post").await;
+        let mail = poll_until("the sign-in mail", WAIT, || async {
+            Ok::<_, String>(s.smtp.messages().into_iter().rfind(|m| m.header("To").as_deref() == Some(email)))
+        })
+        .await
+        .unwrap();
+        let body = mail.raw.replace("=\r\n", "").replace("=\n", "");
+        let at = body.find(&format!("{}/logga-in/", s.web)).unwrap();
+        let link: String = body[at..].chars().take_while(|c| !c.is_whitespace()).collect();
+        self.b.goto(&link).await.unwrap();
+        self.title("Bekräfta inloggning").await;
+        self.tab_to("main button[type=submit]").await;
+        self.b.press(&[Key::Enter]).await.unwrap();
+        self.title(landing).await;
     }
 
     /// Tabs to the field `id` and types `text` into it.
