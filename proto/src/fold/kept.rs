@@ -10,7 +10,7 @@ use std::{
     ops::Bound::{Excluded, Unbounded},
 };
 
-use jiff::civil::Date;
+use jiff::{civil::Date, Timestamp};
 use uuid::Uuid;
 
 use super::{
@@ -37,6 +37,10 @@ pub struct PlanFold {
     events: u64,
     /// The reminders recorded as sent: tertial, occasion, person.
     reminded: BTreeSet<(Tertial, String, Uuid)>,
+    /// The latest `recorded_at` applied.
+    latest: Option<Timestamp>,
+    /// How many events applied were recorded no later than one applied before them.
+    backdated: u64,
 }
 
 impl PlanFold {
@@ -50,6 +54,8 @@ impl PlanFold {
             last_seq: 0,
             events: 0,
             reminded: BTreeSet::new(),
+            latest: None,
+            backdated: 0,
         }
     }
 
@@ -68,6 +74,10 @@ impl PlanFold {
             self.reminded.insert((r.tertial, r.occasion.to_string(), r.person));
         }
         self.resolved.apply(env, past)?;
+        if self.latest.is_some_and(|l| env.recorded_at <= l) {
+            self.backdated += 1;
+        }
+        self.latest = self.latest.max(Some(env.recorded_at));
         self.applied.insert(env.ledger.clone(), env.seq);
         self.last_seq = env.seq;
         self.events += 1;
@@ -95,6 +105,15 @@ impl PlanFold {
     /// The last seq applied per ledger.
     pub fn applied(&self) -> &BTreeMap<LedgerId, u64> {
         &self.applied
+    }
+
+    /// What a fold of this plan as of `at` can still change by, once `at` is no later than an
+    /// event applied (`None` before): the events applied that were recorded no later than one
+    /// applied before them. Only such an event can be recorded by `at` and arrive after it (from
+    /// another ledger, late, or with a clock behind), so while this count stays, so does every
+    /// fold as of `at` (ADR 0022).
+    pub fn backdated_by(&self, at: Timestamp) -> Option<u64> {
+        self.latest.filter(|l| at <= *l).map(|_| self.backdated)
     }
 
     /// How many of the plan's events were applied.

@@ -7,7 +7,10 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex, MutexGuard,
+    },
 };
 
 use lofte_proto::{
@@ -22,6 +25,8 @@ use crate::views::{ViewError, Views};
 #[derive(Debug)]
 struct Entry {
     generation: u64,
+    /// Which fold this is: each fold started gets the next number (see [`KeptFolds::with_started`]).
+    started: u64,
     fold: PlanFold,
 }
 
@@ -30,6 +35,9 @@ struct Entry {
 pub struct KeptFolds {
     views: Views,
     plans: Arc<Mutex<HashMap<PlanId, Arc<Mutex<Entry>>>>>,
+    /// The next fold's number: from the moment this was made, in nanoseconds, so a number is not
+    /// given twice, not even after a restart.
+    next: Arc<AtomicU64>,
 }
 
 /// [`Past`] over one plan's views.
@@ -57,13 +65,22 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl KeptFolds {
     pub fn new(views: Views) -> Self {
-        KeptFolds { views, plans: Arc::default() }
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let now = u64::try_from(now.as_nanos()).unwrap_or_default();
+        KeptFolds { views, plans: Arc::default(), next: Arc::new(AtomicU64::new(now)) }
     }
 
     /// Brings `plan`'s fold up to the views and gives it to `f`. Blocking (reads sled): call it
     /// from a blocking task. Reads of one plan take turns; reads of different plans do not wait
     /// for each other.
     pub fn with<T>(&self, plan: &PlanId, f: impl FnOnce(&PlanFold) -> T) -> Result<T, ViewError> {
+        self.with_started(plan, |_, fold| f(fold))
+    }
+
+    /// As [`KeptFolds::with`], and which fold it is: a number no other fold was given (a fold
+    /// started over, after a rebuild or a restart, gets a new one) — so what a fold counts, such
+    /// as `PlanFold::backdated_by`, keyed by it never means two things.
+    pub fn with_started<T>(&self, plan: &PlanId, f: impl FnOnce(u64, &PlanFold) -> T) -> Result<T, ViewError> {
         let entry =
             lock(&self.plans).entry(plan.clone()).or_insert_with(|| Arc::new(Mutex::new(self.fresh(plan, 0)))).clone();
         let mut entry = lock(&entry);
@@ -82,7 +99,7 @@ impl KeptFolds {
                 return Err(missing.map_or(ViewError::Unordered, ViewError::Missing));
             }
         }
-        Ok(f(&entry.fold))
+        Ok(f(entry.started, &entry.fold))
     }
 
     /// Applies to `fold` what the views took since, one event at a time (a whole history is
@@ -109,7 +126,7 @@ impl KeptFolds {
     }
 
     fn fresh(&self, plan: &PlanId, generation: u64) -> Entry {
-        Entry { generation, fold: PlanFold::new(plan.clone()) }
+        Entry { generation, started: self.next.fetch_add(1, Ordering::Relaxed), fold: PlanFold::new(plan.clone()) }
     }
 }
 

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use lofte_proto::{envelope::Envelope, event::Event, fold::PlanSummary, ids::PlanId, tertial::Tertial};
+use lofte_proto::{envelope::Envelope, fold::PlanSummary, tertial::Tertial};
 use lofte_service::{
     auth::{forbidden, unauthorized, Principal},
     Problem,
@@ -44,7 +44,7 @@ pub fn public(who: &Principal, asked: Option<bool>) -> bool {
 }
 
 /// For a public read: the moment the tertial's report was last approved (`approved`: when each
-/// tertial was, see [`latest_approvals`]), to serve it as of then. Otherwise the refusal `member` gives.
+/// tertial was, as the fold keeps it: `last_approved`), to serve it as of then. Otherwise the refusal `member` gives.
 pub fn public_report(
     who: &Principal,
     approved: &BTreeMap<Tertial, Timestamp>,
@@ -62,19 +62,6 @@ pub fn public_report(
             _ => Err(Problem::not_found("as approved, only an approved tertial is served (?tertial=2022-T1, without as_of)")),
         },
     }
-}
-
-/// Each tertial of `plan` approved in `events`, and when it was approved last. (The fold keeps the
-/// first approval: what is recorded after it is late; the public reads the latest.)
-pub fn latest_approvals(plan: &PlanId, events: &[Envelope]) -> BTreeMap<Tertial, Timestamp> {
-    let mut out = BTreeMap::new();
-    for e in events.iter().filter(|e| &e.plan == plan) {
-        if let Event::FollowUpApproved(a) = &e.event {
-            let at = out.entry(a.tertial).or_insert(e.recorded_at);
-            *at = (*at).max(e.recorded_at);
-        }
-    }
-    out
 }
 
 /// The summary as the public reads it: only the cells (and target progress) of tertials up to

@@ -5,6 +5,7 @@ mod access;
 mod cache;
 mod ops;
 mod plans;
+mod provenance;
 mod routes;
 
 pub use routes::*;

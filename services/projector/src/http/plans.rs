@@ -13,8 +13,8 @@ use jiff::Timestamp;
 use lofte_proto::{
     date::local_date,
     envelope::Envelope,
-    fold::{fold_plan, measure_events, ActivitySummary, FoldOptions, PlanSummary},
-    ids::{ActivityId, PlanId},
+    fold::{fold_plan, FoldOptions, PlanSummary},
+    ids::PlanId,
     report::{render, Format},
     tertial::Tertial,
 };
@@ -46,19 +46,23 @@ pub struct PlanQuery {
     /// their author (report and provenance only).
     #[param(example = true)]
     pub approved: Option<bool>,
+    /// At most this many events per figure, the newest (provenance only); `total` says how many
+    /// there are.
+    #[param(example = 100)]
+    pub limit: Option<usize>,
 }
 
-fn bad(field: &str, detail: impl Into<String>) -> Problem {
+pub(super) fn bad(field: &str, detail: impl Into<String>) -> Problem {
     Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-query", detail).field(field)
 }
 
-struct Parsed {
-    plan: PlanId,
-    tertial: Option<Tertial>,
-    as_of: Option<Timestamp>,
+pub(super) struct Parsed {
+    pub plan: PlanId,
+    pub tertial: Option<Tertial>,
+    pub as_of: Option<Timestamp>,
 }
 
-fn parse(plan: &str, q: &PlanQuery) -> Result<Parsed, Problem> {
+pub(super) fn parse(plan: &str, q: &PlanQuery) -> Result<Parsed, Problem> {
     let plan = PlanId::new(plan).map_err(|e| bad("plan", format!("not a plan id: {e}")))?;
     let tertial =
         q.tertial.as_deref().map(str::parse::<Tertial>).transpose().map_err(|e| bad("tertial", e.to_string()))?;
@@ -71,11 +75,11 @@ fn parse(plan: &str, q: &PlanQuery) -> Result<Parsed, Problem> {
     Ok(Parsed { plan, tertial, as_of })
 }
 
-fn query(q: Result<Query<PlanQuery>, QueryRejection>) -> Result<PlanQuery, Problem> {
+pub(super) fn query(q: Result<Query<PlanQuery>, QueryRejection>) -> Result<PlanQuery, Problem> {
     q.map(|Query(q)| q).map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-query", e.body_text()))
 }
 
-async fn events_of(st: &AppState, plan: &PlanId) -> Result<Vec<Envelope>, Problem> {
+pub(super) async fn events_of(st: &AppState, plan: &PlanId) -> Result<Vec<Envelope>, Problem> {
     let views = st.views.clone();
     let plan = plan.clone();
     tokio::task::spawn_blocking(move || views.events(&plan))
@@ -84,14 +88,14 @@ async fn events_of(st: &AppState, plan: &PlanId) -> Result<Vec<Envelope>, Proble
         .map_err(Problem::internal)
 }
 
-fn fold(p: &Parsed, events: &[Envelope]) -> Result<PlanSummary, Problem> {
+pub(super) fn fold(p: &Parsed, events: &[Envelope]) -> Result<PlanSummary, Problem> {
     let today = local_date(p.as_of.unwrap_or_else(Timestamp::now));
     fold_plan(&p.plan, events, &FoldOptions { as_of: p.as_of, today: Some(today) })
         .ok_or_else(|| Problem::not_found(format!("no plan {} (as of that moment)", p.plan)))
 }
 
 /// Where the plan's views stand now, for a current read.
-fn stand(st: &AppState, plan: &PlanId) -> Result<Stand, Problem> {
+pub(super) fn stand(st: &AppState, plan: &PlanId) -> Result<Stand, Problem> {
     let (generation, version) = st.views.version(plan).map_err(Problem::internal)?;
     Ok(Stand { generation, version, today: local_date(Timestamp::now()) })
 }
@@ -108,7 +112,7 @@ async fn summary_of(st: &AppState, p: &Parsed) -> Result<PlanSummary, Problem> {
 /// The plan as it stands at `stand` (read before its events, so what is kept under it is never
 /// older than it says): the summary kept for it, or one from the plan's kept fold, brought
 /// forward from the views first (ADR 0018).
-async fn current(st: &AppState, p: &Parsed, stand: Stand) -> Result<PlanSummary, Problem> {
+pub(super) async fn current(st: &AppState, p: &Parsed, stand: Stand) -> Result<PlanSummary, Problem> {
     if let Some(s) = st.cache.summary(&p.plan, stand) {
         return Ok((*s).clone());
     }
@@ -127,7 +131,7 @@ async fn summary_for(st: &AppState, who: &Principal, p: &Parsed) -> Result<PlanS
     access::member(who, summary_of(st, p).await)
 }
 
-fn only_tertial(mut s: PlanSummary, t: Option<Tertial>) -> Result<PlanSummary, Problem> {
+pub(super) fn only_tertial(mut s: PlanSummary, t: Option<Tertial>) -> Result<PlanSummary, Problem> {
     let Some(t) = t else { return Ok(s) };
     if !s.tertials.contains(&t) {
         return Err(bad("tertial", format!("{t} is not a tertial of plan {}", s.plan)));
@@ -153,23 +157,19 @@ pub async fn list(State(st): State<AppState>, Extension(who): Extension<Principa
         let visible = !s.approved.is_empty() || access::member(&who, Ok(s.clone())).is_ok();
         if visible {
             out.push(json!({"plan": s.plan, "title": s.title, "municipality": s.municipality, "period": s.period,
-                "last_seq": s.last_seq, "tertials": s.tertials, "approved": approved_at(&st, &s).await?}));
+                "last_seq": s.last_seq, "tertials": s.tertials, "approved": approved_at(&s)}));
         }
     }
     Ok(Json(json!({ "plans": out })))
 }
 
-/// When each approved tertial was last approved (the log is read only for a plan with approvals).
-async fn approved_at(st: &AppState, s: &PlanSummary) -> Result<Value, Problem> {
-    if s.approved.is_empty() {
-        return Ok(json!({}));
-    }
-    let latest = access::latest_approvals(&s.plan, &events_of(st, &s.plan).await?);
-    Ok(latest
+/// When each approved tertial was last approved (kept by the fold: the log is not read).
+fn approved_at(s: &PlanSummary) -> Value {
+    s.last_approved
         .iter()
         .map(|(t, at)| (t.to_string(), Value::String(at.to_string())))
         .collect::<serde_json::Map<_, _>>()
-        .into())
+        .into()
 }
 
 /// A plan's tertial summary: per activity and tertial the facts and the events behind them, and
@@ -212,13 +212,13 @@ pub async fn report(
     // approved tertial's report, as approved.
     let now = current(&st, &Parsed { as_of: None, plan: p.plan.clone(), tertial: p.tertial }, stand).await;
     let asked = match access::member(&who, now.clone()) {
-        Ok(_) if access::public(&who, q.approved) => Asked::Public(public_moment(&st, &who, &p, now).await?),
+        Ok(_) if access::public(&who, q.approved) => Asked::Public(public_moment(&who, &p, &now)?),
         Ok(now) => match p.as_of {
             None => Asked::Current(Box::new(now)),
             Some(_) => Asked::AsOf(p.as_of),
         },
         Err(refused) if matches!(refused.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) => {
-            Asked::Public(public_moment(&st, &who, &p, now).await.map_err(|_| refused)?)
+            Asked::Public(public_moment(&who, &p, &now).map_err(|_| refused)?)
         }
         Err(e) => return Err(e),
     };
@@ -228,14 +228,18 @@ pub async fn report(
         Asked::Public(at) => (Some(*at), ".public"),
     };
     let tertial = p.tertial.map_or_else(String::new, |t| t.to_string());
-    let etag = format!(
-        "\"{}.{}.{}.{}.{tertial}.{}\"",
-        stand.generation,
-        stand.version,
-        stand.today,
-        format.content_type().split(';').next().unwrap_or(""),
-        as_of.map_or_else(String::new, |t| t.as_nanosecond().to_string()) + public
-    );
+    let ctype = format.content_type().split(';').next().unwrap_or("");
+    let etag = match as_of {
+        // As approved: unchanged until something recorded by then arrives (ADR 0022).
+        Some(at) if !public.is_empty() => {
+            as_of_key(&st, &p.plan, at).await?.map(|k| format!("\"{k}.{ctype}.{tertial}.public\""))
+        }
+        _ => None,
+    };
+    let etag = etag.unwrap_or_else(|| {
+        let at = as_of.map_or_else(String::new, |t| t.as_nanosecond().to_string());
+        format!("\"{}.{}.{}.{ctype}.{tertial}.{at}{public}\"", stand.generation, stand.version, stand.today)
+    });
     let tagged = |status: StatusCode, body: Option<std::sync::Arc<[u8]>>| {
         let h = [(header::CONTENT_TYPE, format.content_type().to_owned()), (header::ETAG, etag.clone())];
         match body {
@@ -279,86 +283,29 @@ enum Asked {
     Public(Timestamp),
 }
 
-/// For a public read of `p.tertial`: when it was last approved (`now`: the plan as folded now; the
-/// log is read only when it says the tertial is approved), or the refusal.
-async fn public_moment(
-    st: &AppState,
+/// For a public read of `p.tertial`: when it was last approved (`now`: the plan as folded now, which
+/// keeps it), or the refusal.
+pub(super) fn public_moment(
     who: &Principal,
     p: &Parsed,
-    now: Result<PlanSummary, Problem>,
+    now: &Result<PlanSummary, Problem>,
 ) -> Result<Timestamp, Problem> {
-    let approved = matches!((&now, p.tertial), (Ok(s), Some(t)) if s.approved.contains_key(&t));
-    let latest = match approved && p.as_of.is_none() {
-        true => access::latest_approvals(&p.plan, &events_of(st, &p.plan).await?),
-        false => Default::default(),
-    };
-    access::public_report(who, &latest, p.tertial, p.as_of)
+    let none = Default::default();
+    access::public_report(who, now.as_ref().map_or(&none, |s| &s.last_approved), p.tertial, p.as_of)
 }
 
-/// The events behind each figure of an activity's cells, with their ids and content.
-#[utoipa::path(get, path = "/v1/plans/{plan}/provenance", params(("plan" = String, Path, example = "jonkoping-2022"), PlanQuery), responses(
-    (status = 200, description = "Each figure and the events behind it"),
-    (status = 404, description = "No such plan or activity", body = ProblemDoc, content_type = "application/problem+json"),
-    (status = 422, description = "Bad query", body = ProblemDoc, content_type = "application/problem+json")))]
-pub async fn provenance(
-    State(st): State<AppState>,
-    Extension(who): Extension<Principal>,
-    Path(plan): Path<String>,
-    q: Result<Query<PlanQuery>, QueryRejection>,
-) -> Result<Json<Value>, Problem> {
-    let q = query(q)?;
-    let p = parse(&plan, &q)?;
-    let activity = q.activity.as_deref().ok_or_else(|| bad("activity", "name the activity: ?activity=ID"))?;
-    let activity = ActivityId::new(activity).map_err(|e| bad("activity", e.to_string()))?;
-    let events = events_of(&st, &p.plan).await?;
-    let by_id: std::collections::HashMap<uuid::Uuid, &Envelope> = events.iter().map(|e| (e.id, e)).collect();
-    // The public reads an approved tertial's figures as of its latest approval, without authors;
-    // so does a reporter of another plan.
-    let mut public = access::public(&who, q.approved);
-    let as_public = |p: Parsed| -> Result<Parsed, Problem> {
-        let at = access::public_report(&who, &access::latest_approvals(&p.plan, &events), p.tertial, p.as_of)?;
-        Ok(Parsed { as_of: Some(at), ..p })
-    };
-    let (p, s) = if public {
-        let p = as_public(p)?;
-        let s = fold(&p, &events)?;
-        (p, s)
-    } else {
-        match access::member(&who, fold(&p, &events)) {
-            Ok(s) => (p, s),
-            Err(refused) if refused.status() == StatusCode::FORBIDDEN => {
-                public = true;
-                let p = as_public(p).map_err(|_| refused)?;
-                let s = fold(&p, &events)?;
-                (p, s)
-            }
-            Err(e) => return Err(e),
-        }
-    };
-    // The public reads what the approved report of the tertial shows: every tertial approved by then.
-    let s = match (public, p.tertial) {
-        (true, Some(t)) => access::approved_only(s, t),
-        _ => only_tertial(s, p.tertial)?,
-    };
-    let show =
-        |e: &Envelope| if public { access::public_event(e) } else { serde_json::to_value(e).unwrap_or(Value::Null) };
-    let a: &ActivitySummary = s
-        .promises
-        .iter()
-        .flat_map(|p| &p.activities)
-        .find(|a| a.id == activity)
-        .ok_or_else(|| Problem::not_found(format!("no activity {activity} in plan {}", s.plan)))?;
-    let measures = measure_events(&p.plan, &events, p.as_of);
-    let mut tertials = vec![];
-    for (t, cell) in &a.cells {
-        let mut figures = vec![];
-        for (what, ids) in cell.provenance(measures.get(&(a.id.clone(), *t))) {
-            let events: Vec<Value> = ids.iter().filter_map(|id| by_id.get(id)).map(|e| show(e)).collect();
-            figures.push(json!({"figure": what, "event_ids": ids, "events": events}));
-        }
-        tertials.push(json!({"tertial": t, "figures": figures}));
-    }
-    Ok(Json(json!({"plan": s.plan, "activity": a.id, "title": a.title, "tertials": tertials})))
+/// A key for what a fold of the plan as of `at` (an approval the plan's fold has applied) sees: the
+/// fold kept now and how many events it took that were recorded by a moment it had already passed
+/// (`PlanFold::backdated_by`, ADR 0022). `None`: the fold has not reached `at`.
+pub(super) async fn as_of_key(st: &AppState, plan: &PlanId, at: Timestamp) -> Result<Option<String>, Problem> {
+    let (kept, plan) = (st.kept.clone(), plan.clone());
+    let key = tokio::task::spawn_blocking(move || {
+        kept.with_started(&plan, |started, f| f.backdated_by(at).map(|n| format!("{started}.{n}")))
+    })
+    .await
+    .map_err(Problem::internal)?
+    .map_err(Problem::internal)?;
+    Ok(key.map(|k| format!("{k}.{}", at.as_nanosecond())))
 }
 
 /// Which organisation still owes which activity's follow-up.

@@ -9,7 +9,7 @@ use axum::{
 use lofte_service::openapi::Security;
 use utoipa::OpenApi;
 
-use super::{ops, plans};
+use super::{ops, plans, provenance};
 use lofte_follow::{FollowHandle, Views};
 
 /// What every handler can reach. Cloning is shallow.
@@ -33,7 +33,7 @@ pub struct AppState {
         plans::list,
         plans::summary,
         plans::report,
-        plans::provenance,
+        provenance::provenance,
         plans::pending,
         ops::rebuild,
         ops::healthz,
@@ -50,7 +50,7 @@ pub fn router(state: AppState, auth: Arc<lofte_service::auth::Auth>) -> Router {
         .route("/v1/plans", get(plans::list))
         .route("/v1/plans/{plan}/summary", get(plans::summary))
         .route("/v1/plans/{plan}/report", get(plans::report))
-        .route("/v1/plans/{plan}/provenance", get(plans::provenance))
+        .route("/v1/plans/{plan}/provenance", get(provenance::provenance))
         .route("/v1/plans/{plan}/pending", get(plans::pending))
         .route("/v1/admin/rebuild", post(ops::rebuild))
         .route("/healthz", get(ops::healthz))
