@@ -11,6 +11,10 @@ use super::{Backend, BackendError};
 /// there (no such plan, a tertial not approved, a bad id: 401, 404 or 422).
 type Public = Result<Option<Value>, BackendError>;
 
+/// The most events listed behind one figure on the Underlag page (the newest; the page says how
+/// many more there are).
+pub const LISTED_PER_FIGURE: usize = 100;
+
 impl Backend {
     /// The plans the projector lists to anyone, with when each tertial was approved.
     pub async fn public_plans(&self) -> Result<Vec<Value>, BackendError> {
@@ -23,10 +27,13 @@ impl Backend {
         self.public_get(format!("/v1/plans/{plan}/report?tertial={tertial}&format=json&approved=true")).await
     }
 
-    /// The events behind the figures of `activity` in the report of `tertial` as approved.
+    /// The events behind the figures of `activity` in the report of `tertial` as approved: the
+    /// newest [`LISTED_PER_FIGURE`] of each figure, and how many there are.
     pub async fn approved_provenance(&self, plan: &str, tertial: &str, activity: &str) -> Public {
-        self.public_get(format!("/v1/plans/{plan}/provenance?activity={activity}&tertial={tertial}&approved=true"))
-            .await
+        self.public_get(format!(
+            "/v1/plans/{plan}/provenance?activity={activity}&tertial={tertial}&approved=true&limit={LISTED_PER_FIGURE}"
+        ))
+        .await
     }
 
     async fn public_get(&self, path: String) -> Public {

@@ -190,6 +190,12 @@ pub fn why(who: Option<&Who>, w: &WhyPage<'_>, figures: &[Figure], removed: &[St
                         }
                     }
                 }
+                @if f.more > 0 {
+                    p.more {
+                        "De " (f.entries.len()) " senast registrerade visas, och " (why::count(f.more))
+                        " händelser till ligger bakom siffran. Granskare ser hela listan."
+                    }
+                }
             }
             @if !removed.is_empty() {
                 h2 { "Borttaget" }

@@ -27,6 +27,8 @@ pub struct Figure {
     /// The figure as the cell sums it, for a counted measure ("906").
     pub total: Option<String>,
     pub entries: Vec<Entry>,
+    /// How many more events are behind the figure than are listed (the projector lists the newest).
+    pub more: usize,
 }
 
 /// Names of the plan's organisations, areas and measures, from an approved report's summary.
@@ -192,7 +194,22 @@ pub fn figures(provenance: &Value, cell: &Value, names: &Names<'_>) -> Vec<Figur
         }
         let total =
             key.strip_prefix("measure:").and_then(|m| cell["measures"][m]["count"]["text"].as_str()).map(str::to_owned);
-        out.push(Figure { name: figure_name(key, names), total, entries });
+        let listed = events.len();
+        let more = f["total"].as_u64().and_then(|t| usize::try_from(t).ok()).map_or(0, |t| t.saturating_sub(listed));
+        out.push(Figure { name: figure_name(key, names), total, entries, more });
+    }
+    out
+}
+
+/// A count as Swedish writes it: groups of three digits apart ("19 900").
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
     }
     out
 }
@@ -245,6 +262,18 @@ mod tests {
         assert_eq!((e.kind.as_str(), e.date.as_str(), e.organisation.as_str()), ("Räknat antal", "2/3", "Polisen"));
         assert_eq!(e.text, "906, 96 timmar");
         assert_eq!(e.corrections, ["900, Råslätt → 906, 96 timmar (Felräknat)"]);
+    }
+
+    #[test]
+    fn a_figure_with_more_events_than_listed_says_how_many_more() {
+        let names = Names(&Value::Null);
+        let prov = json!([{"figure": "measure:fotpatrullering", "total": 20000, "events": [
+            {"id": "a", "actor": "polisen", "kind": "measure_counted", "data": {"date": "2022-03-01", "count": "1"}}]}]);
+        let f = figures(&prov, &Value::Null, &names);
+        assert_eq!((f[0].entries.len(), f[0].more), (1, 19_999));
+        assert_eq!((count(19_900), count(100), count(1_000_000)), ("19 900".into(), "100".into(), "1 000 000".into()));
+        // Without `total` (every event listed), nothing more.
+        assert_eq!(figures(&json!([{"figure": "notes", "events": []}]), &Value::Null, &names)[0].more, 0);
     }
 
     #[test]
