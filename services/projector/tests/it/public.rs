@@ -151,7 +151,7 @@ async fn the_public_reads_an_approved_tertial_as_approved_without_authors() {
     assert!(body.contains(late["id"].as_str().unwrap()) && !body.contains("author"), "{body}");
 
     // T1 approved again: its own report takes the late count in, as a late amendment.
-    post(&l.url, &approve("2017-T1")).await;
+    let again = post(&l.url, &approve("2017-T1")).await;
     let v = poll_until("T1's second approval to be public", Duration::from_secs(20), || async {
         let v: Value = serde_json::from_str(&get(&report, None).await.1).unwrap_or_default();
         Ok::<_, String>((v.pointer(COUNT) == Some(&json!("11"))).then_some(v))
@@ -161,5 +161,29 @@ async fn the_public_reads_an_approved_tertial_as_approved_without_authors() {
     assert_eq!(cell(&v, "2017-T1").unwrap()["late_amendments"], 1, "{v}");
     let (_, body) = get(&why, None).await;
     assert!(body.contains(late["id"].as_str().unwrap()) && !body.contains("author"), "{body}");
+    // The plans list T1 as approved last by the second approval (kept by the fold, not read from the log).
+    let (_, plans) = get(&format!("{p}/v1/plans"), None).await;
+    let plans: Value = serde_json::from_str(&plans).unwrap();
+    let at: jiff::Timestamp = plans["plans"][0]["approved"]["2017-T1"].as_str().unwrap().parse().unwrap();
+    assert_eq!(at, again["recorded_at"].as_str().unwrap().parse::<jiff::Timestamp>().unwrap(), "{plans}");
+    // At most `limit` events per figure, the newest, and how many there are.
+    let (_, body) = get(&format!("{why}&limit=1"), None).await;
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let count = &v["tertials"][0]["figures"][0];
+    assert_eq!((count["total"].clone(), count["events"].as_array().unwrap().len()), (json!(2), 1), "{body}");
+    assert_eq!(count["events"][0]["id"], late["id"], "{body}");
+    // A write that changes nothing recorded by the approval leaves the public report as it was:
+    // the same ETag, served from what was rendered.
+    let etag = |r: &reqwest::Response| r.headers()["etag"].to_str().unwrap().to_owned();
+    let before = etag(&reqwest::get(&report).await.unwrap());
+    post(&l.url, &traffic("2017-06-02", "1")).await;
+    current(&p, &coordinator, "11").await;
+    poll_until("the T2 count", Duration::from_secs(20), || async {
+        let (_, b) = get(&format!("{p}/v1/plans/eksjo-2017/summary?tertial=2017-T2"), Some(&coordinator)).await;
+        Ok::<_, String>(b.contains("\"text\":\"6\"").then_some(()))
+    })
+    .await
+    .unwrap();
+    assert_eq!(etag(&reqwest::get(&report).await.unwrap()), before);
     cancel.cancel();
 }
