@@ -65,7 +65,9 @@ fn answer(r: Result<Reminded, RemindError>) -> Response {
 /// Who owes a follow-up of the plan now, and which reporters a reminder now would go to.
 #[utoipa::path(get, path = "/v1/plans/{plan}/remind", params(("plan" = String, Path, description = "The plan")), responses(
     (status = 200, description = "What a reminder now would do", body = Reminded),
-    (status = 404, description = "No such plan", body = lofte_service::ProblemDoc, content_type = "application/problem+json")))]
+    (status = 403, description = "Not a coordinator of the plan", body = lofte_service::ProblemDoc, content_type = "application/problem+json"),
+    (status = 404, description = "No such plan", body = lofte_service::ProblemDoc, content_type = "application/problem+json"),
+    (status = 503, description = "The plan cannot be read now", body = lofte_service::ProblemDoc, content_type = "application/problem+json")))]
 pub(super) async fn preview(
     State(st): State<AppState>,
     Extension(who): Extension<Principal>,
@@ -88,7 +90,9 @@ pub(super) async fn preview(
     ("Idempotency-Key" = String, Header, description = "One reminder per key")), responses(
     (status = 200, description = "Sent (or sent before under this key)", body = Reminded),
     (status = 403, description = "Not a coordinator of the plan", body = lofte_service::ProblemDoc, content_type = "application/problem+json"),
-    (status = 422, description = "No or a bad Idempotency-Key", body = lofte_service::ProblemDoc, content_type = "application/problem+json")))]
+    (status = 404, description = "No such plan", body = lofte_service::ProblemDoc, content_type = "application/problem+json"),
+    (status = 422, description = "No or a bad Idempotency-Key", body = lofte_service::ProblemDoc, content_type = "application/problem+json"),
+    (status = 503, description = "Sending failed or stopped; try again with the same key", body = lofte_service::ProblemDoc, content_type = "application/problem+json")))]
 pub(super) async fn remind(
     State(st): State<AppState>,
     Extension(who): Extension<Principal>,
