@@ -1,7 +1,7 @@
 //! `lofte up`'s demo tokens: on the first run, one coordinator, one auditor, one service token
 //! and a reporter token for every organisation of the sample plans, written (hashed) into
 //! `DATA/tokens.toml` for the services and, in the clear, as profiles of `DATA/cli.toml` (owner
-//! only) for the CLI. Later runs keep them.
+//! only) for the CLI. Later runs keep them. And the demo's people besides the plans' own.
 
 use std::{collections::BTreeMap, path::Path};
 
@@ -113,4 +113,22 @@ pub fn write_profiles(data: &Path, ledger: &str, projector: &str, demo: &DemoTok
     );
     write_private(&path, &text)?;
     Ok(path.display().to_string())
+}
+
+/// The demo's people besides the plans' own: an auditor (the web application's Händelsehistorik)
+/// and a coordinator for every plan (the plans' own coordinators are limited to their plan, so
+/// they cannot import another).
+const DEMO_PEOPLE: [&str; 2] = [
+    r#"{"role":"auditor","orgs":["kommunen"],"name":"Greta Granskare","email":"granskare@jonkoping.example"}"#,
+    r#"{"role":"coordinator","orgs":["kommunen"],"name":"Sam Samordnare","email":"samordnare@jonkoping.example"}"#,
+];
+
+/// Puts [`DEMO_PEOPLE`] into the directory (again: no change).
+pub async fn add_people(here: &crate::global::Global) -> anyhow::Result<()> {
+    let directory = crate::client::Ledger::new(here);
+    for p in DEMO_PEOPLE {
+        let p = lofte_proto::people::NewPerson::parse(p.as_bytes()).map_err(|e| anyhow!("{}", e.message))?;
+        directory.client().add_person(&p).await.map_err(|e| anyhow!("{e}"))?;
+    }
+    Ok(())
 }

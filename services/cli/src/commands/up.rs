@@ -201,14 +201,6 @@ fn nats_login(dir: &Path) -> anyhow::Result<(String, PathBuf)> {
     Ok((password, conf))
 }
 
-/// The demo's people besides the plans' own: an auditor (the web application's Händelsehistorik)
-/// and a coordinator for every plan (the plans' own coordinators are limited to their plan, so
-/// they cannot import another).
-const DEMO_PEOPLE: [&str; 2] = [
-    r#"{"role":"auditor","orgs":["kommunen"],"name":"Greta Granskare","email":"granskare@jonkoping.example"}"#,
-    r#"{"role":"coordinator","orgs":["kommunen"],"name":"Sam Samordnare","email":"samordnare@jonkoping.example"}"#,
-];
-
 pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
     let plans_dir = u.plans.clone();
     if !plans_dir.is_dir() {
@@ -367,11 +359,7 @@ pub async fn up(g: &Global, u: &Up) -> anyhow::Result<()> {
             load_events(&here, &demo, &f).await?;
         }
     }
-    let directory = crate::client::Ledger::new(&here);
-    for p in DEMO_PEOPLE {
-        let p = lofte_proto::people::NewPerson::parse(p.as_bytes()).map_err(|e| anyhow!("{}", e.message))?;
-        directory.client().add_person(&p).await.map_err(|e| anyhow!("{e}"))?;
-    }
+    super::demo_tokens::add_people(&here).await?;
     // Organisations of plans imported since the first start get their reporter profiles too.
     let added = super::demo_tokens::add_reporters(data, &mut demo, organisations(&here).await?)?;
     if !added.is_empty() {

@@ -43,7 +43,7 @@ fn nav(who: Option<&Who>) -> Markup {
     html! {
         nav.site aria-label="Huvudmeny" {
             ul {
-                li { a href="/rapporter" { "Rapporter" } }
+                li { a href="/rapporter" { "Uppföljningar" } }
                 @if has(PersonRole::Reporter) { li { a href="/att-gora" { "Att göra" } } }
                 @if has(PersonRole::Coordinator) { li { a href="/samordna" { "Översikt" } } }
                 @if has(PersonRole::Auditor) { li { a href="/granska" { "Händelsehistorik" } } }

@@ -105,7 +105,7 @@ async fn a_reporter_signs_in_with_the_mailed_link_and_sees_att_gora() {
     assert_eq!((after.status, after.headers["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/logga-in"));
     // Signed out, the start page is the public one.
     let public = b.get(&format!("{}/", s.web)).await;
-    assert_eq!((public.status, public.title()), (StatusCode::OK, "Rapporter – Lofte".to_owned()));
+    assert_eq!((public.status, public.title()), (StatusCode::OK, "Uppföljningar – Lofte".to_owned()));
     // Asking again and again for the same address: the same page, at most five mails an hour.
     let mut b = Browser::new();
     let csrf = b.get(&format!("{}/logga-in", s.web)).await.csrf();
