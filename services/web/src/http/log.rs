@@ -18,7 +18,7 @@ use lofte_ledger_client::{Appended, ClientError};
 use lofte_proto::people::{Person, PersonRole};
 use serde_json::Value;
 
-use super::{same, unavailable, AppState};
+use super::{unavailable, AppState};
 use crate::{
     backend::BackendError,
     forms::{self, Kind},
@@ -121,11 +121,8 @@ pub(super) async fn posted(
     values: &BTreeMap<String, String>,
 ) -> Result<Posted, Response> {
     let (who, person, c, a) = context(st, headers, plan, activity).await?;
-    let once = values.get("_once").filter(|o| o.len() == 64 && o.bytes().all(|b| b.is_ascii_hexdigit()));
-    match (values.get("_csrf").is_some_and(|t| same(t, &who.csrf)), once) {
-        (true, Some(once)) => Ok(Posted { once: once.clone(), who, person, c, activity: a }),
-        _ => Err(super::forbidden()),
-    }
+    let once = super::checked(&who, values)?;
+    Ok(Posted { once, who, person, c, activity: a })
 }
 
 /// `GET /plan/{plan}/aktivitet/{activity}`.

@@ -127,6 +127,20 @@ pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// A posted form's nonce (`_once`), once its token (`_csrf`) is the session's and the nonce
+/// well-formed; `403` otherwise (nothing is done). Every signed-in form is checked here.
+#[allow(clippy::result_large_err)]
+pub fn checked(
+    who: &crate::html::Who,
+    values: &std::collections::BTreeMap<String, String>,
+) -> Result<String, Response> {
+    let once = values.get("_once").filter(|o| o.len() == 64 && o.bytes().all(|b| b.is_ascii_hexdigit()));
+    match (values.get("_csrf").is_some_and(|t| same(t, &who.csrf)), once) {
+        (true, Some(once)) => Ok(once.clone()),
+        _ => Err(forbidden()),
+    }
+}
+
 /// `403`: a form without its token, or with another's. Nothing was done.
 pub fn forbidden() -> Response {
     let body = crate::html::page(

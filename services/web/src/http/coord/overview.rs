@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::{
     backend::BackendError,
     html::{self, coord::overview as page, words, Who},
-    http::{access, same, unavailable, AppState},
+    http::{access, unavailable, AppState},
     overview,
 };
 
@@ -75,16 +75,7 @@ pub(super) async fn context(st: &AppState, headers: &HeaderMap, plan: &str) -> R
     }
 }
 
-/// A posted form's nonce, once its token is the session's and the nonce well-formed; `403`
-/// otherwise (nothing is done). The answer is the error as everywhere in the handlers.
-#[allow(clippy::result_large_err)]
-pub(super) fn checked(who: &Who, values: &BTreeMap<String, String>) -> Result<String, Response> {
-    let once = values.get("_once").filter(|o| o.len() == 64 && o.bytes().all(|b| b.is_ascii_hexdigit()));
-    match (values.get("_csrf").is_some_and(|t| same(t, &who.csrf)), once) {
-        (true, Some(once)) => Ok(once.clone()),
-        _ => Err(crate::http::forbidden()),
-    }
-}
+pub(super) use crate::http::checked;
 
 /// After recording: waits briefly for the projector to take it in, so Översikt shows it.
 pub(super) async fn settle(st: &AppState, plan: &str, appended: &Appended) {
