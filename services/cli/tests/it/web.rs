@@ -11,9 +11,9 @@ use serde_json::{json, Value};
 
 use super::up::{stop, until_ready, up, ONE_AT_A_TIME};
 
-const WAIT: Duration = Duration::from_secs(30);
+pub(super) const WAIT: Duration = Duration::from_secs(30);
 
-async fn titled(b: &Browser, prefix: &str) -> String {
+pub(super) async fn titled(b: &Browser, prefix: &str) -> String {
     poll_until(&format!("a page titled {prefix}…"), WAIT, || async {
         let t = b.title().await.map_err(|e| e.to_string())?;
         Ok::<_, String>(t.starts_with(prefix).then_some(t))
@@ -23,13 +23,13 @@ async fn titled(b: &Browser, prefix: &str) -> String {
 }
 
 /// Focuses the element `css` and types `text` over what it holds.
-async fn type_into(b: &Browser, css: &str, text: &str) {
+pub(super) async fn type_into(b: &Browser, css: &str, text: &str) {
     b.eval("document.querySelector(arguments[0]).focus(); return null;", json!([css])).await.unwrap();
     b.chord(Key::Control, 'a').await.unwrap();
     b.type_text(text).await.unwrap();
 }
 
-async fn press(b: &Browser, css: &str) {
+pub(super) async fn press(b: &Browser, css: &str) {
     b.eval("document.querySelector(arguments[0]).focus(); return null;", json!([css])).await.unwrap();
     b.press(&[Key::Enter]).await.unwrap();
 }

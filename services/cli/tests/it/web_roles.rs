@@ -10,19 +10,12 @@ use std::{collections::BTreeMap, path::Path, time::Duration};
 use lofte_test_support::{poll_until, Browser, Key};
 use serde_json::{json, Value};
 
-use super::up::{stop, until_ready, up, ONE_AT_A_TIME};
+use super::{
+    up::{stop, until_ready, up, ONE_AT_A_TIME},
+    web::{press, titled, type_into, WAIT},
+};
 
-const WAIT: Duration = Duration::from_secs(30);
 const PLAN: &str = "jonkoping-2022";
-
-async fn titled(b: &Browser, prefix: &str) -> String {
-    poll_until(&format!("a page titled {prefix}…"), WAIT, || async {
-        let t = b.title().await.map_err(|e| e.to_string())?;
-        Ok::<_, String>(t.starts_with(prefix).then_some(t))
-    })
-    .await
-    .unwrap()
-}
 
 /// Waits for the page's main content to say `what`.
 async fn says(b: &Browser, what: &str) -> String {
@@ -33,18 +26,6 @@ async fn says(b: &Browser, what: &str) -> String {
     })
     .await
     .unwrap()
-}
-
-/// Focuses the element `css` and types `text` over what it holds.
-async fn type_into(b: &Browser, css: &str, text: &str) {
-    b.eval("document.querySelector(arguments[0]).focus(); return null;", json!([css])).await.unwrap();
-    b.chord(Key::Control, 'a').await.unwrap();
-    b.type_text(text).await.unwrap();
-}
-
-async fn press(b: &Browser, css: &str) {
-    b.eval("document.querySelector(arguments[0]).focus(); return null;", json!([css])).await.unwrap();
-    b.press(&[Key::Enter]).await.unwrap();
 }
 
 /// The mail files of the data directory: (file name, text).
